@@ -1,0 +1,128 @@
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Everything Earshot reads from its environment, parsed and validated once. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Unset: start embedded PostgreSQL under `dataDir/postgres`. */
+  readonly databaseUrl: string | undefined;
+  /** Unset: start `redis-server` from PATH under `dataDir/redis`. */
+  readonly redisUrl: string | undefined;
+  /** Unset: write each email as an .eml file under `dataDir/outbox`. */
+  readonly smtpUrl: string | undefined;
+  readonly alertFrom: string;
+  /** Base URL for links in emails; defaults to http://localhost:PORT. */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  /** Key material for credential encryption; unset: generated under dataDir. */
+  readonly secret: string | undefined;
+  readonly allowPrivateUrls: boolean;
+  readonly logLevel: LogLevel;
+  /** Seconds between scheduler ticks (node-cron second field). */
+  readonly schedulerTickSeconds: number;
+  /** Default minutes between polls of a source when it does not say. */
+  readonly defaultPollMinutes: number;
+  /** A claimed alert that was neither sent nor released within this time is claimed again. */
+  readonly alertLeaseSeconds: number;
+  /** First retry delay of a failed job; doubles per attempt up to `retryMaxDelaySeconds`. */
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelaySeconds: number;
+  /** Jobs each worker runs at once, per queue. */
+  readonly workerConcurrency: number;
+  /** Seconds after which a job whose worker died is handed to another worker. */
+  readonly jobLockSeconds: number;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+function email(env: Env, name: string, fallback: string): string {
+  const value = text(env, name) ?? fallback;
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(value) && !/<[^\s<>@]+@[^\s<>@]+>$/.test(value)) {
+    throw new ConfigError(name, `expected an email address, got "${value}"`);
+  }
+  return value;
+}
+
+/** Builds the one config object from an environment (normally `process.env`). */
+export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const logLevel = (text(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const secret = text(env, 'EARSHOT_SECRET');
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('EARSHOT_SECRET', 'must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
+  return Object.freeze({
+    port,
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    alertFrom: email(env, 'ALERT_FROM', 'Earshot <alerts@earshot.localhost>'),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    dataDir: path.resolve(cwd, text(env, 'DATA_DIR') ?? './data'),
+    secret,
+    allowPrivateUrls: boolean(env, 'EARSHOT_ALLOW_PRIVATE_URLS', false),
+    logLevel,
+    schedulerTickSeconds: integer(env, 'SCHEDULER_TICK_SECONDS', 15, 1, 59),
+    defaultPollMinutes: integer(env, 'DEFAULT_POLL_MINUTES', 15, 1, 10080),
+    alertLeaseSeconds: integer(env, 'ALERT_LEASE_SECONDS', 120, 1, 3600),
+    retryBaseDelayMs: integer(env, 'RETRY_BASE_DELAY_MS', 1000, 10, 600000),
+    retryMaxDelaySeconds: integer(env, 'RETRY_MAX_DELAY_SECONDS', 300, 1, 86400),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 256),
+    jobLockSeconds: integer(env, 'JOB_LOCK_SECONDS', 30, 2, 3600),
+  });
+}

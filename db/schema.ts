@@ -1,0 +1,173 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamp read as a Date, written as a Date or an ISO string; defaulted by Postgres on insert. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+export type Role = 'owner' | 'staff' | 'consultant';
+export type SourceStatus = 'ok' | 'needs_attention' | 'paused' | 'failing';
+export type ItemKind = 'review' | 'mention';
+export type ItemStatus = 'new' | 'responded' | 'resolved';
+export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  account_id: string;
+  role: Role;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  business_ids: string[] | null;
+  created_at: CreatedAt;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface BusinessesTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  timezone: Generated<string>;
+  alert_emails: string[];
+  opening_hours: NullableJson<unknown>;
+  sla_hours: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface SourcesTable {
+  id: string;
+  account_id: string;
+  business_id: string;
+  type: string;
+  config: Json<Record<string, unknown>>;
+  /** AES-256-GCM envelope (see services/credentials); never leaves the server. */
+  credentials: string | null;
+  poll_every_minutes: number;
+  next_poll_at: CreatedAt;
+  claimed_slot: string | null;
+  cursor: NullableJson<unknown>;
+  status: Generated<SourceStatus>;
+  last_polled_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_error_kind: string | null;
+  last_error_message: string | null;
+  last_error_at: NullableTimestamp;
+  consecutive_failures: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface SourceBadPagesTable {
+  id: Generated<string>;
+  source_id: string;
+  account_id: string;
+  message: string;
+  payload: string;
+  created_at: CreatedAt;
+}
+
+export interface ItemsTable {
+  id: Generated<string>;
+  account_id: string;
+  business_id: string;
+  source_id: string;
+  kind: ItemKind;
+  external_id: string;
+  url: string | null;
+  author: string | null;
+  rating: number | null;
+  title: string | null;
+  body: string;
+  language: string | null;
+  published_at: NullableTimestamp;
+  platform_updated_at: NullableTimestamp;
+  first_seen_at: CreatedAt;
+  last_seen_at: CreatedAt;
+  sort_at: Timestamp;
+  content_hash: string;
+  raw: NullableJson<unknown>;
+  owner_reply_text: string | null;
+  owner_reply_at: NullableTimestamp;
+  sentiment_score: number | null;
+  sentiment_label: SentimentLabel | null;
+  flagged: Generated<boolean>;
+  analyzed_at: NullableTimestamp;
+  analyzer_version: string | null;
+  status: Generated<ItemStatus>;
+  first_response_at: NullableTimestamp;
+  first_response_source: 'platform' | 'earshot' | null;
+  responded_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+  updated_at: CreatedAt;
+}
+
+export interface ItemEventsTable {
+  id: Generated<string>;
+  item_id: string;
+  account_id: string;
+  type: string;
+  actor: string;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  at: CreatedAt;
+}
+
+export interface ItemRevisionsTable {
+  id: Generated<string>;
+  item_id: string;
+  account_id: string;
+  rating_before: number | null;
+  rating_after: number | null;
+  title_before: string | null;
+  title_after: string | null;
+  body_before: string;
+  body_after: string;
+  platform_updated_at: NullableTimestamp;
+  seen_at: CreatedAt;
+}
+
+export interface AlertDeliveriesTable {
+  id: Generated<string>;
+  account_id: string;
+  item_id: string;
+  recipient: string;
+  kind: string;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  claim_token: string | null;
+  claimed_at: NullableTimestamp;
+  last_error: string | null;
+  sent_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  businesses: BusinessesTable;
+  sources: SourcesTable;
+  source_bad_pages: SourceBadPagesTable;
+  items: ItemsTable;
+  item_events: ItemEventsTable;
+  item_revisions: ItemRevisionsTable;
+  alert_deliveries: AlertDeliveriesTable;
+}
+
+export type Business = Selectable<BusinessesTable>;
+export type Source = Selectable<SourcesTable>;
+export type Item = Selectable<ItemsTable>;
+export type NewItem = Insertable<ItemsTable>;
+export type ItemUpdate = Updateable<ItemsTable>;
+export type ItemEvent = Selectable<ItemEventsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type AlertDelivery = Selectable<AlertDeliveriesTable>;

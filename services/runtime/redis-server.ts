@@ -1,0 +1,88 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { freePort } from './free-port.ts';
+
+export interface RunningRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class RedisUnavailableError extends Error {
+  constructor() {
+    super(
+      [
+        'Earshot needs Redis and found neither REDIS_URL nor a redis-server on PATH. Any one of these fixes it:',
+        '  1. install Redis (Debian/Ubuntu: `apt-get install redis-server`, macOS: `brew install redis`) and start Earshot again;',
+        '  2. set REDIS_URL to a Redis you already run, e.g. REDIS_URL=redis://127.0.0.1:6379;',
+        '  3. run everything with Docker: `docker compose up`.',
+      ].join('\n'),
+    );
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+export function hasRedisServer(): boolean {
+  const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  return probe.error === undefined && probe.status === 0;
+}
+
+/**
+ * Starts a private `redis-server` with its data under `dir`: append-only file on,
+ * and no eviction, because queued work must never be silently dropped.
+ */
+export async function startRedisServer(dir: string, options: { persistent?: boolean } = {}): Promise<RunningRedis> {
+  if (!hasRedisServer()) throw new RedisUnavailableError();
+  await fs.mkdir(dir, { recursive: true });
+  const port = await freePort();
+  const persistent = options.persistent ?? true;
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', path.resolve(dir),
+    '--appendonly', persistent ? 'yes' : 'no',
+    '--save', '',
+    '--maxmemory-policy', 'noeviction',
+    '--daemonize', 'no',
+    '--logfile', '',
+  ];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
+  child.stderr?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
+  await waitForPort(port, child, () => output);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}:\n${output()}`);
+    if (await canConnect(port)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`redis-server did not start listening on port ${port} within 15 s:\n${output()}`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => { clearTimeout(force); resolve(); });
+    // SIGTERM makes redis-server flush its append-only file before exiting.
+    child.kill('SIGTERM');
+  });
+}

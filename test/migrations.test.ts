@@ -1,0 +1,24 @@
+import { sql } from 'kysely';
+import { afterAll, expect, test } from 'vitest';
+import { migrateDown, migrateToLatest } from '../db/migrate.ts';
+import { createTestDatabase } from './support/database.ts';
+
+const testDb = await createTestDatabase();
+afterAll(() => testDb.drop());
+
+async function tables(): Promise<string[]> {
+  const result = await sql<{ tablename: string }>`
+    SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'kysely_%' ORDER BY tablename`.execute(testDb.db);
+  return result.rows.map((r) => r.tablename);
+}
+
+test('migrations go up, down and up again', async () => {
+  expect(await tables()).toEqual([
+    'accounts', 'alert_deliveries', 'api_keys', 'businesses', 'item_events', 'item_revisions', 'items', 'source_bad_pages', 'sources',
+  ]);
+  await migrateDown(testDb.db);
+  expect(await tables()).toEqual([]);
+  expect(await migrateToLatest(testDb.db)).toHaveLength(1);
+  expect(await tables()).toHaveLength(9);
+  expect(await migrateToLatest(testDb.db)).toEqual([]);
+});
