@@ -1,0 +1,75 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/**
+ * Every job Earshot runs, declared in one place. Jobs carry batches (one source,
+ * one ingested page, one page's alerts) and deterministic ids, so a duplicate
+ * enqueue collapses into the job that is already there.
+ */
+export interface PollJobData {
+  sourceId: string;
+  /** The `next_poll_at` this poll is for, ISO 8601: one poll per source and slot. */
+  slot: string;
+}
+export interface AnalyzeJobData {
+  itemIds: string[];
+}
+export interface AlertJobData {
+  deliveryIds: string[];
+}
+
+export const QUEUE_NAMES = { poll: 'poll', analyze: 'analyze', alert: 'alert' } as const;
+export type QueueName = keyof typeof QUEUE_NAMES;
+
+export interface Queues {
+  poll: Queue<PollJobData>;
+  analyze: Queue<AnalyzeJobData>;
+  alert: Queue<AlertJobData>;
+  /** The Redis connection the queues share (BullMQ requires `maxRetriesPerRequest: null`). */
+  connection: Redis;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/** Job ids may not contain ':' (BullMQ's key separator). */
+function idPart(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+export const jobIds = {
+  poll: (sourceId: string, slot: string) => `poll-${sourceId}-${idPart(slot)}`,
+  analyze: (origin: string, page: number) => `analyze-${idPart(origin)}-p${page}`,
+  alert: (origin: string) => `alert-${idPart(origin)}`,
+};
+
+// Completed ids are kept for a day so a late duplicate enqueue of the same id is a no-op.
+const KEEP_COMPLETED = { age: 24 * 3600, count: 100_000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600 };
+
+export function createRedisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+export function createQueues(redisUrl: string, prefix = 'earshot'): Queues {
+  const connection = createRedisConnection(redisUrl);
+  const defaultJobOptions: JobsOptions = { removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED };
+  const poll = new Queue<PollJobData>(QUEUE_NAMES.poll, { connection, prefix, defaultJobOptions });
+  const analyze = new Queue<AnalyzeJobData>(QUEUE_NAMES.analyze, { connection, prefix, defaultJobOptions });
+  const alert = new Queue<AlertJobData>(QUEUE_NAMES.alert, { connection, prefix, defaultJobOptions });
+  return {
+    poll,
+    analyze,
+    alert,
+    connection,
+    prefix,
+    async close() {
+      await Promise.all([poll.close(), analyze.close(), alert.close()]);
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/** Retry policy per queue: how many attempts, with exponential backoff capped by config. */
+export function retryOptions(attempts: number): Pick<JobsOptions, 'attempts' | 'backoff'> {
+  return { attempts, backoff: { type: 'capped-exponential' } };
+}
