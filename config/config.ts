@@ -10,6 +10,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Unset: start `redis-server` from PATH under `dataDir/redis`. */
   readonly redisUrl: string | undefined;
+  /** Namespace of Earshot's keys in Redis, so several installs can share one Redis. */
+  readonly queuePrefix: string;
   /** Unset: write each email as an .eml file under `dataDir/outbox`. */
   readonly smtpUrl: string | undefined;
   readonly alertFrom: string;
@@ -24,6 +26,8 @@ export interface Config {
   readonly schedulerTickSeconds: number;
   /** Default minutes between polls of a source when it does not say. */
   readonly defaultPollMinutes: number;
+  /** Bad items first seen more than this many days after they were published are flagged but not emailed. */
+  readonly alertMaxAgeDays: number;
   /** A claimed alert that was neither sent nor released within this time is claimed again. */
   readonly alertLeaseSeconds: number;
   /** First retry delay of a failed job; doubles per attempt up to `retryMaxDelaySeconds`. */
@@ -93,6 +97,12 @@ function email(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+function queuePrefix(env: Env): string {
+  const value = text(env, 'QUEUE_PREFIX') ?? 'earshot';
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(value)) throw new ConfigError('QUEUE_PREFIX', 'use 1-40 letters, digits, - or _');
+  return value;
+}
+
 /** Builds the one config object from an environment (normally `process.env`). */
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -110,6 +120,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    queuePrefix: queuePrefix(env),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     alertFrom: email(env, 'ALERT_FROM', 'Earshot <alerts@earshot.localhost>'),
     publicUrl: publicUrl.replace(/\/+$/, ''),
@@ -119,6 +130,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     logLevel,
     schedulerTickSeconds: integer(env, 'SCHEDULER_TICK_SECONDS', 15, 1, 59),
     defaultPollMinutes: integer(env, 'DEFAULT_POLL_MINUTES', 15, 1, 10080),
+    alertMaxAgeDays: integer(env, 'ALERT_MAX_AGE_DAYS', 14, 0, 36500),
     alertLeaseSeconds: integer(env, 'ALERT_LEASE_SECONDS', 120, 1, 3600),
     retryBaseDelayMs: integer(env, 'RETRY_BASE_DELAY_MS', 1000, 10, 600000),
     retryMaxDelaySeconds: integer(env, 'RETRY_MAX_DELAY_SECONDS', 300, 1, 86400),

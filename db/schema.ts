@@ -149,6 +149,7 @@ export interface AlertDeliveriesTable {
   last_error: string | null;
   sent_at: NullableTimestamp;
   created_at: CreatedAt;
+  updated_at: CreatedAt;
 }
 
 export interface Database {

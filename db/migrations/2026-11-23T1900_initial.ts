@@ -149,9 +149,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       last_error text,
       sent_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (item_id, recipient, kind)
     );
-    CREATE INDEX alert_deliveries_unsent ON alert_deliveries (created_at) WHERE status <> 'sent';
+    CREATE INDEX alert_deliveries_unsent ON alert_deliveries (updated_at) WHERE status <> 'sent';
   `.execute(db);
 }
 

@@ -24,6 +24,9 @@ export async function startEmbeddedPostgres(
   const databaseDir = path.join(dataDir, 'postgres');
   const portFile = path.join(dataDir, 'postgres.port');
   const port = existsSync(portFile) ? Number(await fs.readFile(portFile, 'utf8')) : await freePort();
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  // Another Earshot process on this machine (e.g. `earshot keys create` beside `earshot start`) already runs it.
+  if (await runningPid(databaseDir)) return { url, stop: async () => {} };
   const firstRun = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   const log = options.onLog ?? (() => {});
   const server = new EmbeddedPostgres({
@@ -43,33 +46,30 @@ export async function startEmbeddedPostgres(
   // As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter dataDir.
   if (process.getuid?.() === 0) await fs.chmod(dataDir, 0o755);
   if (firstRun) await server.initialise();
-  await removeStalePid(databaseDir);
+  await fs.rm(path.join(databaseDir, 'postmaster.pid'), { force: true });
   await server.start();
   await fs.writeFile(portFile, String(port));
   if (firstRun) await server.createDatabase(DATABASE);
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
-  };
+  return { url, stop: () => server.stop() };
 }
 
-/** A pid file left by a killed server blocks the next start; drop it when its process is gone. */
-async function removeStalePid(databaseDir: string): Promise<void> {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
+/**
+ * True when the server of this data directory is running. A pid file whose process is
+ * gone was left by a crash and would block the next start, so the caller removes it.
+ */
+async function runningPid(databaseDir: string): Promise<boolean> {
   let content: string;
   try {
-    content = await fs.readFile(pidFile, 'utf8');
+    content = await fs.readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8');
   } catch {
-    return;
+    return false;
   }
   const pid = Number(content.split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
-      return; // still running: let PostgreSQL itself report the conflict
-    } catch {
-      // no such process
-    }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  await fs.rm(pidFile, { force: true });
 }

@@ -33,8 +33,12 @@ export function hasRedisServer(): boolean {
  * and no eviction, because queued work must never be silently dropped.
  */
 export async function startRedisServer(dir: string, options: { persistent?: boolean } = {}): Promise<RunningRedis> {
-  if (!hasRedisServer()) throw new RedisUnavailableError();
   await fs.mkdir(dir, { recursive: true });
+  const stateFile = path.join(dir, 'earshot-redis.json');
+  const running = await alreadyRunning(stateFile);
+  // Another Earshot process on this machine started it; share it rather than fight over the data.
+  if (running) return { url: `redis://127.0.0.1:${running.port}`, stop: async () => {} };
+  if (!hasRedisServer()) throw new RedisUnavailableError();
   const port = await freePort();
   const persistent = options.persistent ?? true;
   const args = [
@@ -52,10 +56,29 @@ export async function startRedisServer(dir: string, options: { persistent?: bool
   child.stdout?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
   child.stderr?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
   await waitForPort(port, child, () => output);
+  await fs.writeFile(stateFile, JSON.stringify({ pid: child.pid, port }));
   return {
     url: `redis://127.0.0.1:${port}`,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      await fs.rm(stateFile, { force: true });
+    },
   };
+}
+
+async function alreadyRunning(stateFile: string): Promise<{ port: number } | undefined> {
+  let state: { pid: number; port: number };
+  try {
+    state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { pid: number; port: number };
+  } catch {
+    return undefined;
+  }
+  try {
+    process.kill(state.pid, 0);
+  } catch {
+    return undefined;
+  }
+  return (await canConnect(state.port)) ? { port: state.port } : undefined;
 }
 
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {

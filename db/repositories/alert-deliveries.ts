@@ -1,0 +1,159 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.ts';
+
+export interface ClaimedDelivery {
+  id: string;
+  claimToken: string;
+  recipient: string;
+  itemId: string;
+  createdAt: Date;
+}
+
+export type ClaimOutcome =
+  | { kind: 'claimed'; delivery: ClaimedDelivery }
+  | { kind: 'already_sent' }
+  | { kind: 'held_elsewhere' }
+  | { kind: 'missing' };
+
+/**
+ * Takes a delivery for sending. A delivery claimed by a worker that died is taken
+ * over once its lease has run out; one that is sent is never taken again.
+ */
+export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: number): Promise<ClaimOutcome> {
+  const claimed = await db
+    .updateTable('alert_deliveries')
+    .set({
+      status: 'sending',
+      claim_token: sql<string>`gen_random_uuid()`,
+      claimed_at: sql<Date>`now()`,
+      attempts: sql<number>`attempts + 1`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', deliveryId)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'pending'),
+        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${leaseSeconds})`)]),
+      ]),
+    )
+    .returning(['id', 'claim_token', 'recipient', 'item_id', 'created_at'])
+    .executeTakeFirst();
+  if (claimed) {
+    return {
+      kind: 'claimed',
+      delivery: { id: claimed.id, claimToken: claimed.claim_token as string, recipient: claimed.recipient, itemId: claimed.item_id, createdAt: claimed.created_at },
+    };
+  }
+  const row = await db.selectFrom('alert_deliveries').select('status').where('id', '=', deliveryId).executeTakeFirst();
+  if (!row) return { kind: 'missing' };
+  return row.status === 'sent' ? { kind: 'already_sent' } : { kind: 'held_elsewhere' };
+}
+
+/** Records the send and the timeline event in one transaction; only the claim holder may. */
+export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail: { messageId: string; kind: string }): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('alert_deliveries')
+      .set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null, updated_at: sql<Date>`now()` })
+      .where('id', '=', delivery.id)
+      .where('claim_token', '=', delivery.claimToken)
+      .returning(['account_id'])
+      .executeTakeFirst();
+    if (!row) return;
+    await tx
+      .insertInto('item_events')
+      .values({
+        item_id: delivery.itemId,
+        account_id: row.account_id,
+        type: 'alerted',
+        actor: 'system',
+        data: JSON.stringify({ to: delivery.recipient, kind: detail.kind, messageId: detail.messageId }),
+      })
+      .execute();
+  });
+}
+
+/** Gives a delivery back after a failed attempt, so the next retry can claim it at once. */
+export async function releaseDelivery(db: Db, delivery: ClaimedDelivery, error: string): Promise<void> {
+  await db
+    .updateTable('alert_deliveries')
+    .set({ status: 'pending', claim_token: null, claimed_at: null, last_error: error.slice(0, 1000), updated_at: sql<Date>`now()` })
+    .where('id', '=', delivery.id)
+    .where('claim_token', '=', delivery.claimToken)
+    .execute();
+}
+
+/**
+ * Deliveries that are unsent and that nothing is working on: untouched for longer than
+ * any retry would wait (`idleSeconds`), or claimed by a worker whose lease ran out.
+ * The reconciler's list after a lost queue or a dead worker.
+ */
+export async function listStrandedDeliveries(
+  db: Db,
+  windows: { graceSeconds: number; idleSeconds: number; leaseSeconds: number },
+  limit = 1000,
+): Promise<Array<{ id: string; attempts: number }>> {
+  const ago = (seconds: number) => sql<Date>`now() - make_interval(secs => ${seconds})`;
+  return db
+    .selectFrom('alert_deliveries')
+    .select(['id', 'attempts'])
+    .where((eb) =>
+      eb.or([
+        // Never tried: its job was lost between the analysis commit and the enqueue.
+        eb.and([eb('status', '=', 'pending'), eb('attempts', '=', 0), eb('updated_at', '<', ago(windows.graceSeconds))]),
+        eb.and([eb('status', '=', 'pending'), eb('updated_at', '<', ago(windows.idleSeconds))]),
+        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', ago(windows.leaseSeconds))]),
+      ]),
+    )
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+}
+
+export interface AlertContext {
+  businessName: string;
+  sourceType: string;
+  item: {
+    id: string;
+    kind: string;
+    rating: number | null;
+    author: string | null;
+    title: string | null;
+    body: string;
+    url: string | null;
+    publishedAt: Date | null;
+    firstSeenAt: Date;
+    sentimentLabel: string | null;
+  };
+}
+
+export async function loadAlertContext(db: Db, itemId: string): Promise<AlertContext | undefined> {
+  const row = await db
+    .selectFrom('items as i')
+    .innerJoin('businesses as b', 'b.id', 'i.business_id')
+    .innerJoin('sources as s', 's.id', 'i.source_id')
+    .select([
+      'b.name as business_name',
+      's.type as source_type',
+      'i.id', 'i.kind', 'i.rating', 'i.author', 'i.title', 'i.body', 'i.url', 'i.published_at', 'i.first_seen_at', 'i.sentiment_label',
+    ])
+    .where('i.id', '=', itemId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    businessName: row.business_name,
+    sourceType: row.source_type,
+    item: {
+      id: row.id,
+      kind: row.kind,
+      rating: row.rating,
+      author: row.author,
+      title: row.title,
+      body: row.body,
+      url: row.url,
+      publishedAt: row.published_at,
+      firstSeenAt: row.first_seen_at,
+      sentimentLabel: row.sentiment_label,
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, SentimentLabel } from '../schema.ts';
+
+type Tx = Transaction<Database>;
+
+export interface ItemToAnalyze {
+  id: string;
+  account_id: string;
+  business_id: string;
+  rating: number | null;
+  title: string | null;
+  body: string;
+  language: string | null;
+  flagged: boolean;
+  published_at: Date | null;
+  first_seen_at: Date;
+}
+
+/** Locks the items of a batch that still wait for analysis; ones already judged are skipped. */
+export async function lockUnanalyzed(tx: Tx, itemIds: string[]): Promise<ItemToAnalyze[]> {
+  if (itemIds.length === 0) return [];
+  return tx
+    .selectFrom('items')
+    .select(['id', 'account_id', 'business_id', 'rating', 'title', 'body', 'language', 'flagged', 'published_at', 'first_seen_at'])
+    .where('id', 'in', itemIds)
+    .where('analyzed_at', 'is', null)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export interface AnalysisResult {
+  id: string;
+  score: number;
+  label: SentimentLabel;
+  flagged: boolean;
+}
+
+/** One statement for the whole batch. */
+export async function storeAnalysis(tx: Tx, results: AnalysisResult[], analyzerVersion: string): Promise<void> {
+  if (results.length === 0) return;
+  await sql`
+    UPDATE items AS i
+    SET sentiment_score = v.score,
+        sentiment_label = v.label,
+        flagged = v.flagged,
+        analyzed_at = now(),
+        analyzer_version = ${analyzerVersion},
+        updated_at = now()
+    FROM unnest(
+      ${results.map((r) => r.id)}::uuid[],
+      ${results.map((r) => r.score)}::real[],
+      ${results.map((r) => r.label)}::text[],
+      ${results.map((r) => r.flagged)}::boolean[]
+    ) AS v(id, score, label, flagged)
+    WHERE i.id = v.id`.execute(tx);
+}
+
+/**
+ * Creates one pending alert delivery per (item, recipient) from the business's alert
+ * addresses. The unique key makes this a no-op for deliveries that already exist.
+ */
+export async function createAlertDeliveries(tx: Tx, itemIds: string[], kind: string): Promise<string[]> {
+  if (itemIds.length === 0) return [];
+  const result = await sql<{ id: string }>`
+    INSERT INTO alert_deliveries (account_id, item_id, recipient, kind)
+    SELECT i.account_id, i.id, lower(recipient), ${kind}
+    FROM items i
+    JOIN businesses b ON b.id = i.business_id
+    CROSS JOIN LATERAL unnest(b.alert_emails) AS recipient
+    WHERE i.id = ANY(${itemIds}::uuid[])
+    ON CONFLICT (item_id, recipient, kind) DO NOTHING
+    RETURNING id`.execute(tx);
+  return result.rows.map((r) => r.id);
+}
+
+export async function pendingDeliveriesFor(db: Kysely<Database>, itemIds: string[]): Promise<string[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await db.selectFrom('alert_deliveries').select('id').where('item_id', 'in', itemIds).where('status', '=', 'pending').execute();
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.ts';
+import type { SourceStatus } from '../schema.ts';
+
+/** After three failed polls in a row a source shows as failing. */
+const FAILING_AFTER = 3;
+
+export async function recordPollSuccess(db: Db, sourceId: string): Promise<void> {
+  await db
+    .updateTable('sources')
+    .set({ status: 'ok', last_success_at: sql<Date>`now()`, consecutive_failures: 0, updated_at: sql<Date>`now()` })
+    .where('id', '=', sourceId)
+    .where('status', 'in', ['ok', 'failing'])
+    .execute();
+}
+
+export interface PollFailure {
+  kind: string;
+  message: string;
+  /** needs_attention: a person must fix the config; polling stops until they do. */
+  needsAttention: boolean;
+  /** Postpone the next poll (a platform's rate-limit reset). */
+  retryAt?: Date;
+}
+
+export async function recordPollFailure(db: Db, sourceId: string, failure: PollFailure): Promise<void> {
+  const status: SourceStatus | undefined = failure.needsAttention ? 'needs_attention' : undefined;
+  await db
+    .updateTable('sources')
+    .set((eb) => ({
+      last_error_kind: failure.kind,
+      last_error_message: failure.message.slice(0, 2000),
+      last_error_at: sql<Date>`now()`,
+      consecutive_failures: eb('consecutive_failures', '+', 1),
+      status: status ?? sql<SourceStatus>`CASE WHEN status = 'ok' AND consecutive_failures + 1 >= ${FAILING_AFTER} THEN 'failing' ELSE status END`,
+      ...(failure.retryAt ? { next_poll_at: failure.retryAt } : {}),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('id', '=', sourceId)
+    .execute();
+}
+
+/** Keeps a page the connector could not read, for someone to inspect. */
+export async function keepBadPage(db: Db, source: { id: string; account_id: string }, message: string, payload: string): Promise<void> {
+  await db.insertInto('source_bad_pages').values({ source_id: source.id, account_id: source.account_id, message, payload }).execute();
+}

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../../config/config.ts';
+import { runDemo } from '../demo/run-demo.ts';
+import { ALL_ROLES, type ProcessRole } from '../earshot.ts';
+import { createLogger } from '../logger.ts';
+import { createKey } from './keys-command.ts';
+import { migrate } from './migrate-command.ts';
+import { start } from './start-command.ts';
+
+export const USAGE = `Usage: earshot <command>
+
+  start [--role api|worker|scheduler]   run Earshot (all roles in one process by default)
+  migrate                               apply database migrations and exit
+  demo                                  run Earshot against a local platform sandbox
+  keys create --role owner [--account ID] [--name NAME]
+                                        create an API key and print only the key
+                                        (without --account, a new account is created)
+`;
+
+export class UsageError extends Error {}
+
+/** Dispatches a command line; returns the process exit code. */
+export async function runCli(argv: string[], config: Config): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start': {
+        const { values } = parseArgs({ args: rest, options: { role: { type: 'string', multiple: true } }, strict: true });
+        return await start(config, parseRoles(values.role), createLogger(config));
+      }
+      case 'migrate':
+        parseArgs({ args: rest, options: {}, strict: true });
+        return await migrate(config);
+      case 'demo':
+        parseArgs({ args: rest, options: {}, strict: true });
+        return await runDemo(config);
+      case 'keys': {
+        const [sub, ...args] = rest;
+        if (sub !== 'create') throw new UsageError(`unknown keys command "${sub ?? ''}"`);
+        const { values } = parseArgs({
+          args,
+          options: { role: { type: 'string' }, account: { type: 'string' }, name: { type: 'string' } },
+          strict: true,
+        });
+        if (values.role !== 'owner') throw new UsageError('--role owner is required (the only role keys create supports so far)');
+        return await createKey(config, { role: values.role, accountId: values.account, name: values.name });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`earshot: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function parseRoles(values: string[] | undefined): ProcessRole[] {
+  if (values === undefined || values.length === 0) return [...ALL_ROLES];
+  for (const value of values) {
+    if (!ALL_ROLES.includes(value as ProcessRole)) throw new UsageError(`--role must be one of ${ALL_ROLES.join(', ')}, got "${value}"`);
+  }
+  return values as ProcessRole[];
+}

@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.ts';
+import { startEarshot, type ProcessRole } from '../earshot.ts';
+import { RedisUnavailableError } from '../runtime/redis-server.ts';
+
+/** `earshot start`: runs until SIGINT/SIGTERM, then shuts down gracefully (a second signal forces it). */
+export async function start(config: Config, roles: ProcessRole[], log: Logger): Promise<number> {
+  let earshot;
+  try {
+    earshot = await startEarshot(config, roles, log);
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) {
+      process.stderr.write(`\n${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const lines = [`Earshot is running (${roles.join(', ')}).`];
+  if (earshot.url) lines.push(`API: ${earshot.url}   (OpenAPI: ${earshot.url}/openapi.json)`);
+  if (earshot.firstOwnerKey) {
+    lines.push(
+      '',
+      'First start: an owner API key was created. It is shown only this once; keep it:',
+      '',
+      `    ${earshot.firstOwnerKey}`,
+      '',
+      `Try: curl -H "Authorization: Bearer ${earshot.firstOwnerKey}" ${earshot.url}/v1/businesses`,
+    );
+  }
+  if (!config.smtpUrl && roles.includes('worker')) lines.push(`Alert emails are written to ${config.dataDir}/outbox (set SMTP_URL to send them).`);
+  lines.push('Press Ctrl-C to stop.');
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`\n${signal} again: exiting without waiting.\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`\n${signal}: shutting down (workers finish the jobs in hand; Ctrl-C again to force)…\n`);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await earshot.stop();
+  process.stderr.write('Earshot stopped.\n');
+  return 0;
+}

@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../config/config.ts';
+import { createAccount } from '../../db/repositories/accounts.ts';
+import { createApiKey } from '../../db/repositories/api-keys.ts';
+import { startEarshot } from '../earshot.ts';
+import { createLogger } from '../logger.ts';
+import { startPlatformSandbox } from './platform-sandbox.ts';
+
+const DEMO_ACCOUNT = 'Earshot demo';
+const NEW_REVIEW_AFTER_MS = 40_000;
+
+function say(line: string): void {
+  process.stdout.write(`demo: ${line}\n`);
+}
+
+/**
+ * `earshot demo`: Earshot plus a loopback sandbox that answers like Google Places and
+ * Bluesky. It creates a demo business through the API, polls it, and shows flagged
+ * items and alert emails as they arrive. Runs until Ctrl-C.
+ */
+export async function runDemo(baseConfig: Config): Promise<number> {
+  // The sandbox lives on loopback, which sources may only reach when private URLs are allowed.
+  const config: Config = Object.freeze({ ...baseConfig, allowPrivateUrls: true, schedulerTickSeconds: 5, logLevel: baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel });
+  const sandbox = await startPlatformSandbox();
+  say(`platform sandbox (Google Places + Bluesky shapes) listening on ${sandbox.url}`);
+  const earshot = await startEarshot(config, ['api', 'worker', 'scheduler'], createLogger(config));
+  const stop = async () => {
+    await earshot.stop();
+    await sandbox.stop();
+  };
+  try {
+    const url = earshot.url as string;
+    say(`Earshot API on ${url}`);
+    await earshot.db.deleteFrom('accounts').where('name', '=', DEMO_ACCOUNT).execute();
+    const account = await createAccount(earshot.db, DEMO_ACCOUNT);
+    const { key } = await createApiKey(earshot.db, { accountId: account.id, role: 'owner', name: 'Demo owner' });
+    say(`demo owner key (this run only): ${key}`);
+    const api = apiClient(url, key);
+
+    const business = await api('POST', '/v1/businesses', { name: 'Demo Bistro', timezone: 'Europe/Paris', alertEmails: ['owner@demo-bistro.example'] });
+    say(`created business "Demo Bistro" (${business.id}) alerting owner@demo-bistro.example`);
+    const places = await api('POST', `/v1/businesses/${business.id}/sources`, {
+      type: 'google_places',
+      config: { placeId: sandbox.placeId, baseUrl: sandbox.url },
+      credentials: { apiKey: 'demo-key' },
+      pollEveryMinutes: 1,
+    });
+    const bluesky = await api('POST', `/v1/businesses/${business.id}/sources`, {
+      type: 'bluesky',
+      config: { terms: ['Demo Bistro'], baseUrl: sandbox.url },
+      credentials: { identifier: 'demo.bsky.social', appPassword: 'demo-demo-demo-demo' },
+      pollEveryMinutes: 1,
+    });
+    say(`added sources google_places (${places.id}) and bluesky (${bluesky.id}), polled every minute`);
+    await api('POST', `/v1/sources/${places.id}/poll`);
+    await api('POST', `/v1/sources/${bluesky.id}/poll`);
+    say('asked for an immediate poll of both; watching for flagged items…');
+
+    const outbox = path.join(config.dataDir, 'outbox');
+    const seenItems = new Set<string>();
+    const seenMails = new Set<string>(await listEml(outbox));
+    const startedAt = Date.now();
+    let addedReview = false;
+    let stopping = false;
+    const onSignal = () => {
+      stopping = true;
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    say(`try it yourself:  curl -H "Authorization: Bearer ${key}" "${url}/v1/items?flagged=true"`);
+    while (!stopping) {
+      const { items } = await api('GET', `/v1/items?businessId=${business.id}&flagged=true&limit=50`);
+      for (const item of items as Array<{ id: string; rating: number | null; body: string; author: string | null }>) {
+        if (seenItems.has(item.id)) continue;
+        seenItems.add(item.id);
+        const stars = item.rating === null ? 'mention' : `${item.rating}★`;
+        say(`flagged ${stars} by ${item.author ?? 'someone'}: "${item.body.slice(0, 70)}${item.body.length > 70 ? '…' : ''}"  → ${url}/v1/items/${item.id}`);
+      }
+      for (const file of await listEml(outbox)) {
+        if (seenMails.has(file)) continue;
+        seenMails.add(file);
+        say(`alert email written: ${path.join(outbox, file)}`);
+      }
+      if (!addedReview && Date.now() - startedAt > NEW_REVIEW_AFTER_MS) {
+        addedReview = true;
+        sandbox.addReview({ rating: 1, author: 'Late Diner', text: 'Waited 50 minutes for cold pasta and nobody apologised. Never again.' });
+        say('the sandbox just received a new 1★ review; it will be picked up on the next poll (within a minute)');
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    say('stopping…');
+    return 0;
+  } finally {
+    await stop();
+  }
+}
+
+async function listEml(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter((f) => f.endsWith('.eml')).sort();
+  } catch {
+    return [];
+  }
+}
+
+function apiClient(baseUrl: string, key: string) {
+  return async (method: 'GET' | 'POST', route: string, body?: unknown): Promise<any> => {
+    const response = await fetch(`${baseUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload = await response.json();
+    if (!response.ok) throw new Error(`${method} ${route} → ${response.status}: ${JSON.stringify(payload)}`);
+    return payload;
+  };
+}

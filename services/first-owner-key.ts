@@ -1,0 +1,21 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { createAccount } from '../db/repositories/accounts.ts';
+import { countApiKeys, createApiKey } from '../db/repositories/api-keys.ts';
+
+// An arbitrary constant: the advisory lock that makes "the very first start" happen once.
+const FIRST_START_LOCK = 7_241_001;
+
+/**
+ * On a fresh install (no key has ever existed) creates an account and its owner key,
+ * and returns the key so it can be shown once. Two processes starting together make one.
+ */
+export async function createFirstOwnerKey(db: Db): Promise<string | undefined> {
+  return db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(${FIRST_START_LOCK})`.execute(tx);
+    if ((await countApiKeys(tx)) > 0) return undefined;
+    const account = await createAccount(tx, 'My business');
+    const { key } = await createApiKey(tx, { accountId: account.id, role: 'owner', name: 'First owner key' });
+    return key;
+  });
+}

@@ -1,0 +1,167 @@
+import type { Insertable } from 'kysely';
+import type { NormalizedItem, Page } from '../../connectors/contract.ts';
+import type { Db } from '../../db/database.ts';
+import { lockExistingItems, markItemsSeen, saveSourceCursor, type ExistingItem } from '../../db/repositories/ingest.ts';
+import type { ItemEventsTable, ItemRevisionsTable, ItemsTable, ItemUpdate } from '../../db/schema.ts';
+import { contentHash } from './content-hash.ts';
+
+export interface IngestSource {
+  id: string;
+  account_id: string;
+  business_id: string;
+}
+
+export interface IngestResult {
+  /** New or edited items: the ones the analyze step must (re)judge. */
+  toAnalyze: string[];
+  inserted: number;
+  revised: number;
+  repliesSeen: number;
+}
+
+const PLATFORM = 'platform';
+
+/**
+ * Stores one page in one transaction, together with the connector's cursor, so a
+ * crash re-reads at most this page. Idempotent on (source, external id): the same
+ * page twice changes nothing the second time.
+ */
+export async function ingestPage(db: Db, source: IngestSource, page: Page): Promise<IngestResult> {
+  const items = lastWins(page.items);
+  return db.transaction().execute(async (tx) => {
+    const existing = await lockExistingItems(tx, source.id, items.map((i) => i.externalId));
+    const fresh = items.filter((i) => !existing.has(i.externalId));
+    const result: IngestResult = { toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0 };
+    const events: Insertable<ItemEventsTable>[] = [];
+
+    if (fresh.length > 0) {
+      const rows = await tx.insertInto('items').values(fresh.map((item) => newItemRow(source, item))).returning(['id', 'owner_reply_at']).execute();
+      for (const [index, row] of rows.entries()) {
+        const item = fresh[index] as NormalizedItem;
+        result.toAnalyze.push(row.id);
+        events.push(event(source, row.id, 'detected', 'system', { publishedAt: item.publishedAt?.toISOString() ?? null }));
+        if (item.ownerReply) {
+          result.repliesSeen++;
+          events.push(event(source, row.id, 'platform_reply_seen', PLATFORM, { text: item.ownerReply.text }, item.ownerReply.at ?? undefined));
+        }
+      }
+      result.inserted = rows.length;
+    }
+
+    const revisions: Insertable<ItemRevisionsTable>[] = [];
+    const unchanged: string[] = [];
+    for (const item of items) {
+      const before = existing.get(item.externalId);
+      if (!before) continue;
+      const update = changesFor(before, item, revisions, events, source);
+      if (update === undefined) {
+        unchanged.push(before.id);
+        continue;
+      }
+      if (update.content_hash !== undefined) {
+        result.toAnalyze.push(before.id);
+        result.revised++;
+      }
+      if (update.owner_reply_text !== undefined) result.repliesSeen++;
+      await tx.updateTable('items').set(update).where('id', '=', before.id).execute();
+    }
+
+    await markItemsSeen(tx, unchanged);
+    if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
+    if (events.length > 0) await tx.insertInto('item_events').values(events).execute();
+    await saveSourceCursor(tx, source.id, page.cursor);
+    return result;
+  });
+}
+
+/** A platform can list the same item twice in one page; the later copy is the newer. */
+function lastWins(items: NormalizedItem[]): NormalizedItem[] {
+  return [...new Map(items.map((item) => [item.externalId, item])).values()];
+}
+
+function newItemRow(source: IngestSource, item: NormalizedItem): Insertable<ItemsTable> {
+  const reply = item.ownerReply;
+  const replyAt = reply ? (reply.at ?? new Date()) : null;
+  return {
+    account_id: source.account_id,
+    business_id: source.business_id,
+    source_id: source.id,
+    kind: item.kind,
+    external_id: item.externalId,
+    url: item.url,
+    author: item.author,
+    rating: item.rating,
+    title: item.title,
+    body: item.body,
+    language: item.language,
+    published_at: item.publishedAt,
+    platform_updated_at: item.updatedAt,
+    sort_at: item.publishedAt ?? new Date(),
+    content_hash: contentHash(item),
+    raw: JSON.stringify(item.raw ?? null),
+    owner_reply_text: reply?.text ?? null,
+    owner_reply_at: replyAt,
+    first_response_at: replyAt,
+    first_response_source: reply ? PLATFORM : null,
+    status: reply ? 'responded' : 'new',
+    responded_at: replyAt,
+  };
+}
+
+/** What an already-stored item needs after this sighting, or undefined when nothing changed. */
+function changesFor(
+  before: ExistingItem,
+  item: NormalizedItem,
+  revisions: Insertable<ItemRevisionsTable>[],
+  events: Insertable<ItemEventsTable>[],
+  source: IngestSource,
+): ItemUpdate | undefined {
+  const update: ItemUpdate = {};
+  const hash = contentHash(item);
+  if (hash !== before.content_hash) {
+    revisions.push({
+      item_id: before.id,
+      account_id: source.account_id,
+      rating_before: before.rating,
+      rating_after: item.rating,
+      title_before: before.title,
+      title_after: item.title,
+      body_before: before.body,
+      body_after: item.body,
+      platform_updated_at: item.updatedAt,
+    });
+    events.push(event(source, before.id, 'revised', PLATFORM, { ratingBefore: before.rating, ratingAfter: item.rating }));
+    Object.assign(update, {
+      rating: item.rating,
+      title: item.title,
+      body: item.body,
+      language: item.language,
+      platform_updated_at: item.updatedAt,
+      content_hash: hash,
+      raw: JSON.stringify(item.raw ?? null),
+      // The new words must be judged again.
+      analyzed_at: null,
+    } satisfies ItemUpdate);
+  }
+  const reply = item.ownerReply;
+  if (reply && before.owner_reply_at === null) {
+    const at = reply.at ?? new Date();
+    events.push(event(source, before.id, 'platform_reply_seen', PLATFORM, { text: reply.text }, at));
+    Object.assign(update, {
+      owner_reply_text: reply.text,
+      owner_reply_at: at,
+      first_response_at: before.first_response_at === null || before.first_response_at > at ? at : before.first_response_at,
+      first_response_source: before.first_response_at === null || before.first_response_at > at ? PLATFORM : undefined,
+    } satisfies ItemUpdate);
+    if (before.status === 'new') Object.assign(update, { status: 'responded', responded_at: at } satisfies ItemUpdate);
+  }
+  if (Object.keys(update).length === 0) return undefined;
+  const now = new Date();
+  update.last_seen_at = now;
+  update.updated_at = now;
+  return update;
+}
+
+function event(source: IngestSource, itemId: string, type: string, actor: string, data: Record<string, unknown>, at?: Date): Insertable<ItemEventsTable> {
+  return { item_id: itemId, account_id: source.account_id, type, actor, data: JSON.stringify(data), ...(at ? { at } : {}) };
+}

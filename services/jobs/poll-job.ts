@@ -1,0 +1,125 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.ts';
+import { ConnectorError, type Connector, type ConnectorContext } from '../../connectors/contract.ts';
+import { findConnector } from '../../connectors/registry.ts';
+import type { Db } from '../../db/database.ts';
+import { claimPollSlot } from '../../db/repositories/poll-state.ts';
+import { keepBadPage, recordPollFailure, recordPollSuccess } from '../../db/repositories/source-health.ts';
+import type { Source } from '../../db/schema.ts';
+import { createConnectorHttp } from '../http/connector-http.ts';
+import type { RequestBudget } from '../http/request-budget.ts';
+import { ingestPage } from '../ingest/ingest-page.ts';
+import { jobIds, retryOptions, type PollJobData, type Queues } from '../queue/queues.ts';
+import { decryptCredentials, type CredentialsKey } from '../security/credentials.ts';
+
+export interface PollJobDeps {
+  db: Db;
+  queues: Queues;
+  config: Config;
+  credentialsKey: CredentialsKey;
+  budget: RequestBudget;
+  log: Logger;
+}
+
+export type PollJobResult =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'polled'; pages: number; inserted: number; revised: number; queuedForAnalysis: number }
+  | { outcome: 'failed'; kind: string };
+
+/**
+ * Polls one source for one slot: pages from the connector are stored one transaction
+ * each, and each page's new or edited items go to the analyze queue as one batch.
+ */
+export async function runPollJob(job: Job<PollJobData>, deps: PollJobDeps, signal: AbortSignal): Promise<PollJobResult> {
+  const source = await claimPollSlot(deps.db, job.data.sourceId, job.data.slot, job.name === 'poll-now');
+  if (!source) return { outcome: 'skipped', reason: 'slot already polled, or source paused or removed' };
+  const log = deps.log.child({ sourceId: source.id, type: source.type });
+  const connector = findConnector(source.type);
+  if (!connector) {
+    await recordPollFailure(deps.db, source.id, { kind: 'config', message: `unknown source type "${source.type}"`, needsAttention: true });
+    throw new UnrecoverableError(`unknown source type ${source.type}`);
+  }
+  try {
+    const result = await pollSource(job, source, connector, deps, log, signal);
+    await recordPollSuccess(deps.db, source.id);
+    log.info(result, 'source polled');
+    return result;
+  } catch (error) {
+    return handleFailure(error, source, deps, log, job);
+  }
+}
+
+async function pollSource(
+  job: Job<PollJobData>,
+  source: Source,
+  connector: Connector<any, any>,
+  deps: PollJobDeps,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<Extract<PollJobResult, { outcome: 'polled' }>> {
+  const credentials = decryptCredentials(deps.credentialsKey, source.id, source.credentials);
+  const parsed = connector.parseConfig(source.config, credentials);
+  const ctx: ConnectorContext = {
+    http: createConnectorHttp({ platform: connector.id, allowPrivateUrls: deps.config.allowPrivateUrls, budget: deps.budget, signal, log }),
+    log,
+    now: () => new Date(),
+    signal,
+  };
+  const totals = { outcome: 'polled' as const, pages: 0, inserted: 0, revised: 0, queuedForAnalysis: 0 };
+  for await (const page of connector.fetch(parsed.config, parsed.credentials, source.cursor, ctx)) {
+    const ingested = await ingestPage(deps.db, source, page);
+    if (ingested.toAnalyze.length > 0) {
+      await deps.queues.analyze.add(
+        'analyze',
+        { itemIds: ingested.toAnalyze },
+        { jobId: jobIds.analyze(String(job.id), totals.pages), ...retryOptions(10) },
+      );
+    }
+    totals.pages++;
+    totals.inserted += ingested.inserted;
+    totals.revised += ingested.revised;
+    totals.queuedForAnalysis += ingested.toAnalyze.length;
+  }
+  return totals;
+}
+
+async function handleFailure(error: unknown, source: Source, deps: PollJobDeps, log: Logger, job: Job<PollJobData>): Promise<PollJobResult> {
+  if (!(error instanceof ConnectorError) && !(error instanceof Error && error.name === 'CredentialsDecryptionError')) {
+    // Unknown failures are treated as passing ones: record them and let BullMQ retry.
+    const message = error instanceof Error ? error.message : String(error);
+    await recordPollFailure(deps.db, source.id, { kind: 'transient', message, needsAttention: false });
+    log.warn({ err: message, attempt: job.attemptsMade + 1 }, 'poll failed; will retry');
+    throw error;
+  }
+  if (!(error instanceof ConnectorError)) {
+    await recordPollFailure(deps.db, source.id, { kind: 'config', message: error.message, needsAttention: true });
+    throw new UnrecoverableError(error.message);
+  }
+  switch (error.kind) {
+    case 'config':
+      await recordPollFailure(deps.db, source.id, { kind: 'config', message: error.message, needsAttention: true });
+      log.warn({ err: error.message }, 'source needs attention; polling paused until its config changes');
+      return { outcome: 'failed', kind: 'config' };
+    case 'rate_limited': {
+      const retryAt = new Date(Date.now() + (error.retryAfterMs ?? 60_000));
+      await recordPollFailure(deps.db, source.id, { kind: 'rate_limited', message: error.message, needsAttention: false, retryAt });
+      log.warn({ retryAt }, 'platform rate limit reached; next poll postponed');
+      return { outcome: 'failed', kind: 'rate_limited' };
+    }
+    case 'bad_payload':
+      await keepBadPage(deps.db, source, error.message, error.payload ?? '');
+      await recordPollFailure(deps.db, source.id, {
+        kind: 'bad_payload',
+        message: `${error.message} (the page was kept for inspection; items stored before it are unaffected)`,
+        needsAttention: false,
+      });
+      log.warn({ err: error.message }, 'platform sent a page Earshot cannot read');
+      return { outcome: 'failed', kind: 'bad_payload' };
+    case 'transient':
+      await recordPollFailure(deps.db, source.id, { kind: 'transient', message: error.message, needsAttention: false });
+      log.warn({ err: error.message, attempt: job.attemptsMade + 1 }, 'poll failed; will retry');
+      throw error;
+  }
+}

@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import type { Config } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
+import { listStrandedDeliveries } from '../db/repositories/alert-deliveries.ts';
+import { jobIds, retryOptions, type Queues } from './queue/queues.ts';
+
+const BATCH = 500;
+/** Work younger than this is most likely still on its way through the queue. */
+const GRACE_SECONDS = 60;
+
+/**
+ * Redis only carries work; Postgres knows what is unfinished. This puts back on the
+ * queues every item not yet analysed and every alert not yet sent, so a flushed or
+ * lost Redis loses nothing.
+ */
+export async function reconcile(deps: { db: Db; queues: Queues; config: Config }): Promise<{ analyze: number; alerts: number }> {
+  const { db, queues, config } = deps;
+  const minute = Math.floor(Date.now() / 60_000);
+  const unanalyzed = await db
+    .selectFrom('items')
+    .select('id')
+    .where('analyzed_at', 'is', null)
+    .where('first_seen_at', '<', sql<Date>`now() - make_interval(secs => ${GRACE_SECONDS})`)
+    .orderBy('first_seen_at')
+    .limit(10 * BATCH)
+    .execute();
+  for (let i = 0; i < unanalyzed.length; i += BATCH) {
+    const itemIds = unanalyzed.slice(i, i + BATCH).map((r) => r.id);
+    await queues.analyze.add('analyze', { itemIds }, { jobId: jobIds.analyze(`reconcile-${minute}`, i / BATCH), ...retryOptions(10) });
+  }
+  // A pending delivery that a retrying job still holds is touched at least once per longest backoff.
+  const idleSeconds = config.retryMaxDelaySeconds + GRACE_SECONDS;
+  const stranded = await listStrandedDeliveries(db, { graceSeconds: GRACE_SECONDS, idleSeconds, leaseSeconds: config.alertLeaseSeconds });
+  for (const delivery of stranded) {
+    await queues.alert.add(
+      'alert',
+      { deliveryIds: [delivery.id] },
+      { jobId: jobIds.alert(`reconcile-${delivery.id}-${delivery.attempts}`), ...retryOptions(50) },
+    );
+  }
+  return { analyze: unanalyzed.length, alerts: stranded.length };
+}

@@ -1,0 +1,54 @@
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
+import { listDueSources } from '../db/repositories/poll-state.ts';
+import { enqueuePoll } from './polling/enqueue-poll.ts';
+import type { Queues } from './queue/queues.ts';
+import { reconcile } from './reconciler.ts';
+
+export interface RunningScheduler {
+  /** One tick by hand (tests, and the first tick at start). */
+  tick(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Cron only enqueues: every tick queues each due source under a job id made of the
+ * source and its slot, so any number of schedulers together poll each slot once.
+ * Once a minute it also re-queues what Postgres says is unfinished.
+ */
+export function startScheduler(deps: { db: Db; queues: Queues; config: Config; log: Logger }): RunningScheduler {
+  const { db, queues, config, log } = deps;
+  let running: Promise<unknown> = Promise.resolve();
+  let lastReconcile = 0;
+
+  async function tick(): Promise<number> {
+    const due = await listDueSources(db, new Date());
+    for (const source of due) await enqueuePoll(queues, source.id, source.next_poll_at);
+    if (Date.now() - lastReconcile >= 60_000) {
+      lastReconcile = Date.now();
+      const requeued = await reconcile({ db, queues, config });
+      if (requeued.analyze + requeued.alerts > 0) log.info(requeued, 're-queued unfinished work found in Postgres');
+    }
+    if (due.length > 0) log.debug({ due: due.length }, 'due sources queued');
+    return due.length;
+  }
+
+  function guardedTick(): void {
+    // Ticks never overlap: a slow database delays the next tick instead of piling them up.
+    running = running.then(tick).catch((error: unknown) => {
+      log.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler tick failed');
+    });
+  }
+
+  const task = cron.schedule(`*/${config.schedulerTickSeconds} * * * * *`, guardedTick, { name: 'earshot-scheduler' });
+  guardedTick();
+  return {
+    tick,
+    async stop() {
+      await task.stop();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { SentimentLabel } from '../../db/schema.ts';
+import { scoreText } from './text-sentiment.ts';
+
+/** Stored with each analysed item so a later model change can re-score what an older one judged. */
+export const ANALYZER_VERSION = 'lexicon-1';
+
+export interface ItemToClassify {
+  rating: number | null;
+  title: string | null;
+  body: string;
+  language: string | null;
+}
+
+export interface Classification {
+  score: number;
+  label: SentimentLabel;
+  flagged: boolean;
+}
+
+/**
+ * The rules that decide whether an owner is woken up: a 1–2 star review is negative
+ * whatever its text, 4–5 stars positive; a 3-star review or an unrated mention is
+ * judged on its text.
+ */
+export function classifyItem(item: ItemToClassify): Classification {
+  const text = [item.title, item.body].filter((part): part is string => Boolean(part)).join('. ');
+  const { score, label: textLabel } = scoreText(text, item.language);
+  let label: SentimentLabel = textLabel;
+  if (item.rating !== null && item.rating <= 2) label = 'negative';
+  else if (item.rating !== null && item.rating >= 4) label = 'positive';
+  return { score, label, flagged: label === 'negative' };
+}

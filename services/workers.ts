@@ -1,0 +1,64 @@
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
+import { createRequestBudget } from './http/request-budget.ts';
+import { runAlertJob } from './jobs/alert-job.ts';
+import { runAnalyzeJob } from './jobs/analyze-job.ts';
+import { runPollJob } from './jobs/poll-job.ts';
+import type { MailTransport } from './mail/mail-transport.ts';
+import { cappedExponentialDelay } from './queue/backoff.ts';
+import { QUEUE_NAMES, type Queues } from './queue/queues.ts';
+import type { CredentialsKey } from './security/credentials.ts';
+
+export interface WorkerDeps {
+  db: Db;
+  queues: Queues;
+  config: Config;
+  credentialsKey: CredentialsKey;
+  mail: MailTransport;
+  log: Logger;
+}
+
+export interface RunningWorkers {
+  /** Stops taking jobs and waits for the ones in hand to finish. */
+  close(): Promise<void>;
+}
+
+export function startWorkers(deps: WorkerDeps): RunningWorkers {
+  const { config, queues, log } = deps;
+  const shutdown = new AbortController();
+  const budget = createRequestBudget(queues.connection, `${queues.prefix}:budget`);
+  const options: WorkerOptions = {
+    connection: queues.connection.duplicate() as Redis,
+    prefix: queues.prefix,
+    concurrency: config.workerConcurrency,
+    lockDuration: config.jobLockSeconds * 1000,
+    stalledInterval: Math.max(1000, (config.jobLockSeconds * 1000) / 2),
+    settings: {
+      backoffStrategy: (attemptsMade: number) =>
+        cappedExponentialDelay(attemptsMade, config.retryBaseDelayMs, config.retryMaxDelaySeconds * 1000),
+    },
+  };
+  const workers = [
+    new Worker(QUEUE_NAMES.poll, (job: Job) => runPollJob(job, { ...deps, budget, log: log.child({ queue: 'poll' }) }, shutdown.signal), options),
+    new Worker(QUEUE_NAMES.analyze, (job: Job) => runAnalyzeJob(job, { ...deps, log: log.child({ queue: 'analyze' }) }), options),
+    new Worker(QUEUE_NAMES.alert, (job: Job) => runAlertJob(job, { ...deps, log: log.child({ queue: 'alert' }) }), options),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, error) => {
+      log.warn({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');
+    });
+    worker.on('error', (error) => log.error({ queue: worker.name, err: error.message }, 'worker error'));
+  }
+  return {
+    async close() {
+      // Let jobs in hand finish; a poll in progress is told to stop between requests.
+      const closing = Promise.all(workers.map((w) => w.close()));
+      setTimeout(() => shutdown.abort(), 10_000).unref();
+      await closing;
+      await (options.connection as Redis).quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { spawnEarshot } from '../support/child-process.ts';
+import { createBusinessAndSource, ingestAndQueue, review } from '../support/items.ts';
+import { startPipeline, TEST_SECRET, type Pipeline } from '../support/pipeline.ts';
+import { startRecordingSmtp, startTarpit, type RecordingSmtp } from '../support/smtp.ts';
+import { sleep, waitUntil } from '../support/wait.ts';
+
+let pipeline: Pipeline;
+let smtp: RecordingSmtp;
+
+beforeAll(async () => {
+  pipeline = await startPipeline();
+  smtp = await startRecordingSmtp();
+});
+afterAll(async () => {
+  await pipeline.stop();
+  await smtp.stop();
+});
+
+async function workerEnv(smtpUrl: string): Promise<Record<string, string>> {
+  return {
+    DATABASE_URL: pipeline.dbUrl,
+    REDIS_URL: pipeline.redisUrl,
+    QUEUE_PREFIX: pipeline.config.queuePrefix,
+    EARSHOT_SECRET: TEST_SECRET,
+    SMTP_URL: smtpUrl,
+    DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'earshot-worker-')),
+    ALERT_LEASE_SECONDS: '2',
+    JOB_LOCK_SECONDS: '2',
+    RETRY_BASE_DELAY_MS: '200',
+    RETRY_MAX_DELAY_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+test('a worker killed after the commit and before the email sends it exactly once after restart', async () => {
+  const { sourceId } = await createBusinessAndSource(pipeline, ['owner@diner.test']);
+  const tarpit = await startTarpit();
+  const first = spawnEarshot(['start', '--role', 'worker'], await workerEnv(tarpit.url));
+  await ingestAndQueue(pipeline, sourceId, [review('crash-1', 1, 'Cold soup, rude waiter, never again.')]);
+
+  // The analysis is committed and the delivery claimed; the email is stuck in a server that never answers.
+  const claimed = await waitUntil('the delivery to be claimed', async () =>
+    pipeline.db.selectFrom('alert_deliveries').selectAll().where('status', '=', 'sending').executeTakeFirst(),
+  );
+  expect(claimed.recipient).toBe('owner@diner.test');
+  await first.kill('SIGKILL');
+  await tarpit.stop();
+  expect(smtp.messages).toHaveLength(0);
+
+  const second = spawnEarshot(['start', '--role', 'worker'], await workerEnv(smtp.url));
+  try {
+    const [mail] = await smtp.waitFor(1, 40_000);
+    expect(mail?.text).toContain('Cold soup, rude waiter');
+    // Give a duplicate every chance to appear: more than a lease and a stall check.
+    await sleep(5000);
+    expect(smtp.messages).toHaveLength(1);
+    const delivery = await pipeline.db.selectFrom('alert_deliveries').selectAll().where('id', '=', claimed.id).executeTakeFirstOrThrow();
+    expect(delivery.status).toBe('sent');
+  } finally {
+    await second.kill('SIGTERM');
+  }
+  expect(second.output()).not.toContain('Error');
+});
