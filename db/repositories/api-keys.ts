@@ -1,0 +1,101 @@
+import { sql, type Kysely } from 'kysely';
+import { generateApiKey } from '../../services/security/api-key-secret.ts';
+import type { Database, Role } from '../schema.ts';
+
+export interface NewApiKey {
+  accountId: string;
+  role: Role;
+  /** Shown as the actor in item timelines ("Front desk", "Agency reports"). */
+  name: string;
+  /** Limits the key to these businesses of the account; omitted or null: all of them. */
+  businessIds?: readonly string[] | null;
+}
+
+export interface ActiveApiKey {
+  id: string;
+  accountId: string;
+  role: Role;
+  name: string;
+  businessIds: string[] | null;
+  lastUsedAt: Date | null;
+}
+
+/** How stale `last_used_at` may get: recording every request would turn reads into writes. */
+export const KEY_TOUCH_INTERVAL_MS = 60_000;
+
+/** Stores a new key's hash and returns the key itself, which is never seen again. */
+export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Promise<{ id: string; key: string }> {
+  const { key, hash, displayPrefix } = generateApiKey();
+  const row = await db
+    .insertInto('api_keys')
+    .values({
+      account_id: input.accountId,
+      role: input.role,
+      name: input.name,
+      key_hash: hash,
+      key_prefix: displayPrefix,
+      business_ids: input.businessIds ? [...input.businessIds] : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, key };
+}
+
+export async function findActiveKeyByHash(db: Kysely<Database>, keyHash: string): Promise<ActiveApiKey | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['id', 'account_id', 'role', 'name', 'business_ids', 'last_used_at'])
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    role: row.role,
+    name: row.name,
+    businessIds: row.business_ids,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+/** True when the key's recorded use is old enough to be worth a write. */
+export function keyNeedsTouch(key: Pick<ActiveApiKey, 'lastUsedAt'>, now: Date): boolean {
+  return key.lastUsedAt === null || now.getTime() - key.lastUsedAt.getTime() >= KEY_TOUCH_INTERVAL_MS;
+}
+
+/**
+ * Records that a key was used. The condition repeats the interval check in SQL so
+ * that concurrent requests racing past `keyNeedsTouch` write once between them.
+ */
+export async function touchKey(db: Kysely<Database>, keyId: string): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: sql<Date>`now()` })
+    .where('id', '=', keyId)
+    .where((eb) =>
+      eb.or([
+        eb('last_used_at', 'is', null),
+        eb('last_used_at', '<', sql<Date>`now() - make_interval(secs => ${KEY_TOUCH_INTERVAL_MS / 1000})`),
+      ]),
+    )
+    .execute();
+}
+
+/** Revokes a key of the account; false when there is no such live key. */
+export async function revokeApiKey(db: Kysely<Database>, accountId: string, keyId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('id', '=', keyId)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Every key ever made, revoked ones included: zero means a fresh install. */
+export async function countApiKeys(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}

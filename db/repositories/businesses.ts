@@ -1,0 +1,67 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { BusinessesTable, Database } from '../schema.ts';
+import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
+
+export interface BusinessRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  timezone: string;
+  alertEmails: string[];
+  slaHours: number;
+  createdAt: Date;
+}
+
+export interface NewBusiness {
+  name: string;
+  /** A canonical IANA zone name; the caller has validated it. */
+  timezone: string;
+  alertEmails: readonly string[];
+}
+
+const COLUMNS = ['id', 'account_id', 'name', 'timezone', 'alert_emails', 'sla_hours', 'created_at'] as const;
+
+function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number]>): BusinessRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    timezone: row.timezone,
+    alertEmails: row.alert_emails,
+    slaHours: row.sla_hours,
+    createdAt: row.created_at,
+  };
+}
+
+export async function createBusiness(db: Kysely<Database>, accountId: string, input: NewBusiness): Promise<BusinessRecord> {
+  const row = await db
+    .insertInto('businesses')
+    .values({ account_id: accountId, name: input.name, timezone: input.timezone, alert_emails: [...input.alertEmails] })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
+}
+
+export async function listBusinesses(db: Kysely<Database>, scope: TenantScope): Promise<BusinessRecord[]> {
+  const rows = await db
+    .selectFrom('businesses')
+    .select(COLUMNS)
+    .where('account_id', '=', scope.accountId)
+    .where(inBusinessScope('businesses.id', scope))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** The business, or undefined when it is not within the scope (or does not exist: callers cannot tell). */
+export async function findBusiness(db: Kysely<Database>, scope: TenantScope, businessId: string): Promise<BusinessRecord | undefined> {
+  const row = await db
+    .selectFrom('businesses')
+    .select(COLUMNS)
+    .where('id', '=', businessId)
+    .where('account_id', '=', scope.accountId)
+    .where(inBusinessScope('businesses.id', scope))
+    .executeTakeFirst();
+  return row && toRecord(row);
+}

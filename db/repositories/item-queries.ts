@@ -1,0 +1,171 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, ItemKind, ItemStatus, ItemsTable, SentimentLabel } from '../schema.ts';
+import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
+
+export interface ItemRecord {
+  id: string;
+  sourceId: string;
+  businessId: string;
+  kind: ItemKind;
+  externalId: string;
+  url: string | null;
+  author: string | null;
+  rating: number | null;
+  title: string | null;
+  body: string;
+  language: string | null;
+  publishedAt: Date | null;
+  firstSeenAt: Date;
+  sentiment: { score: number; label: SentimentLabel } | null;
+  flagged: boolean;
+  status: ItemStatus;
+  respondedAt: Date | null;
+  resolvedAt: Date | null;
+  firstResponseAt: Date | null;
+  firstResponseSource: 'platform' | 'earshot' | null;
+  ownerReply: { text: string; at: Date | null } | null;
+}
+
+export interface ItemEventRecord {
+  type: string;
+  actor: string;
+  at: Date;
+  data: Record<string, unknown>;
+}
+
+export interface ItemDetailRecord extends ItemRecord {
+  /** Oldest first: the item's story in the order it happened. */
+  events: ItemEventRecord[];
+}
+
+/**
+ * A position in the newest-first listing. `sortAt` keeps Postgres's microseconds
+ * (a JS Date would round them away and make the next page skip or repeat rows).
+ */
+export interface ItemPosition {
+  sortAt: string;
+  id: string;
+}
+
+export interface ItemFilters {
+  businessId?: string;
+  sourceId?: string;
+  status?: ItemStatus;
+  sentiment?: SentimentLabel;
+  flagged?: boolean;
+  limit: number;
+  /** Start after this position; omitted: from the newest item. */
+  after?: ItemPosition;
+}
+
+export interface ItemPage {
+  items: ItemRecord[];
+  /** Where the next page starts, or null when this page is the last. */
+  next: ItemPosition | null;
+}
+
+const COLUMNS = [
+  'id',
+  'source_id',
+  'business_id',
+  'kind',
+  'external_id',
+  'url',
+  'author',
+  'rating',
+  'title',
+  'body',
+  'language',
+  'published_at',
+  'first_seen_at',
+  'sentiment_score',
+  'sentiment_label',
+  'flagged',
+  'status',
+  'responded_at',
+  'resolved_at',
+  'first_response_at',
+  'first_response_source',
+  'owner_reply_text',
+  'owner_reply_at',
+] as const;
+
+type ItemRow = Pick<Selectable<ItemsTable>, (typeof COLUMNS)[number]>;
+
+function toRecord(row: ItemRow): ItemRecord {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    businessId: row.business_id,
+    kind: row.kind,
+    externalId: row.external_id,
+    url: row.url,
+    author: row.author,
+    rating: row.rating,
+    title: row.title,
+    body: row.body,
+    language: row.language,
+    publishedAt: row.published_at,
+    firstSeenAt: row.first_seen_at,
+    sentiment:
+      row.sentiment_label === null || row.sentiment_score === null
+        ? null
+        : { score: row.sentiment_score, label: row.sentiment_label },
+    flagged: row.flagged,
+    status: row.status,
+    respondedAt: row.responded_at,
+    resolvedAt: row.resolved_at,
+    firstResponseAt: row.first_response_at,
+    firstResponseSource: row.first_response_source,
+    ownerReply: row.owner_reply_text === null ? null : { text: row.owner_reply_text, at: row.owner_reply_at },
+  };
+}
+
+/** Newest first by (sort_at, id): the order of the items_account_sort index. */
+export async function listItems(db: Kysely<Database>, scope: TenantScope, filters: ItemFilters): Promise<ItemPage> {
+  let query = db
+    .selectFrom('items')
+    .select(COLUMNS)
+    .select(sql<string>`to_char(items.sort_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('sort_key'))
+    .where('account_id', '=', scope.accountId)
+    .where(inBusinessScope('items.business_id', scope));
+  if (filters.businessId !== undefined) query = query.where('business_id', '=', filters.businessId);
+  if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
+  if (filters.status !== undefined) query = query.where('status', '=', filters.status);
+  if (filters.sentiment !== undefined) query = query.where('sentiment_label', '=', filters.sentiment);
+  if (filters.flagged !== undefined) query = query.where('flagged', '=', filters.flagged);
+  if (filters.after !== undefined) {
+    const { sortAt, id } = filters.after;
+    query = query.where(sql<boolean>`(items.sort_at, items.id) < (${sortAt}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query
+    .orderBy('sort_at', 'desc')
+    .orderBy('id', 'desc')
+    // One extra row tells whether another page exists without counting.
+    .limit(filters.limit + 1)
+    .execute();
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1);
+  const next = rows.length > filters.limit && last !== undefined ? { sortAt: last.sort_key, id: last.id } : null;
+  return { items: page.map(toRecord), next };
+}
+
+export async function getItem(db: Kysely<Database>, scope: TenantScope, itemId: string): Promise<ItemDetailRecord | undefined> {
+  const row = await db
+    .selectFrom('items')
+    .select(COLUMNS)
+    .where('id', '=', itemId)
+    .where('account_id', '=', scope.accountId)
+    .where(inBusinessScope('items.business_id', scope))
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const events = await db
+    .selectFrom('item_events')
+    .select(['type', 'actor', 'at', 'data'])
+    .where('item_id', '=', itemId)
+    .where('account_id', '=', scope.accountId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return { ...toRecord(row), events };
+}

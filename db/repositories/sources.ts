@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { encryptCredentials, type CredentialsKey } from '../../services/security/credentials.ts';
+import type { Database, SourceStatus, SourcesTable } from '../schema.ts';
+import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
+
+export interface SourceHealth {
+  status: SourceStatus;
+  lastPolledAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: { kind: string; message: string; at: Date | null } | null;
+  consecutiveFailures: number;
+  itemCount: number;
+}
+
+/** A source as its owner sees it. Credentials are deliberately absent: they are write-only. */
+export interface SourceRecord {
+  id: string;
+  accountId: string;
+  businessId: string;
+  type: string;
+  config: Record<string, unknown>;
+  pollEveryMinutes: number;
+  createdAt: Date;
+  health: SourceHealth;
+}
+
+export interface NewSource {
+  accountId: string;
+  businessId: string;
+  type: string;
+  /** Already validated by the connector. */
+  config: Record<string, unknown>;
+  credentials: Record<string, string>;
+  pollEveryMinutes: number;
+}
+
+const COLUMNS = [
+  'sources.id',
+  'sources.account_id',
+  'sources.business_id',
+  'sources.type',
+  'sources.config',
+  'sources.poll_every_minutes',
+  'sources.created_at',
+  'sources.status',
+  'sources.last_polled_at',
+  'sources.last_success_at',
+  'sources.last_error_kind',
+  'sources.last_error_message',
+  'sources.last_error_at',
+  'sources.consecutive_failures',
+] as const;
+
+type SourceRow = Omit<Selectable<SourcesTable>, 'credentials' | 'cursor' | 'claimed_slot' | 'next_poll_at' | 'updated_at'> & {
+  item_count: string | number;
+};
+
+function toRecord(row: SourceRow): SourceRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    businessId: row.business_id,
+    type: row.type,
+    config: row.config,
+    pollEveryMinutes: row.poll_every_minutes,
+    createdAt: row.created_at,
+    health: {
+      status: row.status,
+      lastPolledAt: row.last_polled_at,
+      lastSuccessAt: row.last_success_at,
+      lastError:
+        row.last_error_kind === null
+          ? null
+          : { kind: row.last_error_kind, message: row.last_error_message ?? '', at: row.last_error_at },
+      consecutiveFailures: row.consecutive_failures,
+      itemCount: Number(row.item_count),
+    },
+  };
+}
+
+function selectSources(db: Kysely<Database>, scope: TenantScope) {
+  return db
+    .selectFrom('sources')
+    .select(COLUMNS)
+    .select(sql<string>`(SELECT count(*) FROM items WHERE items.source_id = sources.id)`.as('item_count'))
+    .where('sources.account_id', '=', scope.accountId)
+    .where(inBusinessScope('sources.business_id', scope));
+}
+
+/**
+ * Stores a new source with its credentials encrypted. The id is made here, not by
+ * Postgres, because the ciphertext binds it as associated data. The source is due
+ * at once, so the next scheduler tick polls it.
+ */
+export async function createSource(db: Kysely<Database>, credentialsKey: CredentialsKey, input: NewSource): Promise<SourceRecord> {
+  const id = randomUUID();
+  const hasCredentials = Object.keys(input.credentials).length > 0;
+  await db
+    .insertInto('sources')
+    .values({
+      id,
+      account_id: input.accountId,
+      business_id: input.businessId,
+      type: input.type,
+      config: JSON.stringify(input.config),
+      credentials: hasCredentials ? encryptCredentials(credentialsKey, id, input.credentials) : null,
+      poll_every_minutes: input.pollEveryMinutes,
+      next_poll_at: sql<Date>`now()`,
+    })
+    .execute();
+  const created = await findSource(db, { accountId: input.accountId, businessIds: null }, id);
+  if (created === undefined) throw new Error(`source ${id} vanished right after it was inserted`);
+  return created;
+}
+
+export async function findSource(db: Kysely<Database>, scope: TenantScope, sourceId: string): Promise<SourceRecord | undefined> {
+  const row = await selectSources(db, scope).where('sources.id', '=', sourceId).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export async function listSourcesOfBusiness(db: Kysely<Database>, scope: TenantScope, businessId: string): Promise<SourceRecord[]> {
+  const rows = await selectSources(db, scope)
+    .where('sources.business_id', '=', businessId)
+    .orderBy('sources.created_at')
+    .orderBy('sources.id')
+    .execute();
+  return rows.map(toRecord);
+}
