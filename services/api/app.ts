@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authenticate } from './auth.ts';
+import type { ApiDeps } from './deps.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { openapiOptions } from './openapi-options.ts';
+import { businessRoutes } from './routes/businesses.ts';
+import { healthRoutes } from './routes/health.ts';
+import { itemRoutes } from './routes/items.ts';
+import { openapiRoute } from './routes/openapi.ts';
+import { sourceRoutes } from './routes/sources.ts';
+import { sharedSchemas } from './schemas/index.ts';
+
+export type { ApiDeps } from './deps.ts';
+
+function loggerOptions(deps: ApiDeps): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (deps.logger === false) return { logger: false };
+  if (deps.logger !== undefined) return { loggerInstance: deps.logger };
+  return { logger: { level: deps.config.logLevel } };
+}
+
+/** The HTTP API, fully registered and ready to `listen` on or `inject` into. */
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...loggerOptions(deps),
+    // Ids that mean something across processes, for quoting in bug reports.
+    genReqId: () => randomUUID(),
+    // Unknown fields are an error the client should hear about, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+
+  app.decorateRequest('auth', null);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  for (const schema of sharedSchemas) app.addSchema(schema);
+
+  await app.register(swagger, openapiOptions);
+
+  await app.register(healthRoutes(deps));
+  await app.register(openapiRoute);
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', authenticate(deps.db));
+    await v1.register(businessRoutes(deps));
+    await v1.register(sourceRoutes(deps));
+    await v1.register(itemRoutes(deps));
+  });
+
+  await app.ready();
+  return app;
+}

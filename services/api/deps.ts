@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.ts';
+import type { Db } from '../../db/database.ts';
+import type { Queues } from '../queue/queues.ts';
+import type { CredentialsKey } from '../security/credentials.ts';
+
+/** Everything the API needs from the outside, passed in explicitly: no globals. */
+export interface ApiDeps {
+  db: Db;
+  queues: Queues;
+  config: Config;
+  credentialsKey: CredentialsKey;
+  /** A pino logger to share with the rest of the process; false: silent; omitted: one at `config.logLevel`. */
+  logger?: Logger | false;
+  /** Readiness probe for Redis; defaults to a PING on the queues' connection. */
+  checkRedis?: () => Promise<void>;
+}

@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { validationProblem } from './validation-problem.ts';
+
+/** Every `error.code` the API returns. Clients branch on these; they never change meaning. */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'malformed_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'internal';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+/** A failure the client can act on, with the status and code it is reported under. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  /** Where in the request the problem is, e.g. `body.alertEmails[0]`. */
+  readonly field: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message: string,
+    options: { field?: string; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = options.field;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function invalidInput(field: string, message: string): ApiError {
+  return new ApiError(400, 'validation_failed', message, { field });
+}
+
+/** Also what another account's ids get: whether they exist is none of the caller's business. */
+export function notFound(what: string): ApiError {
+  return new ApiError(404, 'not_found', `${what} not found`);
+}
+
+export function forbidden(message: string): ApiError {
+  return new ApiError(403, 'forbidden', message);
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+/** Turns anything thrown into the error body; whatever is not understood becomes an opaque 500. */
+function toApiError(error: unknown, requestId: string): ApiError {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as Partial<FastifyError> & { code?: unknown };
+  if (fastifyError.validation && fastifyError.validationContext) {
+    const problem = validationProblem(fastifyError.validationContext, fastifyError.validation);
+    return invalidInput(problem.field, problem.message);
+  }
+  if (fastifyError.code === PG_UNIQUE_VIOLATION) {
+    return new ApiError(409, 'conflict', 'this already exists');
+  }
+  // Fastify's own 4xx (unparsable JSON, wrong content type, oversized body) carry safe messages.
+  const status = fastifyError.statusCode;
+  const fromFastify = typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_');
+  if (fromFastify && typeof status === 'number' && status >= 400 && status < 500 && typeof fastifyError.message === 'string') {
+    if (status === 413) return new ApiError(413, 'payload_too_large', fastifyError.message);
+    if (status === 415) return new ApiError(415, 'unsupported_media_type', fastifyError.message);
+    return new ApiError(400, 'malformed_request', fastifyError.message);
+  }
+  // The cause stays in the log; the client gets only an id to quote.
+  return new ApiError(500, 'internal', `internal error; quote request id ${requestId} when reporting it`, { cause: error });
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const apiError = toApiError(error, request.id);
+  if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+  const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
+  if (apiError.field !== undefined) body.error.field = apiError.field;
+  return reply.status(apiError.status).headers(apiError.headers).send(body);
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const body: ErrorBody = { error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } };
+  return reply.status(404).send(body);
+}

@@ -1,0 +1,126 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { createBusiness, findBusiness, listBusinesses } from '../../../db/repositories/businesses.ts';
+import { authOf, requireRole } from '../auth.ts';
+import type { ApiDeps } from '../deps.ts';
+import { forbidden, invalidInput, notFound } from '../errors.ts';
+import { presentBusiness, type BusinessJson } from '../schemas/business.ts';
+import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
+import { errorResponses } from '../schemas/error.ts';
+
+interface CreateBusinessBody {
+  name: string;
+  timezone?: string;
+  alertEmails: string[];
+}
+
+const createBusinessBody = {
+  type: 'object',
+  required: ['name', 'alertEmails'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    timezone: { type: 'string', minLength: 1, maxLength: 100, default: 'UTC', description: 'IANA time zone, e.g. America/New_York' },
+    alertEmails: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+      items: { type: 'string', format: 'email', maxLength: 254 },
+      description: 'Who is emailed about flagged items; duplicates are dropped',
+    },
+  },
+} as const;
+
+/** The zone's canonical name (`europe/paris` → `Europe/Paris`), or a 400 when the runtime does not know it. */
+function canonicalTimezone(timezone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+  } catch {
+    throw invalidInput('body.timezone', `body.timezone "${timezone}" is not an IANA time zone (e.g. Europe/Paris)`);
+  }
+}
+
+/** Mailbox names are case-insensitive in practice: one alert per person, spelled as first given. */
+function dedupeEmails(emails: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return emails.filter((email) => {
+    const key = email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: CreateBusinessBody; Reply: BusinessJson }>(
+      '/v1/businesses',
+      {
+        schema: {
+          summary: 'Add a business to watch',
+          querystring: noQuery,
+          tags: ['businesses'],
+          body: createBusinessBody,
+          response: { 201: { $ref: 'Business#', description: 'The new business' }, ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request, reply) => {
+        const auth = authOf(request);
+        requireRole(auth, ['owner']);
+        // A key limited to some businesses could not see the one it created.
+        if (auth.businessIds !== null) throw forbidden('a key limited to some businesses cannot add businesses');
+        const name = request.body.name.trim();
+        if (name === '') throw invalidInput('body.name', 'body.name must not be blank');
+        const business = await createBusiness(deps.db, auth.accountId, {
+          name,
+          timezone: canonicalTimezone(request.body.timezone ?? 'UTC'),
+          alertEmails: dedupeEmails(request.body.alertEmails),
+        });
+        return reply.status(201).send(presentBusiness(business));
+      },
+    );
+
+    app.get<{ Reply: { businesses: BusinessJson[] } }>(
+      '/v1/businesses',
+      {
+        schema: {
+          summary: 'List the businesses this key can see',
+          querystring: noQuery,
+          tags: ['businesses'],
+          response: {
+            200: {
+              description: 'Oldest first',
+              type: 'object',
+              required: ['businesses'],
+              additionalProperties: false,
+              properties: { businesses: { type: 'array', items: { $ref: 'Business#' } } },
+            },
+            ...errorResponses(401),
+          },
+        },
+      },
+      async (request) => {
+        const businesses = await listBusinesses(deps.db, authOf(request));
+        return { businesses: businesses.map(presentBusiness) };
+      },
+    );
+
+    app.get<{ Params: IdParams; Reply: BusinessJson }>(
+      '/v1/businesses/:id',
+      {
+        schema: {
+          summary: 'Get one business',
+          querystring: noQuery,
+          tags: ['businesses'],
+          params: idParams,
+          response: { 200: { $ref: 'Business#', description: 'The business' }, ...errorResponses(401, 404) },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const business = isUuid(id) ? await findBusiness(deps.db, authOf(request), id) : undefined;
+        if (business === undefined) throw notFound('business');
+        return presentBusiness(business);
+      },
+    );
+  };
+}

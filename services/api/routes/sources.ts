@@ -1,0 +1,209 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ConnectorError, type Connector, type FieldSpec } from '../../../connectors/contract.ts';
+import { connectors, findConnector } from '../../../connectors/registry.ts';
+import { findBusiness } from '../../../db/repositories/businesses.ts';
+import { createSource, findSource, listSourcesOfBusiness } from '../../../db/repositories/sources.ts';
+import { literalHostProblem } from '../../http/private-address.ts';
+import { requestPollNow } from '../../polling/request-poll.ts';
+import { authOf, requireRole } from '../auth.ts';
+import type { ApiDeps } from '../deps.ts';
+import { invalidInput, notFound } from '../errors.ts';
+import { idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
+import { errorResponses } from '../schemas/error.ts';
+import { presentSource, type SourceJson } from '../schemas/source.ts';
+
+interface CreateSourceBody {
+  type: string;
+  config: Record<string, unknown>;
+  credentials?: Record<string, string>;
+  pollEveryMinutes?: number;
+}
+
+const createSourceBody = {
+  type: 'object',
+  required: ['type', 'config'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 100, description: 'Connector id, e.g. google_places' },
+    config: { type: 'object', description: "Per connector; see the connector's config schema" },
+    credentials: {
+      type: 'object',
+      maxProperties: 20,
+      additionalProperties: { type: 'string', maxLength: 10_000 },
+      description: 'API keys and tokens; stored encrypted and never returned',
+    },
+    pollEveryMinutes: { type: 'integer', minimum: 1, maximum: 10_080, description: "Defaults to the connector's own interval" },
+  },
+} as const;
+
+const sourceList = {
+  description: 'Oldest first',
+  type: 'object',
+  required: ['sources'],
+  additionalProperties: false,
+  properties: { sources: { type: 'array', items: { $ref: 'Source#' } } },
+} as const;
+
+/** Roles that change what Earshot watches. */
+const CONFIG_ROLES = ['owner'] as const;
+/** Roles that may ask for a poll: staff checking whether a reply has appeared. */
+const POLL_ROLES = ['owner', 'staff'] as const;
+
+/**
+ * The request field a connector's complaint is about: its messages start with the
+ * path (`config.placeId is required`), which becomes `body.config.placeId`.
+ */
+function connectorProblem(error: ConnectorError): { field: string; message: string } {
+  const path = /^((?:config|credentials)(?:\.[A-Za-z_$][\w$]*|\[\d+\])*)/.exec(error.message)?.[1];
+  if (path === undefined) return { field: 'body.config', message: `body.config: ${error.message}` };
+  return { field: `body.${path}`, message: `body.${error.message}` };
+}
+
+function parseSourceSettings(connector: Connector, body: CreateSourceBody): ReturnType<Connector['parseConfig']> {
+  try {
+    return connector.parseConfig(body.config, body.credentials ?? {});
+  } catch (error) {
+    if (error instanceof ConnectorError && error.kind === 'config') {
+      const problem = connectorProblem(error);
+      throw invalidInput(problem.field, problem.message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Refuses URL fields (a `baseUrl` override, say) that point at this machine or a
+ * private network, so a source cannot be used to probe what sits behind Earshot.
+ * Host names that resolve to such addresses are caught again when fetched.
+ */
+function assertPublicUrls(
+  part: 'config' | 'credentials',
+  schema: Record<string, FieldSpec>,
+  values: Record<string, unknown>,
+  allowPrivate: boolean,
+): void {
+  for (const [name, spec] of Object.entries(schema)) {
+    const value = values[name];
+    if (spec.type !== 'url' || typeof value !== 'string') continue;
+    const problem = literalHostProblem(value, allowPrivate);
+    if (problem !== null) throw invalidInput(`body.${part}.${name}`, `body.${part}.${name} ${problem}`);
+  }
+}
+
+function knownTypes(): string {
+  return Object.keys(connectors).join(', ');
+}
+
+export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Params: IdParams; Body: CreateSourceBody; Reply: SourceJson }>(
+      '/v1/businesses/:id/sources',
+      {
+        schema: {
+          summary: 'Watch a business on one platform',
+          description: 'The first poll happens on the next scheduler tick.',
+          querystring: noQuery,
+          tags: ['sources'],
+          params: idParams,
+          body: createSourceBody,
+          response: { 201: { $ref: 'Source#', description: 'The new source' }, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const auth = authOf(request);
+        requireRole(auth, CONFIG_ROLES);
+        const { id } = request.params;
+        const business = isUuid(id) ? await findBusiness(deps.db, auth, id) : undefined;
+        if (business === undefined) throw notFound('business');
+        const connector = findConnector(request.body.type);
+        if (connector === undefined) {
+          throw invalidInput('body.type', `body.type "${request.body.type}" is not a known source type; known: ${knownTypes()}`);
+        }
+        const parsed = parseSourceSettings(connector, request.body);
+        assertPublicUrls('config', connector.configSchema, parsed.config, deps.config.allowPrivateUrls);
+        assertPublicUrls('credentials', connector.credentialsSchema, parsed.credentials, deps.config.allowPrivateUrls);
+        const source = await createSource(deps.db, deps.credentialsKey, {
+          accountId: auth.accountId,
+          businessId: business.id,
+          type: connector.id,
+          config: parsed.config,
+          credentials: parsed.credentials,
+          pollEveryMinutes: request.body.pollEveryMinutes ?? connector.defaultPollMinutes,
+        });
+        return reply.status(201).send(presentSource(source));
+      },
+    );
+
+    app.get<{ Params: IdParams; Reply: { sources: SourceJson[] } }>(
+      '/v1/businesses/:id/sources',
+      {
+        schema: {
+          summary: "List a business's sources with their health",
+          querystring: noQuery,
+          tags: ['sources'],
+          params: idParams,
+          response: { 200: sourceList, ...errorResponses(401, 404) },
+        },
+      },
+      async (request) => {
+        const auth = authOf(request);
+        const { id } = request.params;
+        const business = isUuid(id) ? await findBusiness(deps.db, auth, id) : undefined;
+        if (business === undefined) throw notFound('business');
+        const sources = await listSourcesOfBusiness(deps.db, auth, business.id);
+        return { sources: sources.map(presentSource) };
+      },
+    );
+
+    app.get<{ Params: IdParams; Reply: SourceJson }>(
+      '/v1/sources/:id',
+      {
+        schema: {
+          summary: 'Get one source with its health',
+          querystring: noQuery,
+          tags: ['sources'],
+          params: idParams,
+          response: { 200: { $ref: 'Source#', description: 'The source' }, ...errorResponses(401, 404) },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const source = isUuid(id) ? await findSource(deps.db, authOf(request), id) : undefined;
+        if (source === undefined) throw notFound('source');
+        return presentSource(source);
+      },
+    );
+
+    app.post<{ Params: IdParams; Reply: { queued: true; sourceId: string } }>(
+      '/v1/sources/:id/poll',
+      {
+        schema: {
+          summary: 'Poll a source now',
+          description: 'Also polls a paused or misconfigured source: that is how a fix is checked.',
+          querystring: noQuery,
+          tags: ['sources'],
+          params: idParams,
+          response: {
+            202: {
+              description: 'The poll is queued',
+              type: 'object',
+              required: ['queued', 'sourceId'],
+              additionalProperties: false,
+              properties: { queued: { type: 'boolean', enum: [true] }, sourceId: uuid },
+            },
+            ...errorResponses(401, 403, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const auth = authOf(request);
+        requireRole(auth, POLL_ROLES);
+        const { id } = request.params;
+        // requestPollNow checks the account only; the key's business scope is checked here.
+        const visible = isUuid(id) && (await findSource(deps.db, auth, id)) !== undefined;
+        if (!visible || !(await requestPollNow(deps.db, deps.queues, auth.accountId, id))) throw notFound('source');
+        return reply.status(202).send({ queued: true, sourceId: id });
+      },
+    );
+  };
+}

@@ -1,0 +1,36 @@
+/** Building blocks shared by the entity schemas; plain objects, so they inline wherever used. */
+
+export const uuid = { type: 'string', format: 'uuid' } as const;
+export const dateTime = { type: 'string', format: 'date-time' } as const;
+export const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
+export const nullableString = { type: ['string', 'null'] } as const;
+
+/**
+ * Path ids are accepted as any string and checked in the handler: a malformed id
+ * answers 404 like an unknown one, so probing ids learns nothing.
+ */
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', description: 'A UUID' } },
+} as const;
+
+export interface IdParams {
+  id: string;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+export function toIso(date: Date): string;
+export function toIso(date: Date | null): string | null;
+export function toIso(date: Date | null): string | null {
+  return date === null ? null : date.toISOString();
+}
+
+/** For routes without query parameters: a stray `?limit=` is reported, not silently ignored. */
+export const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;

@@ -1,0 +1,49 @@
+import type { ErrorCode } from '../errors.ts';
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'validation_failed',
+  'malformed_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'internal',
+];
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string', enum: ERROR_CODES, description: 'Stable; branch on this, not on the message.' },
+        message: { type: 'string', description: 'For people; may change.' },
+        field: { type: 'string', description: 'The offending part of the request, e.g. `body.alertEmails[0]` or `query.limit`.' },
+      },
+    },
+  },
+} as const;
+
+const DESCRIPTIONS = {
+  400: 'Invalid input; `error.field` names the offending field',
+  401: 'Missing, unknown or revoked API key',
+  403: 'The API key\'s role does not allow this',
+  404: 'Not found, or not visible to this API key',
+  500: 'Internal error; details are logged, never returned',
+} as const;
+
+type ErrorStatus = keyof typeof DESCRIPTIONS;
+
+/** Response schemas for the error statuses a route can answer with (500 is always included). */
+export function errorResponses(...statuses: ErrorStatus[]): Record<number, { $ref: string; description: string }> {
+  const responses: Record<number, { $ref: string; description: string }> = {};
+  for (const status of [...statuses, 500 as const]) responses[status] = { $ref: 'Error#', description: DESCRIPTIONS[status] };
+  return responses;
+}

@@ -1,0 +1,147 @@
+import type { ItemDetailRecord, ItemEventRecord, ItemRecord } from '../../../db/repositories/item-queries.ts';
+import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
+import { dateTime, nullableDateTime, nullableString, toIso, uuid } from './common.ts';
+
+export const ITEM_STATUSES: readonly ItemStatus[] = ['new', 'responded', 'resolved'];
+export const SENTIMENT_LABELS: readonly SentimentLabel[] = ['negative', 'neutral', 'positive', 'unknown'];
+const ITEM_KINDS: readonly ItemKind[] = ['review', 'mention'];
+
+export const itemEventSchema = {
+  $id: 'ItemEvent',
+  type: 'object',
+  required: ['type', 'actor', 'at', 'data'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', description: 'detected, flagged, alerted, responded, note, resolved, revised, …' },
+    actor: { type: 'string', description: 'The API key name for staff actions, or the part of Earshot that acted' },
+    at: dateTime,
+    data: { type: 'object', additionalProperties: true, description: 'Per type; staff actions carry their `note`' },
+  },
+} as const;
+
+const itemProperties = {
+  id: uuid,
+  sourceId: uuid,
+  businessId: uuid,
+  kind: { type: 'string', enum: ITEM_KINDS },
+  externalId: { type: 'string', description: "The platform's own id" },
+  url: nullableString,
+  author: nullableString,
+  rating: { type: ['integer', 'null'], minimum: 1, maximum: 5 },
+  title: nullableString,
+  body: { type: 'string' },
+  language: nullableString,
+  publishedAt: { ...nullableDateTime, description: 'As the platform dates it; null when it gives no date' },
+  firstSeenAt: dateTime,
+  sentiment: {
+    type: ['object', 'null'],
+    required: ['score', 'label'],
+    additionalProperties: false,
+    description: 'null until the item has been analysed',
+    properties: { score: { type: 'number' }, label: { type: 'string', enum: SENTIMENT_LABELS } },
+  },
+  flagged: { type: 'boolean', description: 'Judged bad enough to alert the owner' },
+  status: { type: 'string', enum: ITEM_STATUSES },
+  respondedAt: { ...nullableDateTime, description: 'First `respond` action in Earshot' },
+  resolvedAt: nullableDateTime,
+  firstResponseAt: {
+    ...nullableDateTime,
+    description: 'Earliest answer: an owner reply seen on the platform or the first `respond` in Earshot',
+  },
+  firstResponseSource: { type: ['string', 'null'], enum: ['platform', 'earshot', null] },
+  ownerReply: {
+    type: ['object', 'null'],
+    required: ['text', 'at'],
+    additionalProperties: false,
+    description: "The owner's public reply as seen on the platform",
+    properties: { text: { type: 'string' }, at: nullableDateTime },
+  },
+} as const;
+
+export const itemSchema = {
+  $id: 'Item',
+  type: 'object',
+  required: Object.keys(itemProperties),
+  additionalProperties: false,
+  properties: itemProperties,
+} as const;
+
+export const itemDetailSchema = {
+  $id: 'ItemDetail',
+  type: 'object',
+  required: [...Object.keys(itemProperties), 'events'],
+  additionalProperties: false,
+  properties: {
+    ...itemProperties,
+    events: { type: 'array', items: { $ref: 'ItemEvent#' }, description: 'The timeline, oldest first' },
+  },
+} as const;
+
+export interface ItemEventJson {
+  type: string;
+  actor: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface ItemJson {
+  id: string;
+  sourceId: string;
+  businessId: string;
+  kind: ItemKind;
+  externalId: string;
+  url: string | null;
+  author: string | null;
+  rating: number | null;
+  title: string | null;
+  body: string;
+  language: string | null;
+  publishedAt: string | null;
+  firstSeenAt: string;
+  sentiment: { score: number; label: SentimentLabel } | null;
+  flagged: boolean;
+  status: ItemStatus;
+  respondedAt: string | null;
+  resolvedAt: string | null;
+  firstResponseAt: string | null;
+  firstResponseSource: 'platform' | 'earshot' | null;
+  ownerReply: { text: string; at: string | null } | null;
+}
+
+export interface ItemDetailJson extends ItemJson {
+  events: ItemEventJson[];
+}
+
+export function presentItem(item: ItemRecord): ItemJson {
+  return {
+    id: item.id,
+    sourceId: item.sourceId,
+    businessId: item.businessId,
+    kind: item.kind,
+    externalId: item.externalId,
+    url: item.url,
+    author: item.author,
+    rating: item.rating,
+    title: item.title,
+    body: item.body,
+    language: item.language,
+    publishedAt: toIso(item.publishedAt),
+    firstSeenAt: toIso(item.firstSeenAt),
+    sentiment: item.sentiment,
+    flagged: item.flagged,
+    status: item.status,
+    respondedAt: toIso(item.respondedAt),
+    resolvedAt: toIso(item.resolvedAt),
+    firstResponseAt: toIso(item.firstResponseAt),
+    firstResponseSource: item.firstResponseSource,
+    ownerReply: item.ownerReply && { text: item.ownerReply.text, at: toIso(item.ownerReply.at) },
+  };
+}
+
+function presentEvent(event: ItemEventRecord): ItemEventJson {
+  return { type: event.type, actor: event.actor, at: toIso(event.at), data: event.data };
+}
+
+export function presentItemDetail(item: ItemDetailRecord): ItemDetailJson {
+  return { ...presentItem(item), events: item.events.map(presentEvent) };
+}

@@ -1,0 +1,84 @@
+import type { SourceRecord } from '../../../db/repositories/sources.ts';
+import type { SourceStatus } from '../../../db/schema.ts';
+import { dateTime, nullableDateTime, toIso, uuid } from './common.ts';
+
+const SOURCE_STATUSES: readonly SourceStatus[] = ['ok', 'needs_attention', 'paused', 'failing'];
+
+export const sourceSchema = {
+  $id: 'Source',
+  type: 'object',
+  required: ['id', 'businessId', 'type', 'config', 'pollEveryMinutes', 'createdAt', 'health'],
+  additionalProperties: false,
+  description: 'A watched place on one platform. Credentials are write-only and never appear here.',
+  properties: {
+    id: uuid,
+    businessId: uuid,
+    type: { type: 'string', description: 'Connector id, e.g. google_places' },
+    config: { type: 'object', additionalProperties: true },
+    pollEveryMinutes: { type: 'integer' },
+    createdAt: dateTime,
+    health: {
+      type: 'object',
+      required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount'],
+      additionalProperties: false,
+      properties: {
+        status: {
+          type: 'string',
+          enum: SOURCE_STATUSES,
+          description: 'needs_attention: the platform refused the config or credentials; fix them, then poll now',
+        },
+        lastPolledAt: nullableDateTime,
+        lastSuccessAt: nullableDateTime,
+        lastError: {
+          type: ['object', 'null'],
+          required: ['kind', 'message', 'at'],
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'string', description: 'config | rate_limited | transient | bad_payload' },
+            message: { type: 'string' },
+            at: nullableDateTime,
+          },
+        },
+        consecutiveFailures: { type: 'integer' },
+        itemCount: { type: 'integer' },
+      },
+    },
+  },
+} as const;
+
+export interface SourceJson {
+  id: string;
+  businessId: string;
+  type: string;
+  config: Record<string, unknown>;
+  pollEveryMinutes: number;
+  createdAt: string;
+  health: {
+    status: SourceStatus;
+    lastPolledAt: string | null;
+    lastSuccessAt: string | null;
+    lastError: { kind: string; message: string; at: string | null } | null;
+    consecutiveFailures: number;
+    itemCount: number;
+  };
+}
+
+export function presentSource(source: SourceRecord): SourceJson {
+  const { health } = source;
+  return {
+    id: source.id,
+    businessId: source.businessId,
+    type: source.type,
+    config: source.config,
+    pollEveryMinutes: source.pollEveryMinutes,
+    createdAt: toIso(source.createdAt),
+    health: {
+      status: health.status,
+      lastPolledAt: toIso(health.lastPolledAt),
+      lastSuccessAt: toIso(health.lastSuccessAt),
+      lastError: health.lastError && { ...health.lastError, at: toIso(health.lastError.at) },
+      consecutiveFailures: health.consecutiveFailures,
+      itemCount: health.itemCount,
+    },
+  };
+}
