@@ -1,0 +1,52 @@
+import type { Connector, NormalizedItem, Page } from '../contract.ts';
+import { postSeenAt, postText, postToItem, type PostView } from './post-view.ts';
+import { searchPages } from './search-pages.ts';
+import { createSession } from './session.ts';
+import { configSchema, credentialsSchema, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
+import { containsAnyTerm } from './term-match.ts';
+import { advanceWatermark, readWatermark, searchSince, watermarkCursor } from './watermark.ts';
+
+/** Bluesky posts that mention the watched terms, found with the authenticated post search. */
+export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
+  id: 'bluesky',
+  version: '1.0.0',
+  displayName: 'Bluesky',
+  kind: 'mention',
+  configSchema,
+  credentialsSchema,
+  defaultPollMinutes: 10,
+  // Bluesky's own limit (RateLimit-Policy: 3000;w=300).
+  budget: { requests: 3000, windowSeconds: 300 },
+  capabilities: { hasRatings: false, detectsOwnerReplies: false, seesEdits: false, push: false, maxItemsPerPoll: null },
+  parseConfig: parseSettings,
+  async check(config, credentials, ctx) {
+    await createSession(ctx.http, config.baseUrl, credentials);
+  },
+  async *fetch(config, credentials, cursor, ctx): AsyncGenerator<Page> {
+    const previous = readWatermark(cursor);
+    const since = searchSince(previous, ctx.now());
+    const accessJwt = await createSession(ctx.http, config.baseUrl, credentials);
+    const mentionsTerm = containsAnyTerm(config.terms);
+    const mentionsExcluded = containsAnyTerm(config.excludeTerms);
+    const isMention = (post: PostView) => mentionsTerm(postText(post)) && !mentionsExcluded(postText(post));
+    // A post found by several terms is reported once per poll.
+    const reported = new Set<string>();
+    let newest = previous;
+    // Pages are handed on one step late: only the last one may carry the advanced watermark,
+    // because a crash after an early page must not make the next poll skip the pages after it.
+    let held: NormalizedItem[] | null = null;
+    for (const term of config.terms) {
+      for await (const posts of searchPages(ctx, config.baseUrl, accessJwt, term, since)) {
+        if (held !== null) yield { items: held, cursor: watermarkCursor(previous) };
+        newest = advanceWatermark(newest, posts.map(postSeenAt), ctx.now());
+        held = [];
+        for (const post of posts) {
+          if (reported.has(post.uri) || !isMention(post)) continue;
+          reported.add(post.uri);
+          held.push(postToItem(post));
+        }
+      }
+    }
+    yield { items: held ?? [], cursor: watermarkCursor(newest) };
+  },
+};

@@ -1,0 +1,32 @@
+import { ConnectorError, type HttpClient } from '../contract.ts';
+import { badPayload, isRecord } from '../payload-shape.ts';
+import type { BlueskyCredentials } from './settings.ts';
+
+/**
+ * Signs in with an app password. Bluesky limits session creation far more tightly
+ * than reads, so a poll signs in once and reuses the token for every search.
+ */
+export async function createSession(http: HttpClient, baseUrl: string, credentials: BlueskyCredentials): Promise<string> {
+  let body: unknown;
+  try {
+    ({ body } = await http.json({
+      method: 'POST',
+      url: `${baseUrl}/xrpc/com.atproto.server.createSession`,
+      body: { identifier: credentials.identifier, password: credentials.appPassword },
+      label: 'sign-in (createSession)',
+    }));
+  } catch (error) {
+    if (error instanceof ConnectorError && error.status === 401) {
+      throw new ConnectorError('config', `${error.message}. Check credentials.identifier and use an app password, not the account password`, {
+        status: 401,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  if (!isRecord(body) || typeof body.accessJwt !== 'string' || body.accessJwt === '') {
+    // The reply holds tokens; keep only its shape for inspection.
+    throw badPayload('bluesky sign-in (createSession): the response has no accessJwt', isRecord(body) ? Object.keys(body) : typeof body);
+  }
+  return body.accessJwt;
+}
