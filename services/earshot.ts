@@ -38,7 +38,7 @@ export async function startEarshot(config: Config, roles: readonly ProcessRole[]
     }
   };
   try {
-    const db = createDb(backing.databaseUrl);
+    const db = createDb(backing.databaseUrl, { onIdleError: (error) => log.warn({ err: error.message }, 'idle database connection lost') });
     stops.push(() => db.destroy());
     const applied = await migrateToLatest(db);
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
+import { createGuardedAgent } from './http/guarded-agent.ts';
 import { createRequestBudget } from './http/request-budget.ts';
 import { runAlertJob } from './jobs/alert-job.ts';
 import { runAnalyzeJob } from './jobs/analyze-job.ts';
@@ -30,6 +31,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const { config, queues, log } = deps;
   const shutdown = new AbortController();
   const budget = createRequestBudget(queues.connection, `${queues.prefix}:budget`);
+  const agent = createGuardedAgent(config.allowPrivateUrls);
   const options: WorkerOptions = {
     connection: queues.connection.duplicate() as Redis,
     prefix: queues.prefix,
@@ -42,7 +44,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     },
   };
   const workers = [
-    new Worker(QUEUE_NAMES.poll, (job: Job) => runPollJob(job, { ...deps, budget, log: log.child({ queue: 'poll' }) }, shutdown.signal), options),
+    new Worker(QUEUE_NAMES.poll, (job: Job) => runPollJob(job, { ...deps, budget, agent, log: log.child({ queue: 'poll' }) }, shutdown.signal), options),
     new Worker(QUEUE_NAMES.analyze, (job: Job) => runAnalyzeJob(job, { ...deps, log: log.child({ queue: 'analyze' }) }), options),
     new Worker(QUEUE_NAMES.alert, (job: Job) => runAlertJob(job, { ...deps, log: log.child({ queue: 'alert' }) }), options),
   ];
@@ -59,6 +61,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       setTimeout(() => shutdown.abort(), 10_000).unref();
       await closing;
       await (options.connection as Redis).quit().catch(() => undefined);
+      await agent.close();
     },
   };
 }

@@ -47,7 +47,8 @@ export async function claimPollSlot(db: Db, sourceId: string, slot: string, manu
     .where('id', '=', sourceId)
     .where((eb) =>
       eb.or([
-        eb.and([eb('next_poll_at', '<=', new Date(slot)), manual ? eb.lit(true) : eb('status', 'in', ['ok', 'failing'])]),
+        // The slot came through JavaScript, which keeps milliseconds; Postgres keeps microseconds.
+        eb.and([eb('next_poll_at', '<', new Date(Date.parse(slot) + 1)), manual ? eb.lit(true) : eb('status', 'in', ['ok', 'failing'])]),
         eb('claimed_slot', '=', slot),
       ]),
     )

@@ -1,5 +1,4 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import { ConnectorError, type Connector, type ConnectorContext } from '../../connectors/contract.ts';
@@ -9,6 +8,7 @@ import { claimPollSlot } from '../../db/repositories/poll-state.ts';
 import { keepBadPage, recordPollFailure, recordPollSuccess } from '../../db/repositories/source-health.ts';
 import type { Source } from '../../db/schema.ts';
 import { createConnectorHttp } from '../http/connector-http.ts';
+import type { Dispatcher } from 'undici';
 import type { RequestBudget } from '../http/request-budget.ts';
 import { ingestPage } from '../ingest/ingest-page.ts';
 import { jobIds, retryOptions, type PollJobData, type Queues } from '../queue/queues.ts';
@@ -20,6 +20,8 @@ export interface PollJobDeps {
   config: Config;
   credentialsKey: CredentialsKey;
   budget: RequestBudget;
+  /** One connection pool per process, guarded against private addresses per config. */
+  agent: Dispatcher;
   log: Logger;
 }
 
@@ -34,7 +36,10 @@ export type PollJobResult =
  */
 export async function runPollJob(job: Job<PollJobData>, deps: PollJobDeps, signal: AbortSignal): Promise<PollJobResult> {
   const source = await claimPollSlot(deps.db, job.data.sourceId, job.data.slot, job.name === 'poll-now');
-  if (!source) return { outcome: 'skipped', reason: 'slot already polled, or source paused or removed' };
+  if (!source) {
+    deps.log.debug({ sourceId: job.data.sourceId, slot: job.data.slot }, 'poll skipped: slot already polled, or source paused or removed');
+    return { outcome: 'skipped', reason: 'slot already polled, or source paused or removed' };
+  }
   const log = deps.log.child({ sourceId: source.id, type: source.type });
   const connector = findConnector(source.type);
   if (!connector) {
@@ -62,7 +67,15 @@ async function pollSource(
   const credentials = decryptCredentials(deps.credentialsKey, source.id, source.credentials);
   const parsed = connector.parseConfig(source.config, credentials);
   const ctx: ConnectorContext = {
-    http: createConnectorHttp({ platform: connector.id, allowPrivateUrls: deps.config.allowPrivateUrls, budget: deps.budget, signal, log }),
+    http: createConnectorHttp({
+      platform: connector.id,
+      allowPrivateUrls: deps.config.allowPrivateUrls,
+      agent: deps.agent,
+      budget: deps.budget,
+      budgetLimits: connector.budget,
+      signal,
+      log,
+    }),
     log,
     now: () => new Date(),
     signal,

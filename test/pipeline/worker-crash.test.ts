@@ -45,7 +45,9 @@ test('a worker killed after the commit and before the email sends it exactly onc
   // The analysis is committed and the delivery claimed; the email is stuck in a server that never answers.
   const claimed = await waitUntil('the delivery to be claimed', async () =>
     pipeline.db.selectFrom('alert_deliveries').selectAll().where('status', '=', 'sending').executeTakeFirst(),
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\nworker output:\n${first.output()}`);
+  });
   expect(claimed.recipient).toBe('owner@diner.test');
   await first.kill('SIGKILL');
   await tarpit.stop();

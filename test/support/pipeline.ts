@@ -51,9 +51,10 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<P
     RETRY_MAX_DELAY_SECONDS: '1',
     JOB_LOCK_SECONDS: '5',
     LOG_LEVEL: 'silent',
+    QUEUE_PREFIX: prefix,
     ...env,
   });
-  const queues = createQueues(redisUrl, prefix);
+  const queues = createQueues(redisUrl, config.queuePrefix);
   const credentialsKey = deriveCredentialsKey(TEST_SECRET);
   const log = pino({ level: 'silent' });
   const app = await buildApp({ db: testDb.db, queues, config, credentialsKey, logger: false });
