@@ -165,11 +165,14 @@ async function pipelineRateFor(db: Db, redisUrl: string, sources: Source[], tota
       }
     }),
   );
+  const ingested = performance.now();
+  // Watch the queue, not the table: polling Postgres would add load to what is measured.
   for (;;) {
-    const left = await db.selectFrom('items').select((eb) => eb.fn.countAll<string>().as('n')).where('analyzed_at', 'is', null).where('source_id', 'in', sources.map((s) => s.id)).executeTakeFirstOrThrow();
-    if (Number(left.n) === 0) break;
-    await new Promise((r) => setTimeout(r, 20));
+    const counts = await queues.analyze.getJobCounts('completed', 'failed');
+    if ((counts.completed ?? 0) + (counts.failed ?? 0) >= pages) break;
+    await new Promise((r) => setTimeout(r, 10));
   }
+  console.log(`  (ingest done after ${((ingested - started) / 1000).toFixed(2)} s, analysis after ${((performance.now() - started) / 1000).toFixed(2)} s)`);
   const seconds = (performance.now() - started) / 1000;
   const analyzed = await sql<{ n: string }>`SELECT count(*) AS n FROM items WHERE analyzed_at IS NOT NULL AND source_id = ANY(${sources.map((s) => s.id)}::uuid[])`.execute(db);
   if (Number(analyzed.rows[0]?.n) !== total) throw new Error(`expected ${total} analysed items, found ${analyzed.rows[0]?.n}`);

@@ -7,6 +7,8 @@ import { jobIds, retryOptions, type Queues } from './queue/queues.ts';
 const BATCH = 500;
 /** Work younger than this is most likely still on its way through the queue. */
 const GRACE_SECONDS = 60;
+/** How far back unanalysed items are looked for (a BRIN range scan, not the whole table). */
+const LOOKBACK_DAYS = 7;
 
 /**
  * Redis only carries work; Postgres knows what is unfinished. This puts back on the
@@ -21,6 +23,7 @@ export async function reconcile(deps: { db: Db; queues: Queues; config: Config }
     .select('id')
     .where('analyzed_at', 'is', null)
     .where('first_seen_at', '<', sql<Date>`now() - make_interval(secs => ${GRACE_SECONDS})`)
+    .where('first_seen_at', '>', sql<Date>`now() - make_interval(days => ${LOOKBACK_DAYS})`)
     .orderBy('first_seen_at')
     .limit(10 * BATCH)
     .execute();

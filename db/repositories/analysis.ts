@@ -14,32 +14,38 @@ export interface ItemToAnalyze {
   flagged: boolean;
   published_at: Date | null;
   first_seen_at: Date;
+  content_hash: string;
 }
 
-/** Locks the items of a batch that still wait for analysis; ones already judged are skipped. */
-export async function lockUnanalyzed(tx: Tx, itemIds: string[]): Promise<ItemToAnalyze[]> {
+/** The items of a batch that still wait for analysis; ones already judged are skipped. */
+export async function listUnanalyzed(tx: Tx, itemIds: string[]): Promise<ItemToAnalyze[]> {
   if (itemIds.length === 0) return [];
   return tx
     .selectFrom('items')
-    .select(['id', 'account_id', 'business_id', 'rating', 'title', 'body', 'language', 'flagged', 'published_at', 'first_seen_at'])
-    .where('id', 'in', itemIds)
+    .select(['id', 'account_id', 'business_id', 'rating', 'title', 'body', 'language', 'flagged', 'published_at', 'first_seen_at', 'content_hash'])
+    // One array parameter, not one per id: a page is hundreds of ids.
+    .where('id', '=', sql<string>`ANY(${itemIds}::uuid[])`)
     .where('analyzed_at', 'is', null)
-    .forUpdate()
-    .skipLocked()
     .execute();
 }
 
 export interface AnalysisResult {
   id: string;
+  /** The content that was judged: an edit that lands meanwhile must be judged again. */
+  contentHash: string;
   score: number;
   label: SentimentLabel;
   flagged: boolean;
 }
 
-/** One statement for the whole batch. */
-export async function storeAnalysis(tx: Tx, results: AnalysisResult[], analyzerVersion: string): Promise<void> {
-  if (results.length === 0) return;
-  await sql`
+/**
+ * Stores a batch's verdicts in one statement and returns the ids it stored. Rows are
+ * not locked beforehand (a lock is a write per row): the update itself only takes
+ * items still unanalysed and unchanged, so a concurrent analysis or edit wins cleanly.
+ */
+export async function storeAnalysis(tx: Tx, results: AnalysisResult[], analyzerVersion: string): Promise<Set<string>> {
+  if (results.length === 0) return new Set();
+  const stored = await sql<{ id: string }>`
     UPDATE items AS i
     SET sentiment_score = v.score,
         sentiment_label = v.label,
@@ -49,11 +55,14 @@ export async function storeAnalysis(tx: Tx, results: AnalysisResult[], analyzerV
         updated_at = now()
     FROM unnest(
       ${results.map((r) => r.id)}::uuid[],
+      ${results.map((r) => r.contentHash)}::text[],
       ${results.map((r) => r.score)}::real[],
       ${results.map((r) => r.label)}::text[],
       ${results.map((r) => r.flagged)}::boolean[]
-    ) AS v(id, score, label, flagged)
-    WHERE i.id = v.id`.execute(tx);
+    ) AS v(id, content_hash, score, label, flagged)
+    WHERE i.id = v.id AND i.analyzed_at IS NULL AND i.content_hash = v.content_hash
+    RETURNING i.id`.execute(tx);
+  return new Set(stored.rows.map((r) => r.id));
 }
 
 /**
@@ -76,6 +85,11 @@ export async function createAlertDeliveries(tx: Tx, itemIds: string[], kind: str
 
 export async function pendingDeliveriesFor(db: Kysely<Database>, itemIds: string[]): Promise<string[]> {
   if (itemIds.length === 0) return [];
-  const rows = await db.selectFrom('alert_deliveries').select('id').where('item_id', 'in', itemIds).where('status', '=', 'pending').execute();
+  const rows = await db
+    .selectFrom('alert_deliveries')
+    .select('id')
+    .where('item_id', '=', sql<string>`ANY(${itemIds}::uuid[])`)
+    .where('status', '=', 'pending')
+    .execute();
   return rows.map((r) => r.id);
 }

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database, Item } from '../schema.ts';
+import type { Database, Item, ItemKind, ItemStatus } from '../schema.ts';
 
 type Tx = Transaction<Database>;
 
@@ -15,7 +15,8 @@ export async function lockExistingItems(tx: Tx, sourceId: string, externalIds: s
     .selectFrom('items')
     .select(['id', 'external_id', 'rating', 'title', 'body', 'content_hash', 'owner_reply_at', 'owner_reply_text', 'first_response_at', 'status'])
     .where('source_id', '=', sourceId)
-    .where('external_id', 'in', externalIds)
+    // One array parameter, not one per id: a page is hundreds of ids.
+    .where('external_id', '=', sql<string>`ANY(${externalIds}::text[])`)
     .forUpdate()
     .execute();
   return new Map(rows.map((row) => [row.external_id, row]));
@@ -36,4 +37,56 @@ export async function saveSourceCursor(tx: Tx, sourceId: string, cursor: unknown
     .set({ cursor: cursor === undefined ? null : JSON.stringify(cursor) })
     .where('id', '=', sourceId)
     .execute();
+}
+
+/** A new item as ingest stores it; the source's ids come separately, once per page. */
+export interface NewItemRow {
+  kind: ItemKind;
+  external_id: string;
+  url: string | null;
+  author: string | null;
+  rating: number | null;
+  title: string | null;
+  body: string;
+  language: string | null;
+  published_at: Date | null;
+  platform_updated_at: Date | null;
+  sort_at: Date;
+  content_hash: string;
+  raw: string;
+  owner_reply_text: string | null;
+  owner_reply_at: Date | null;
+  first_response_source: 'platform' | null;
+  status: ItemStatus;
+}
+
+/**
+ * Inserts the items of a page that are not stored yet, as one array per column: one
+ * statement with a fixed number of parameters, which PostgreSQL binds far faster than
+ * one per value. Returns external id → new id for the ones inserted.
+ */
+export async function insertNewItems(tx: Tx, source: { id: string; account_id: string; business_id: string }, rows: NewItemRow[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const column = <K extends keyof NewItemRow>(key: K) => rows.map((row) => row[key]);
+  const result = await sql<{ id: string; external_id: string }>`
+    INSERT INTO items (
+      account_id, business_id, source_id, kind, external_id, url, author, rating, title, body, language,
+      published_at, platform_updated_at, sort_at, content_hash, raw,
+      owner_reply_text, owner_reply_at, first_response_at, first_response_source, status, responded_at
+    )
+    SELECT ${source.account_id}::uuid, ${source.business_id}::uuid, ${source.id}::uuid, kind, external_id, url, author, rating, title, body, language,
+      published_at, platform_updated_at, sort_at, content_hash, raw,
+      owner_reply_text, owner_reply_at, owner_reply_at, first_response_source, status, owner_reply_at
+    FROM unnest(
+      ${column('kind')}::text[], ${column('external_id')}::text[], ${column('url')}::text[], ${column('author')}::text[],
+      ${column('rating')}::smallint[], ${column('title')}::text[], ${column('body')}::text[], ${column('language')}::text[],
+      ${column('published_at')}::timestamptz[], ${column('platform_updated_at')}::timestamptz[], ${column('sort_at')}::timestamptz[],
+      ${column('content_hash')}::text[], ${column('raw')}::jsonb[], ${column('owner_reply_text')}::text[],
+      ${column('owner_reply_at')}::timestamptz[], ${column('first_response_source')}::text[], ${column('status')}::text[]
+    ) WITH ORDINALITY AS v(kind, external_id, url, author, rating, title, body, language,
+      published_at, platform_updated_at, sort_at, content_hash, raw, owner_reply_text, owner_reply_at, first_response_source, status, position)
+    ORDER BY position
+    ON CONFLICT (source_id, external_id) DO NOTHING
+    RETURNING id, external_id`.execute(tx);
+  return new Map(result.rows.map((row) => [row.external_id, row.id]));
 }

@@ -167,5 +167,9 @@ export async function getItem(db: Kysely<Database>, scope: TenantScope, itemId: 
     .orderBy('at')
     .orderBy('id')
     .execute();
-  return { ...toRecord(row), events };
+  const record = toRecord(row);
+  // Detection is the item's own first_seen_at; storing it as an event too would be a second copy.
+  const detected: ItemEventRecord = { type: 'detected', actor: 'system', at: record.firstSeenAt, data: { publishedAt: record.publishedAt?.toISOString() ?? null } };
+  // Stable sort: detection comes first among events of the same instant.
+  return { ...record, events: [detected, ...events].sort((a, b) => a.at.getTime() - b.at.getTime()) };
 }

@@ -1,7 +1,6 @@
-import type { Insertable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { createAlertDeliveries, lockUnanalyzed, storeAnalysis, type AnalysisResult } from '../../db/repositories/analysis.ts';
-import type { ItemEventsTable } from '../../db/schema.ts';
+import { createAlertDeliveries, listUnanalyzed, storeAnalysis, type AnalysisResult } from '../../db/repositories/analysis.ts';
+import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
 import { ANALYZER_VERSION, classifyItem } from '../sentiment/classify-item.ts';
 
 export const NEGATIVE_ITEM_ALERT = 'negative_item';
@@ -22,31 +21,27 @@ export interface AnalyzeOutcome {
 export async function analyzeItems(db: Db, itemIds: string[], options: { alertMaxAgeDays: number; now?: Date }): Promise<AnalyzeOutcome> {
   const now = options.now ?? new Date();
   return db.transaction().execute(async (tx) => {
-    const items = await lockUnanalyzed(tx, itemIds);
-    const results: AnalysisResult[] = [];
-    const newlyFlagged: string[] = [];
-    const events: Insertable<ItemEventsTable>[] = [];
+    const items = await listUnanalyzed(tx, itemIds);
+    const results: AnalysisResult[] = items.map((item) => ({ id: item.id, contentHash: item.content_hash, ...classifyItem(item) }));
+    const stored = await storeAnalysis(tx, results, ANALYZER_VERSION);
     const oldestAlerted = now.getTime() - options.alertMaxAgeDays * 86_400_000;
+    const events: NewItemEvent[] = [];
     const toAlert: string[] = [];
-    for (const item of items) {
-      const verdict = classifyItem(item);
-      results.push({ id: item.id, ...verdict });
-      if (!verdict.flagged || item.flagged) continue;
-      newlyFlagged.push(item.id);
-      const age = (item.published_at ?? item.first_seen_at).getTime();
-      const recent = age >= oldestAlerted;
+    items.forEach((item, index) => {
+      const verdict = results[index] as AnalysisResult;
+      if (!stored.has(item.id) || !verdict.flagged || item.flagged) return;
+      const recent = (item.published_at ?? item.first_seen_at).getTime() >= oldestAlerted;
       events.push({
-        item_id: item.id,
-        account_id: item.account_id,
+        itemId: item.id,
+        accountId: item.account_id,
         type: 'flagged',
         actor: 'system',
-        data: JSON.stringify({ label: verdict.label, score: verdict.score, rating: item.rating, alert: recent ? 'queued' : 'skipped: older than the alert window' }),
+        data: { label: verdict.label, score: verdict.score, rating: item.rating, alert: recent ? 'queued' : 'skipped: older than the alert window' },
       });
       if (recent) toAlert.push(item.id);
-    }
-    await storeAnalysis(tx, results, ANALYZER_VERSION);
-    if (events.length > 0) await tx.insertInto('item_events').values(events).execute();
+    });
+    await insertItemEvents(tx, events);
     const deliveryIds = await createAlertDeliveries(tx, toAlert, NEGATIVE_ITEM_ALERT);
-    return { analyzed: items.length, flagged: newlyFlagged.length, deliveryIds };
+    return { analyzed: stored.size, flagged: events.length, deliveryIds };
   });
 }

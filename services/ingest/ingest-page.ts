@@ -1,8 +1,9 @@
 import type { Insertable } from 'kysely';
 import type { NormalizedItem, Page } from '../../connectors/contract.ts';
 import type { Db } from '../../db/database.ts';
-import { lockExistingItems, markItemsSeen, saveSourceCursor, type ExistingItem } from '../../db/repositories/ingest.ts';
-import type { ItemEventsTable, ItemRevisionsTable, ItemsTable, ItemUpdate } from '../../db/schema.ts';
+import { insertNewItems, lockExistingItems, markItemsSeen, saveSourceCursor, type ExistingItem, type NewItemRow } from '../../db/repositories/ingest.ts';
+import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
+import type { ItemRevisionsTable, ItemUpdate } from '../../db/schema.ts';
 import { contentHash } from './content-hash.ts';
 
 export interface IngestSource {
@@ -29,23 +30,17 @@ const PLATFORM = 'platform';
 export async function ingestPage(db: Db, source: IngestSource, page: Page): Promise<IngestResult> {
   const items = lastWins(page.items);
   return db.transaction().execute(async (tx) => {
-    const existing = await lockExistingItems(tx, source.id, items.map((i) => i.externalId));
-    const fresh = items.filter((i) => !existing.has(i.externalId));
-    const result: IngestResult = { toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0 };
-    const events: Insertable<ItemEventsTable>[] = [];
-
-    if (fresh.length > 0) {
-      const rows = await tx.insertInto('items').values(fresh.map((item) => newItemRow(source, item))).returning(['id', 'owner_reply_at']).execute();
-      for (const [index, row] of rows.entries()) {
-        const item = fresh[index] as NormalizedItem;
-        result.toAnalyze.push(row.id);
-        events.push(event(source, row.id, 'detected', 'system', { publishedAt: item.publishedAt?.toISOString() ?? null }));
-        if (item.ownerReply) {
-          result.repliesSeen++;
-          events.push(event(source, row.id, 'platform_reply_seen', PLATFORM, { text: item.ownerReply.text }, item.ownerReply.at ?? undefined));
-        }
-      }
-      result.inserted = rows.length;
+    // Insert first: new items (the common case) cost one statement, and only the ones
+    // already stored are read back and compared.
+    const inserted = await insertNewItems(tx, source, items.map(newItemRow));
+    const existing = await lockExistingItems(tx, source.id, items.filter((i) => !inserted.has(i.externalId)).map((i) => i.externalId));
+    const result: IngestResult = { toAnalyze: [...inserted.values()], inserted: inserted.size, revised: 0, repliesSeen: 0 };
+    const events: NewItemEvent[] = [];
+    for (const item of items) {
+      const id = inserted.get(item.externalId);
+      if (id === undefined || !item.ownerReply) continue;
+      result.repliesSeen++;
+      events.push(event(source, id, 'platform_reply_seen', PLATFORM, { text: item.ownerReply.text }, item.ownerReply.at ?? undefined));
     }
 
     const revisions: Insertable<ItemRevisionsTable>[] = [];
@@ -68,7 +63,7 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page): Prom
 
     await markItemsSeen(tx, unchanged);
     if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
-    if (events.length > 0) await tx.insertInto('item_events').values(events).execute();
+    await insertItemEvents(tx, events);
     await saveSourceCursor(tx, source.id, page.cursor);
     return result;
   });
@@ -79,13 +74,9 @@ function lastWins(items: NormalizedItem[]): NormalizedItem[] {
   return [...new Map(items.map((item) => [item.externalId, item])).values()];
 }
 
-function newItemRow(source: IngestSource, item: NormalizedItem): Insertable<ItemsTable> {
+function newItemRow(item: NormalizedItem): NewItemRow {
   const reply = item.ownerReply;
-  const replyAt = reply ? (reply.at ?? new Date()) : null;
   return {
-    account_id: source.account_id,
-    business_id: source.business_id,
-    source_id: source.id,
     kind: item.kind,
     external_id: item.externalId,
     url: item.url,
@@ -100,11 +91,10 @@ function newItemRow(source: IngestSource, item: NormalizedItem): Insertable<Item
     content_hash: contentHash(item),
     raw: JSON.stringify(item.raw ?? null),
     owner_reply_text: reply?.text ?? null,
-    owner_reply_at: replyAt,
-    first_response_at: replyAt,
+    // A reply the platform does not date is dated when Earshot first sees it.
+    owner_reply_at: reply ? (reply.at ?? new Date()) : null,
     first_response_source: reply ? PLATFORM : null,
     status: reply ? 'responded' : 'new',
-    responded_at: replyAt,
   };
 }
 
@@ -113,7 +103,7 @@ function changesFor(
   before: ExistingItem,
   item: NormalizedItem,
   revisions: Insertable<ItemRevisionsTable>[],
-  events: Insertable<ItemEventsTable>[],
+  events: NewItemEvent[],
   source: IngestSource,
 ): ItemUpdate | undefined {
   const update: ItemUpdate = {};
@@ -162,6 +152,6 @@ function changesFor(
   return update;
 }
 
-function event(source: IngestSource, itemId: string, type: string, actor: string, data: Record<string, unknown>, at?: Date): Insertable<ItemEventsTable> {
-  return { item_id: itemId, account_id: source.account_id, type, actor, data: JSON.stringify(data), ...(at ? { at } : {}) };
+function event(source: IngestSource, itemId: string, type: string, actor: string, data: Record<string, unknown>, at?: Date): NewItemEvent {
+  return { itemId, accountId: source.account_id, type, actor, data, ...(at ? { at } : {}) };
 }

@@ -118,12 +118,13 @@ describe('GET /v1/items/:id', () => {
       flagged: true,
       owner_reply_text: 'Sorry, Pat.',
       owner_reply_at: '2026-03-01T12:00:00Z',
+      first_seen_at: '2026-03-01T09:30:00Z',
     });
     await h.db
       .insertInto('item_events')
       .values([
+        { item_id: id, account_id: owner.accountId, type: 'alerted', actor: 'system', data: '{}', at: '2026-03-01T10:30:00Z' },
         { item_id: id, account_id: owner.accountId, type: 'flagged', actor: 'analyzer', data: '{}', at: '2026-03-01T10:00:00Z' },
-        { item_id: id, account_id: owner.accountId, type: 'detected', actor: 'poller', data: '{}', at: '2026-03-01T09:30:00Z' },
       ])
       .execute();
 
@@ -152,8 +153,9 @@ describe('GET /v1/items/:id', () => {
       firstResponseSource: null,
       ownerReply: { text: 'Sorry, Pat.', at: '2026-03-01T12:00:00.000Z' },
       events: [
-        { type: 'detected', actor: 'poller', at: '2026-03-01T09:30:00.000Z', data: {} },
+        { type: 'detected', actor: 'system', at: '2026-03-01T09:30:00.000Z', data: { publishedAt: '2026-03-01T09:00:00.000Z' } },
         { type: 'flagged', actor: 'analyzer', at: '2026-03-01T10:00:00.000Z', data: {} },
+        { type: 'alerted', actor: 'system', at: '2026-03-01T10:30:00.000Z', data: {} },
       ],
     });
   });
@@ -188,6 +190,7 @@ describe('POST /v1/items/:id/respond', () => {
     expect(item.respondedAt).toEqual(expect.any(String));
     expect(item.firstResponseAt).toBe(item.respondedAt);
     expect(item.events).toEqual([
+      { type: 'detected', actor: 'system', at: item.firstSeenAt, data: { publishedAt: null } },
       { type: 'responded', actor: 'Alice owner', at: item.respondedAt, data: { note: 'Called the customer, offered a refund.' } },
     ]);
   });
@@ -197,8 +200,8 @@ describe('POST /v1/items/:id/respond', () => {
     const first = (await respond(id)).json();
     const second = (await respond(id, { note: 'Followed up by email.' })).json();
     expect(second.respondedAt).toBe(first.respondedAt);
-    expect(second.events.map((event: { type: string }) => event.type)).toEqual(['responded', 'responded']);
-    expect(second.events[0].data).toEqual({});
+    expect(second.events.map((event: { type: string }) => event.type)).toEqual(['detected', 'responded', 'responded']);
+    expect(second.events[1].data).toEqual({});
   });
 
   test('an owner reply already seen on the platform stays the first response', async () => {
@@ -239,7 +242,10 @@ describe('POST /v1/items/:id/resolve', () => {
     const item = response.json();
     expect(item).toMatchObject({ status: 'resolved', respondedAt: null, firstResponseAt: null, firstResponseSource: null });
     expect(item.resolvedAt).toEqual(expect.any(String));
-    expect(item.events).toEqual([{ type: 'resolved', actor: 'Alice owner', at: item.resolvedAt, data: { note: 'Replaced the heater.' } }]);
+    expect(item.events).toEqual([
+      { type: 'detected', actor: 'system', at: item.firstSeenAt, data: { publishedAt: null } },
+      { type: 'resolved', actor: 'Alice owner', at: item.resolvedAt, data: { note: 'Replaced the heater.' } },
+    ]);
   });
 
   test('responding after resolving keeps the item resolved', async () => {

@@ -33,7 +33,8 @@ test('the same page twice stores each item once and asks for no second analysis'
   const second = await ingestPage(testDb.db, source, page);
   expect(second).toEqual({ toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0 });
   expect(await count('items')).toBe(2);
-  expect(await count('item_events')).toBe(2);
+  // Detection is the item's own first_seen_at, not an event row.
+  expect(await count('item_events')).toBe(0);
   const saved = await testDb.db.selectFrom('sources').select('cursor').where('id', '=', source.id).executeTakeFirstOrThrow();
   expect(saved.cursor).toEqual({ seen: 2 });
 });
