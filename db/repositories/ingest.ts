@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database, Item, ItemKind, ItemStatus } from '../schema.ts';
+import type { Database, Item } from '../schema.ts';
 
 type Tx = Transaction<Database>;
 
@@ -40,25 +40,11 @@ export async function saveSourceCursor(tx: Tx, sourceId: string, cursor: unknown
 }
 
 /** A new item as ingest stores it; the source's ids come separately, once per page. */
-export interface NewItemRow {
-  kind: ItemKind;
-  external_id: string;
-  url: string | null;
-  author: string | null;
-  rating: number | null;
-  title: string | null;
-  body: string;
-  language: string | null;
-  published_at: Date | null;
-  platform_updated_at: Date | null;
-  sort_at: Date;
-  content_hash: string;
-  raw: string;
-  owner_reply_text: string | null;
-  owner_reply_at: Date | null;
-  first_response_source: 'platform' | null;
-  status: ItemStatus;
-}
+export type NewItemRow = Pick<
+  Item,
+  | 'kind' | 'external_id' | 'url' | 'author' | 'rating' | 'title' | 'body' | 'language' | 'published_at'
+  | 'platform_updated_at' | 'sort_at' | 'content_hash' | 'owner_reply_text' | 'owner_reply_at' | 'status'
+> & { raw: string; first_response_source: 'platform' | null };
 
 /**
  * Inserts the items of a page that are not stored yet, as one array per column: one
