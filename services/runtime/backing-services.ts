@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
-import { startRedisServer } from './redis-server.ts';
+import { hasRedisServer, RedisUnavailableError, startRedisServer } from './redis-server.ts';
 
 export interface BackingServices {
   databaseUrl: string;
@@ -22,6 +22,8 @@ export async function startBackingServices(config: Config, log: Logger): Promise
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => log.error({ err: String(error) }, 'stopping a backing service failed'));
   };
+  // Checked first: no point starting a database only to stop it again.
+  if (config.redisUrl === undefined && !hasRedisServer()) throw new RedisUnavailableError();
   try {
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {

@@ -6,7 +6,11 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bi
 
 export interface EarshotProcess {
   child: ChildProcess;
+  /** stdout and stderr interleaved. */
   output(): string;
+  stdout(): string;
+  /** The exit code, once the process ends by itself. */
+  exited(): Promise<number | null>;
   /** Sends a signal and waits for the process to exit. */
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
@@ -18,12 +22,19 @@ export function spawnEarshot(args: string[], env: Record<string, string>): Earsh
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stdout += chunk.toString();
+  });
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exit = () => exited;
   return {
     child,
     output: () => output,
+    stdout: () => stdout,
+    exited: exit,
     async kill(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;

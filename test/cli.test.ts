@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { hashApiKey } from '../services/security/api-key-secret.ts';
+import { spawnEarshot } from './support/child-process.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(() => testDb.drop());
+
+test('keys create prints only the new key, and stores only its hash', async () => {
+  const run = spawnEarshot(['keys', 'create', '--role', 'owner', '--name', 'Agency reports'], { DATABASE_URL: testDb.url });
+  expect(await run.exited()).toBe(0);
+  const key = run.stdout().trim();
+  expect(key).toMatch(/^esk_[A-Za-z0-9_-]{43}$/);
+  const row = await testDb.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(key)).executeTakeFirstOrThrow();
+  expect(row).toMatchObject({ role: 'owner', name: 'Agency reports', revoked_at: null });
+
+  const again = spawnEarshot(['keys', 'create', '--role', 'owner', '--account', row.account_id], { DATABASE_URL: testDb.url });
+  expect(await again.exited()).toBe(0);
+  const second = await testDb.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(again.stdout().trim())).executeTakeFirstOrThrow();
+  expect(second.account_id).toBe(row.account_id);
+});
+
+test('keys create refuses an unknown account and a missing role', async () => {
+  const unknown = spawnEarshot(['keys', 'create', '--role', 'owner', '--account', '00000000-0000-4000-8000-000000000000'], { DATABASE_URL: testDb.url });
+  expect(await unknown.exited()).toBe(1);
+  expect(unknown.stdout()).toBe('');
+  expect(unknown.output()).toContain('no account 00000000-0000-4000-8000-000000000000');
+  const noRole = spawnEarshot(['keys', 'create'], { DATABASE_URL: testDb.url });
+  expect(await noRole.exited()).toBe(2);
+  expect(noRole.output()).toContain('--role owner is required');
+});
+
+test('without redis-server and without REDIS_URL, start stops and names the ways out', async () => {
+  const run = spawnEarshot(['start'], { PATH: '/nonexistent', DATABASE_URL: testDb.url });
+  expect(await run.exited()).toBe(1);
+  for (const way of ['install Redis', 'REDIS_URL', 'docker compose up']) expect(run.output()).toContain(way);
+});
+
+test('a bad setting stops start with the variable named', async () => {
+  const run = spawnEarshot(['start'], { PORT: 'eighty' });
+  expect(await run.exited()).toBe(2);
+  expect(run.output()).toContain('PORT: expected a whole number');
+});
