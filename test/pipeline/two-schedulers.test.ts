@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -42,7 +41,7 @@ test('two schedulers running at once poll each due source once per slot', async 
     REDIS_URL: pipeline.redisUrl,
     QUEUE_PREFIX: pipeline.config.queuePrefix,
     EARSHOT_SECRET: TEST_SECRET,
-    DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'earshot-sched-')),
+    DATA_DIR: await mkdtemp(path.join(pipeline.config.dataDir, 'scheduler-')),
     SCHEDULER_TICK_SECONDS: '1',
     LOG_LEVEL: 'warn',
   };

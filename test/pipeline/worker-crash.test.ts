@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { spawnEarshot } from '../support/child-process.ts';
@@ -27,7 +26,7 @@ async function workerEnv(smtpUrl: string): Promise<Record<string, string>> {
     QUEUE_PREFIX: pipeline.config.queuePrefix,
     EARSHOT_SECRET: TEST_SECRET,
     SMTP_URL: smtpUrl,
-    DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'earshot-worker-')),
+    DATA_DIR: await mkdtemp(path.join(pipeline.config.dataDir, 'worker-')),
     ALERT_LEASE_SECONDS: '2',
     JOB_LOCK_SECONDS: '2',
     RETRY_BASE_DELAY_MS: '200',
