@@ -3,7 +3,7 @@ import { postSeenAt, postText, postToItem, type PostView } from './post-view.ts'
 import { searchPages } from './search-pages.ts';
 import { createSession } from './session.ts';
 import { configSchema, credentialsSchema, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
-import { containsAnyTerm } from './term-match.ts';
+import { containsAnyTerm } from '../mention-terms.ts';
 import { advanceWatermark, readWatermark, searchSince, watermarkCursor } from './watermark.ts';
 
 /** Bluesky posts that mention the watched terms, found with the authenticated post search. */

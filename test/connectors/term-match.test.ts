@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { containsAnyTerm } from '../../connectors/bluesky/term-match.ts';
+import { containsAnyTerm } from '../../connectors/mention-terms.ts';
 
 test.each([
   ['apple', 'Everyone applauded the speech', false],
