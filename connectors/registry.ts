@@ -1,11 +1,13 @@
 import { bluesky } from './bluesky/index.ts';
 import type { Connector } from './contract.ts';
 import { googlePlaces } from './google-places/index.ts';
+import { webhook } from './webhook/index.ts';
 
 /** Every platform Earshot can watch, by connector id (the `type` of a source). */
 export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.freeze({
   [googlePlaces.id]: googlePlaces,
   [bluesky.id]: bluesky,
+  [webhook.id]: webhook,
 });
 
 export function findConnector(type: string): Connector<any, any> | undefined {

@@ -33,7 +33,12 @@ export interface NewSource {
   config: Record<string, unknown>;
   credentials: Record<string, string>;
   pollEveryMinutes: number;
+  /** False for push sources: nothing to poll, so they are never due. */
+  scheduled: boolean;
 }
+
+/** Never: push sources are not polled. */
+const NEVER = new Date('9999-12-31T00:00:00Z');
 
 const COLUMNS = [
   'sources.id',
@@ -106,7 +111,7 @@ export async function createSource(db: Kysely<Database>, credentialsKey: Credent
       config: JSON.stringify(input.config),
       credentials: hasCredentials ? encryptCredentials(credentialsKey, id, input.credentials) : null,
       poll_every_minutes: input.pollEveryMinutes,
-      next_poll_at: sql<Date>`now()`,
+      next_poll_at: input.scheduled ? sql<Date>`now()` : NEVER,
     })
     .execute();
   const created = await findSource(db, { accountId: input.accountId, businessIds: null }, id);
@@ -126,4 +131,79 @@ export async function listSourcesOfBusiness(db: Kysely<Database>, scope: TenantS
     .orderBy('sources.id')
     .execute();
   return rows.map(toRecord);
+}
+
+/** What a source needs to be changed: its type, config and decrypted credentials. */
+export async function findSourceSettings(
+  db: Kysely<Database>,
+  scope: TenantScope,
+  id: string,
+): Promise<{ type: string; config: Record<string, unknown>; credentials: string | null; status: SourceStatus } | undefined> {
+  return db
+    .selectFrom('sources')
+    .select(['sources.type', 'sources.config', 'sources.credentials', 'sources.status'])
+    .where('sources.id', '=', id)
+    .where('sources.account_id', '=', scope.accountId)
+    .where(inBusinessScope('sources.business_id', scope))
+    .executeTakeFirst();
+}
+
+export interface SourceChange {
+  /** New validated settings; a new config also forgets the cursor (it belonged to the old place or search). */
+  config?: Record<string, unknown>;
+  credentials?: Record<string, string>;
+  pollEveryMinutes?: number;
+  paused?: boolean;
+  scheduled: boolean;
+}
+
+/**
+ * Applies an owner's change. New settings clear a `needs_attention` state and make the
+ * source due at once (that is how a fix is tried); pausing stops polling until resumed.
+ */
+export async function updateSource(db: Kysely<Database>, credentialsKey: CredentialsKey, scope: TenantScope, id: string, change: SourceChange): Promise<SourceRecord | undefined> {
+  const settingsChanged = change.config !== undefined || change.credentials !== undefined;
+  // Explicit pause/resume wins; new settings clear needs_attention/failing but keep a pause.
+  const status =
+    change.paused === true
+      ? sql<SourceStatus>`'paused'`
+      : change.paused === false
+        ? sql<SourceStatus>`'ok'`
+        : settingsChanged
+          ? sql<SourceStatus>`CASE WHEN status = 'paused' THEN 'paused' ELSE 'ok' END`
+          : undefined;
+  const makeDue = change.paused === false || (settingsChanged && change.paused !== true);
+  const result = await db
+    .updateTable('sources')
+    .set({
+      ...(change.config !== undefined ? { config: JSON.stringify(change.config), cursor: null } : {}),
+      ...(change.credentials !== undefined
+        ? { credentials: Object.keys(change.credentials).length > 0 ? encryptCredentials(credentialsKey, id, change.credentials) : null }
+        : {}),
+      ...(change.pollEveryMinutes !== undefined ? { poll_every_minutes: change.pollEveryMinutes } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(settingsChanged ? { consecutive_failures: 0 } : {}),
+      ...(makeDue ? { next_poll_at: change.scheduled ? sql<Date>`now()` : NEVER } : {}),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('sources.id', '=', id)
+    .where('sources.account_id', '=', scope.accountId)
+    .where(inBusinessScope('sources.business_id', scope))
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) return undefined;
+  return findSource(db, scope, id);
+}
+
+/** A push source as its webhook needs it. No tenant scope: the request's signature is the credential. */
+export async function findPushSource(
+  db: Kysely<Database>,
+  id: string,
+  type: string,
+): Promise<{ id: string; account_id: string; business_id: string; credentials: string | null; status: SourceStatus } | undefined> {
+  return db
+    .selectFrom('sources')
+    .select(['id', 'account_id', 'business_id', 'credentials', 'status'])
+    .where('id', '=', id)
+    .where('type', '=', type)
+    .executeTakeFirst();
 }

@@ -9,7 +9,9 @@ import { businessRoutes } from './routes/businesses.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { openapiRoute } from './routes/openapi.ts';
+import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { sharedSchemas } from './schemas/index.ts';
 
 export type { ApiDeps } from './deps.ts';
@@ -42,10 +44,12 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps));
   await app.register(openapiRoute);
+  await app.register(webhookRoutes(deps));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(deps.db));
     await v1.register(businessRoutes(deps));
     await v1.register(sourceRoutes(deps));
+    await v1.register(sourceTypeRoutes);
     await v1.register(itemRoutes(deps));
   });
 

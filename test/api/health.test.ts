@@ -66,8 +66,10 @@ describe('GET /openapi.json', () => {
       '/v1/items/{id}',
       '/v1/items/{id}/resolve',
       '/v1/items/{id}/respond',
+      '/v1/source-types',
       '/v1/sources/{id}',
       '/v1/sources/{id}/poll',
+      '/v1/webhooks/{id}',
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(['Error', 'Business', 'Source', 'Item', 'ItemDetail', 'ItemEvent']),

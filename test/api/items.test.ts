@@ -16,6 +16,7 @@ async function freshSource(): Promise<TestItem> {
     config: {},
     credentials: {},
     pollEveryMinutes: 15,
+    scheduled: true,
   });
   return { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id };
 }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from 'vitest';
+import { googlePlaces } from '../../connectors/google-places/index.ts';
 import { buildApp } from '../../services/api/app.ts';
 import { jobIds } from '../../services/queue/queues.ts';
 import { decryptCredentials } from '../../services/security/credentials.ts';
@@ -29,6 +30,8 @@ describe('POST /v1/businesses/:id/sources', () => {
       config: { placeId: PLACE, baseUrl: 'https://places.googleapis.com' },
       pollEveryMinutes: 60,
       createdAt: expect.any(String),
+      capabilities: googlePlaces.capabilities,
+      webhookUrl: null,
       health: {
         status: 'ok',
         lastPolledAt: null,

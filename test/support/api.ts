@@ -53,6 +53,7 @@ export async function createTenant(db: Db, credentialsKey: CredentialsKey, name:
     config: {},
     credentials: {},
     pollEveryMinutes: 15,
+    scheduled: true,
   });
   return { accountId: account.id, key, keyId, businessId: business.id, sourceId: source.id };
 }

@@ -2,12 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ConnectorError, type Connector, type FieldSpec } from '../../../connectors/contract.ts';
 import { connectors, findConnector } from '../../../connectors/registry.ts';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
-import { createSource, findSource, listSourcesOfBusiness } from '../../../db/repositories/sources.ts';
+import { createSource, findSource, findSourceSettings, listSourcesOfBusiness, updateSource } from '../../../db/repositories/sources.ts';
+import { decryptCredentials } from '../../security/credentials.ts';
 import { literalHostProblem } from '../../http/private-address.ts';
 import { requestPollNow } from '../../polling/request-poll.ts';
 import { authOf, requireRole } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { invalidInput, notFound } from '../errors.ts';
+import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { presentSource, type SourceJson } from '../schemas/source.ts';
@@ -36,6 +37,25 @@ const createSourceBody = {
   },
 } as const;
 
+interface UpdateSourceBody {
+  config?: Record<string, unknown>;
+  credentials?: Record<string, string>;
+  pollEveryMinutes?: number;
+  paused?: boolean;
+}
+
+const updateSourceBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    config: { ...createSourceBody.properties.config, description: 'Replaces the whole config; the source then starts afresh (its cursor is reset)' },
+    credentials: { ...createSourceBody.properties.credentials, description: 'Replaces all credentials; stored encrypted, never returned' },
+    pollEveryMinutes: createSourceBody.properties.pollEveryMinutes,
+    paused: { type: 'boolean', description: 'true stops polling until set back to false' },
+  },
+} as const;
+
 const sourceList = {
   description: 'Oldest first',
   type: 'object',
@@ -59,7 +79,7 @@ function connectorProblem(error: ConnectorError): { field: string; message: stri
   return { field: `body.${path}`, message: `body.${error.message}` };
 }
 
-function parseSourceSettings(connector: Connector, body: CreateSourceBody): ReturnType<Connector['parseConfig']> {
+function parseSourceSettings(connector: Connector, body: { config: Record<string, unknown>; credentials?: Record<string, string> }): ReturnType<Connector['parseConfig']> {
   try {
     return connector.parseConfig(body.config, body.credentials ?? {});
   } catch (error) {
@@ -129,8 +149,9 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
           config: parsed.config,
           credentials: parsed.credentials,
           pollEveryMinutes: request.body.pollEveryMinutes ?? connector.defaultPollMinutes,
+          scheduled: !connector.capabilities.push,
         });
-        return reply.status(201).send(presentSource(source));
+        return reply.status(201).send(presentSource(source, deps.config.publicUrl));
       },
     );
 
@@ -151,7 +172,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         const business = isUuid(id) ? await findBusiness(deps.db, auth, id) : undefined;
         if (business === undefined) throw notFound('business');
         const sources = await listSourcesOfBusiness(deps.db, auth, business.id);
-        return { sources: sources.map(presentSource) };
+        return { sources: sources.map((source) => presentSource(source, deps.config.publicUrl)) };
       },
     );
 
@@ -170,7 +191,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         const { id } = request.params;
         const source = isUuid(id) ? await findSource(deps.db, authOf(request), id) : undefined;
         if (source === undefined) throw notFound('source');
-        return presentSource(source);
+        return presentSource(source, deps.config.publicUrl);
       },
     );
 
@@ -191,7 +212,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
               additionalProperties: false,
               properties: { queued: { type: 'boolean', enum: [true] }, sourceId: uuid },
             },
-            ...errorResponses(401, 403, 404),
+            ...errorResponses(401, 403, 404, 409),
           },
         },
       },
@@ -200,9 +221,57 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         requireRole(auth, POLL_ROLES);
         const { id } = request.params;
         // requestPollNow checks the account only; the key's business scope is checked here.
-        const visible = isUuid(id) && (await findSource(deps.db, auth, id)) !== undefined;
-        if (!visible || !(await requestPollNow(deps.db, deps.queues, auth.accountId, id))) throw notFound('source');
+        const source = isUuid(id) ? await findSource(deps.db, auth, id) : undefined;
+        if (source === undefined) throw notFound('source');
+        if (findConnector(source.type)?.capabilities.push) {
+          throw new ApiError(409, 'conflict', `a ${source.type} source is pushed to, not polled: send items to its webhookUrl`);
+        }
+        if (!(await requestPollNow(deps.db, deps.queues, auth.accountId, id))) throw notFound('source');
         return reply.status(202).send({ queued: true, sourceId: id });
+      },
+    );
+
+    app.patch<{ Params: IdParams; Body: UpdateSourceBody; Reply: SourceJson }>(
+      '/v1/sources/:id',
+      {
+        schema: {
+          summary: "Change a source's settings, or pause and resume it",
+          description:
+            'New config or credentials are checked like a new source, clear a needs_attention state and make the source due at once: that is how a fix is tried.',
+          querystring: noQuery,
+          tags: ['sources'],
+          params: idParams,
+          body: updateSourceBody,
+          response: { 200: { $ref: 'Source#', description: 'The source as changed' }, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const auth = authOf(request);
+        requireRole(auth, CONFIG_ROLES);
+        const { id } = request.params;
+        const current = isUuid(id) ? await findSourceSettings(deps.db, auth, id) : undefined;
+        if (current === undefined) throw notFound('source');
+        const connector = findConnector(current.type);
+        if (connector === undefined) throw invalidInput('body', `source type ${current.type} is no longer supported`);
+        const { config, credentials, pollEveryMinutes, paused } = request.body;
+        let settings: ReturnType<Connector['parseConfig']> | undefined;
+        if (config !== undefined || credentials !== undefined) {
+          settings = parseSourceSettings(connector, {
+            config: config ?? current.config,
+            credentials: credentials ?? decryptCredentials(deps.credentialsKey, id, current.credentials),
+          });
+          assertPublicUrls('config', connector.configSchema, settings.config, deps.config.allowPrivateUrls);
+          assertPublicUrls('credentials', connector.credentialsSchema, settings.credentials, deps.config.allowPrivateUrls);
+        }
+        const updated = await updateSource(deps.db, deps.credentialsKey, auth, id, {
+          ...(config !== undefined && settings ? { config: settings.config } : {}),
+          ...(credentials !== undefined && settings ? { credentials: settings.credentials } : {}),
+          ...(pollEveryMinutes !== undefined ? { pollEveryMinutes } : {}),
+          ...(paused !== undefined ? { paused } : {}),
+          scheduled: !connector.capabilities.push,
+        });
+        if (updated === undefined) throw notFound('source');
+        return presentSource(updated, deps.config.publicUrl);
       },
     );
   };

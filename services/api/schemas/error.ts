@@ -36,6 +36,8 @@ const DESCRIPTIONS = {
   401: 'Missing, unknown or revoked API key',
   403: 'The API key\'s role does not allow this',
   404: 'Not found, or not visible to this API key',
+  409: 'The request conflicts with the current state of the resource',
+  413: 'The body is larger than this route accepts',
   500: 'Internal error; details are logged, never returned',
 } as const;
 

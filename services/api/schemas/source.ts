@@ -1,3 +1,5 @@
+import type { Capabilities } from '../../../connectors/contract.ts';
+import { findConnector } from '../../../connectors/registry.ts';
 import type { SourceRecord } from '../../../db/repositories/sources.ts';
 import type { SourceStatus } from '../../../db/schema.ts';
 import { dateTime, nullableDateTime, toIso, uuid } from './common.ts';
@@ -7,7 +9,7 @@ const SOURCE_STATUSES: readonly SourceStatus[] = ['ok', 'needs_attention', 'paus
 export const sourceSchema = {
   $id: 'Source',
   type: 'object',
-  required: ['id', 'businessId', 'type', 'config', 'pollEveryMinutes', 'createdAt', 'health'],
+  required: ['id', 'businessId', 'type', 'config', 'pollEveryMinutes', 'createdAt', 'capabilities', 'webhookUrl', 'health'],
   additionalProperties: false,
   description: 'A watched place on one platform. Credentials are write-only and never appear here.',
   properties: {
@@ -17,6 +19,23 @@ export const sourceSchema = {
     config: { type: 'object', additionalProperties: true },
     pollEveryMinutes: { type: 'integer' },
     createdAt: dateTime,
+    capabilities: {
+      type: 'object',
+      description: 'What the platform lets Earshot see (see GET /v1/source-types)',
+      required: ['hasRatings', 'detectsOwnerReplies', 'seesEdits', 'push', 'maxItemsPerPoll'],
+      additionalProperties: false,
+      properties: {
+        hasRatings: { type: 'boolean' },
+        detectsOwnerReplies: { type: 'boolean' },
+        seesEdits: { type: 'boolean' },
+        push: { type: 'boolean' },
+        maxItemsPerPoll: { type: ['integer', 'null'] },
+      },
+    },
+    webhookUrl: {
+      type: ['string', 'null'],
+      description: 'For push sources: where the sender POSTs signed items (see docs/sources.md); null otherwise',
+    },
     health: {
       type: 'object',
       required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount'],
@@ -53,6 +72,8 @@ export interface SourceJson {
   config: Record<string, unknown>;
   pollEveryMinutes: number;
   createdAt: string;
+  capabilities: Capabilities;
+  webhookUrl: string | null;
   health: {
     status: SourceStatus;
     lastPolledAt: string | null;
@@ -63,8 +84,13 @@ export interface SourceJson {
   };
 }
 
-export function presentSource(source: SourceRecord): SourceJson {
+// Sources of a type no longer built keep working as records; they just see nothing.
+const NO_CAPABILITIES: Capabilities = { hasRatings: false, detectsOwnerReplies: false, seesEdits: false, push: false, maxItemsPerPoll: null };
+
+/** `publicUrl` is Earshot's own address, for the webhook endpoint of push sources. */
+export function presentSource(source: SourceRecord, publicUrl: string): SourceJson {
   const { health } = source;
+  const capabilities = findConnector(source.type)?.capabilities ?? NO_CAPABILITIES;
   return {
     id: source.id,
     businessId: source.businessId,
@@ -72,6 +98,8 @@ export function presentSource(source: SourceRecord): SourceJson {
     config: source.config,
     pollEveryMinutes: source.pollEveryMinutes,
     createdAt: toIso(source.createdAt),
+    capabilities: { ...capabilities },
+    webhookUrl: capabilities.push ? `${publicUrl}/v1/webhooks/${source.id}` : null,
     health: {
       status: health.status,
       lastPolledAt: toIso(health.lastPolledAt),

@@ -1,0 +1,84 @@
+import type { NormalizedItem } from '../contract.ts';
+import { isRecord } from '../payload-shape.ts';
+
+/** A pushed payload that does not fit; `field` names where, e.g. `items[2].rating`. */
+export class WebhookPayloadError extends Error {
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(`${field} ${problem}`);
+    this.name = 'WebhookPayloadError';
+    this.field = field;
+  }
+}
+
+export const MAX_ITEMS_PER_REQUEST = 500;
+
+function optionalText(value: unknown, field: string, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new WebhookPayloadError(field, 'must be a string');
+  if (value.length > max) throw new WebhookPayloadError(field, `must be at most ${max} characters`);
+  return value === '' ? null : value;
+}
+
+function optionalDate(value: unknown, field: string): Date | null {
+  if (value === undefined || value === null) return null;
+  const date = typeof value === 'string' ? new Date(value) : null;
+  if (date === null || Number.isNaN(date.getTime())) throw new WebhookPayloadError(field, 'must be an ISO 8601 date-time');
+  return date;
+}
+
+function optionalUrl(value: unknown, field: string): string | null {
+  const text = optionalText(value, field, 2000);
+  if (text === null) return null;
+  if (!/^https?:\/\//i.test(text)) throw new WebhookPayloadError(field, 'must be an http(s) URL');
+  return text;
+}
+
+function readItem(value: unknown, at: string): NormalizedItem {
+  if (!isRecord(value)) throw new WebhookPayloadError(at, 'must be an object');
+  const id = optionalText(value.id, `${at}.id`, 500);
+  if (id === null) throw new WebhookPayloadError(`${at}.id`, 'is required (the platform id of the review or post)');
+  const kind = value.kind ?? 'review';
+  if (kind !== 'review' && kind !== 'mention') throw new WebhookPayloadError(`${at}.kind`, 'must be "review" or "mention"');
+  const rating = value.rating ?? null;
+  if (rating !== null && (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5)) {
+    throw new WebhookPayloadError(`${at}.rating`, 'must be a whole number from 1 to 5');
+  }
+  const body = optionalText(value.body, `${at}.body`, 50_000) ?? '';
+  const title = optionalText(value.title, `${at}.title`, 1000);
+  if (body === '' && title === null && rating === null) throw new WebhookPayloadError(`${at}.body`, 'is required when there is no title or rating');
+  let ownerReply: NormalizedItem['ownerReply'] = null;
+  if (value.ownerReply !== undefined && value.ownerReply !== null) {
+    if (!isRecord(value.ownerReply)) throw new WebhookPayloadError(`${at}.ownerReply`, 'must be an object');
+    const text = optionalText(value.ownerReply.text, `${at}.ownerReply.text`, 50_000);
+    if (text === null) throw new WebhookPayloadError(`${at}.ownerReply.text`, 'is required');
+    ownerReply = { text, at: optionalDate(value.ownerReply.at, `${at}.ownerReply.at`) };
+  }
+  return {
+    externalId: id,
+    kind,
+    url: optionalUrl(value.url, `${at}.url`),
+    author: optionalText(value.author, `${at}.author`, 500),
+    rating,
+    title,
+    body,
+    language: optionalText(value.language, `${at}.language`, 20),
+    publishedAt: optionalDate(value.publishedAt, `${at}.publishedAt`),
+    updatedAt: optionalDate(value.updatedAt, `${at}.updatedAt`),
+    ownerReply,
+    raw: value,
+  };
+}
+
+/** `{ "items": [ … ] }`: every item is checked before anything is stored. */
+export function readWebhookPayload(text: string): NormalizedItem[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new WebhookPayloadError('body', 'is not valid JSON');
+  }
+  if (!isRecord(parsed) || !Array.isArray(parsed.items)) throw new WebhookPayloadError('body.items', 'must be a list');
+  if (parsed.items.length > MAX_ITEMS_PER_REQUEST) throw new WebhookPayloadError('body.items', `must have at most ${MAX_ITEMS_PER_REQUEST} entries per request`);
+  return parsed.items.map((item, index) => readItem(item, `body.items[${index}]`));
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { webhook } from '../../../connectors/webhook/index.ts';
+import { readWebhookPayload, WebhookPayloadError } from '../../../connectors/webhook/payload.ts';
+import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhook, type SignatureProblem } from '../../../connectors/webhook/signature.ts';
+import { recordPollSuccess } from '../../../db/repositories/source-health.ts';
+import { findPushSource } from '../../../db/repositories/sources.ts';
+import { ingestPage } from '../../ingest/ingest-page.ts';
+import { jobIds, retryOptions } from '../../queue/queues.ts';
+import { decryptCredentials } from '../../security/credentials.ts';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError, invalidInput } from '../errors.ts';
+import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
+import { errorResponses } from '../schemas/error.ts';
+
+export const WEBHOOK_BODY_LIMIT = 256 * 1024;
+
+const PROBLEMS: Record<SignatureProblem, string> = {
+  missing: 'send X-Earshot-Timestamp (Unix seconds) and X-Earshot-Signature (sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" under the source secret)',
+  malformed: 'X-Earshot-Timestamp must be Unix seconds and X-Earshot-Signature "sha256=" followed by 64 hex digits',
+  stale: `the timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS} s from the server's clock: sign each request when sending it`,
+  mismatch: 'the signature does not match this source: sign "<timestamp>.<body>" with the source secret (HMAC-SHA256, hex)',
+};
+
+function refused(message: string): ApiError {
+  return new ApiError(401, 'unauthorized', message);
+}
+
+const accepted = {
+  description: 'Stored; new and edited items go on to analysis',
+  type: 'object',
+  required: ['received', 'new', 'updated'],
+  additionalProperties: false,
+  properties: { received: { type: 'integer' }, new: { type: 'integer' }, updated: { type: 'integer' } },
+} as const;
+
+/**
+ * Where push sources receive items. No API key: the source's secret signs each
+ * request (see docs/sources.md). A request is checked whole before anything is stored.
+ */
+export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
+  return async (app) => {
+    // The signature covers the exact bytes sent, so the body is kept raw for this route.
+    app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+    app.post<{ Params: IdParams; Body: Buffer }>(
+      '/v1/webhooks/:id',
+      {
+        bodyLimit: WEBHOOK_BODY_LIMIT,
+        schema: {
+          summary: 'Receive signed items for a push (webhook) source',
+          description:
+            'Body: {"items":[{"id","body","rating?","title?","author?","url?","kind?","language?","publishedAt?","updatedAt?","ownerReply?":{"text","at?"}}]}. ' +
+            'Headers: X-Earshot-Timestamp (Unix seconds) and X-Earshot-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">.',
+          tags: ['sources'],
+          security: [],
+          querystring: noQuery,
+          params: idParams,
+          response: { 202: accepted, ...errorResponses(400, 401, 409, 413) },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const source = isUuid(id) ? await findPushSource(deps.db, id, webhook.id) : undefined;
+        // Unknown and foreign ids look the same as a bad signature: the URL alone proves nothing.
+        if (source === undefined) throw refused(PROBLEMS.mismatch);
+        const { secret } = decryptCredentials(deps.credentialsKey, source.id, source.credentials);
+        const header = (name: string) => {
+          const value = request.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        const signature = header('x-earshot-signature');
+        const problem = verifyWebhook(secret ?? '', { timestamp: header('x-earshot-timestamp'), signature }, request.body, new Date());
+        if (problem !== null) throw refused(PROBLEMS[problem]);
+
+        // Within the tolerance window a captured request could be sent again: each signature is
+        // accepted once. It is recorded only once stored, so a request that failed can be retried.
+        const replayKey = `${deps.queues.prefix}:webhook-seen:${source.id}:${signature}`;
+        if ((await deps.queues.connection.exists(replayKey)) === 1) {
+          throw new ApiError(409, 'conflict', 'this signed request was already received; sign a new request to send again');
+        }
+        if (source.status === 'paused') throw new ApiError(409, 'conflict', 'the source is paused; resume it to receive items');
+
+        let items;
+        try {
+          items = readWebhookPayload(request.body.toString('utf8'));
+        } catch (error) {
+          if (error instanceof WebhookPayloadError) throw invalidInput(error.field, error.message);
+          throw error;
+        }
+        const result = await ingestPage(deps.db, source, { items, cursor: null });
+        if (result.toAnalyze.length > 0) {
+          const origin = `webhook-${source.id}-${createHash('sha256').update(signature ?? '').digest('hex').slice(0, 16)}`;
+          await deps.queues.analyze.add('analyze', { itemIds: result.toAnalyze }, { jobId: jobIds.analyze(origin, 0), ...retryOptions(10) });
+        }
+        await deps.queues.connection.set(replayKey, '1', 'EX', 2 * SIGNATURE_TOLERANCE_SECONDS);
+        await recordPollSuccess(deps.db, source.id);
+        return reply.status(202).send({ received: items.length, new: result.inserted, updated: result.revised });
+      },
+    );
+  };
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signWebhook } from '../../connectors/webhook/signature.ts';
+import { createApiHarness, type ApiHarness } from '../support/api.ts';
+
+let h: ApiHarness & { testDb: { drop(): Promise<void> } };
+let sourceId: string;
+const SECRET = 'whsec-0123456789abcdef0123456789';
+
+beforeAll(async () => {
+  h = await createApiHarness({ config: { publicUrl: 'https://earshot.example.com' } });
+  const created = await h.call({
+    method: 'POST',
+    url: `/v1/businesses/${h.tenant.businessId}/sources`,
+    payload: { type: 'webhook', config: {}, credentials: { secret: SECRET } },
+  });
+  expect(created.statusCode).toBe(201);
+  sourceId = created.json().id;
+});
+afterAll(() => h.close());
+
+const items = (ids: string[]) => ({ items: ids.map((id, n) => ({ id, rating: n === 0 ? 1 : 5, body: `Pushed review ${id}`, author: 'Kim', publishedAt: new Date().toISOString() })) });
+
+function push(payload: unknown, options: { secret?: string; timestamp?: number; body?: string; id?: string } = {}) {
+  const body = options.body ?? JSON.stringify(payload);
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  return h.app.inject({
+    method: 'POST',
+    url: `/v1/webhooks/${options.id ?? sourceId}`,
+    headers: { 'content-type': 'application/json', 'x-earshot-timestamp': String(timestamp), 'x-earshot-signature': signWebhook(options.secret ?? SECRET, timestamp, body) },
+    payload: body,
+  });
+}
+
+const stored = async () => (await h.db.selectFrom('items').select('external_id').where('source_id', '=', sourceId).execute()).map((r) => r.external_id).sort();
+
+describe('a webhook source', () => {
+  test('shows where to send, is never scheduled, and cannot be polled', async () => {
+    const source = (await h.call({ method: 'GET', url: `/v1/sources/${sourceId}` })).json();
+    expect(source.webhookUrl).toBe(`https://earshot.example.com/v1/webhooks/${sourceId}`);
+    expect(source.capabilities.push).toBe(true);
+    const row = await h.db.selectFrom('sources').select('next_poll_at').where('id', '=', sourceId).executeTakeFirstOrThrow();
+    expect(row.next_poll_at.getUTCFullYear()).toBe(9999);
+    const poll = await h.call({ method: 'POST', url: `/v1/sources/${sourceId}/poll` });
+    expect(poll.statusCode).toBe(409);
+  });
+
+  test('a correctly signed POST stores the items and queues their analysis', async () => {
+    const response = await push(items(['w1', 'w2']));
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ received: 2, new: 2, updated: 0 });
+    expect(await stored()).toEqual(['w1', 'w2']);
+    expect(await h.queues.analyze.getWaitingCount()).toBeGreaterThan(0);
+    const health = (await h.call({ method: 'GET', url: `/v1/sources/${sourceId}` })).json().health;
+    expect(health.lastSuccessAt).not.toBeNull();
+  });
+
+  test('the same signed request sent again is refused, and stores nothing', async () => {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify(items(['w3']));
+    expect((await push(null, { body, timestamp })).statusCode).toBe(202);
+    const again = await push(null, { body, timestamp });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toMatch(/already received/);
+  });
+
+  test.each([
+    ['a wrong signature', { secret: 'not-the-secret-0123456789abcdef' }, /does not match/],
+    ['a replayed old timestamp', { timestamp: Math.floor(Date.now() / 1000) - 3600 }, /more than 300 s/],
+    ['an unknown source', { id: '00000000-0000-4000-8000-000000000000' }, /does not match/],
+  ])('%s is refused with a clear error and stores nothing', async (_, options, message) => {
+    const before = await stored();
+    const response = await push(items(['bad-1']), options);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.message).toMatch(message);
+    expect(await stored()).toEqual(before);
+  });
+
+  test('missing signature headers are refused, naming what to send', async () => {
+    const response = await h.app.inject({ method: 'POST', url: `/v1/webhooks/${sourceId}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(items(['x'])) });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.message).toMatch(/X-Earshot-Signature/);
+  });
+
+  test('an oversized body is refused and stores nothing', async () => {
+    const before = await stored();
+    const response = await push({ items: [{ id: 'huge', body: 'x'.repeat(300 * 1024) }] });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('payload_too_large');
+    expect(await stored()).toEqual(before);
+  });
+
+  test('an item that does not fit is refused naming its field, and nothing of the request is stored', async () => {
+    const before = await stored();
+    const response = await push({ items: [{ id: 'ok-1', body: 'fine' }, { id: 'bad-2', rating: 9, body: 'x' }] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.field).toBe('body.items[1].rating');
+    expect(await stored()).toEqual(before);
+  });
+
+  test('an edit to a pushed item is an update, with the owner reply recorded', async () => {
+    const response = await push({ items: [{ id: 'w1', rating: 2, body: 'Edited: still waiting for the refund', ownerReply: { text: 'We are on it', at: new Date().toISOString() } }] });
+    expect(response.json()).toEqual({ received: 1, new: 0, updated: 1 });
+    const item = await h.db.selectFrom('items').selectAll().where('source_id', '=', sourceId).where('external_id', '=', 'w1').executeTakeFirstOrThrow();
+    expect(item).toMatchObject({ rating: 2, owner_reply_text: 'We are on it', first_response_source: 'platform' });
+  });
+
+  test('a short secret is refused when the source is created', async () => {
+    const response = await h.call({ method: 'POST', url: `/v1/businesses/${h.tenant.businessId}/sources`, payload: { type: 'webhook', config: {}, credentials: { secret: 'short' } } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.field).toBe('body.credentials.secret');
+  });
+});
