@@ -4,7 +4,8 @@ import { searchPages } from './search-pages.ts';
 import { createSession } from './session.ts';
 import { configSchema, credentialsSchema, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
-import { advanceWatermark, readWatermark, searchSince, watermarkCursor } from './watermark.ts';
+import { rememberVersions, unreportedItems } from '../seen-versions.ts';
+import { advanceWatermark, blueskyCursor, readSeen, readWatermark, searchSince } from './watermark.ts';
 
 /** Bluesky posts that mention the watched terms, found with the authenticated post search. */
 export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
@@ -29,24 +30,21 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
     const mentionsTerm = containsAnyTerm(config.terms);
     const mentionsExcluded = containsAnyTerm(config.excludeTerms);
     const isMention = (post: PostView) => mentionsTerm(postText(post)) && !mentionsExcluded(postText(post));
-    // A post found by several terms is reported once per poll.
-    const reported = new Set<string>();
+    // What earlier polls (and earlier pages of this one: a post found by several terms) reported.
+    let seen = readSeen(cursor);
     let newest = previous;
     // Pages are handed on one step late: only the last one may carry the advanced watermark,
     // because a crash after an early page must not make the next poll skip the pages after it.
     let held: NormalizedItem[] | null = null;
     for (const term of config.terms) {
       for await (const posts of searchPages(ctx, config.baseUrl, accessJwt, term, since)) {
-        if (held !== null) yield { items: held, cursor: watermarkCursor(previous) };
+        if (held !== null) yield { items: held, cursor: blueskyCursor(previous, seen) };
         newest = advanceWatermark(newest, posts.map(postSeenAt), ctx.now());
-        held = [];
-        for (const post of posts) {
-          if (reported.has(post.uri) || !isMention(post)) continue;
-          reported.add(post.uri);
-          held.push(postToItem(post));
-        }
+        const mentions = posts.filter(isMention).map(postToItem);
+        held = unreportedItems(mentions, seen);
+        seen = rememberVersions(seen, mentions);
       }
     }
-    yield { items: held ?? [], cursor: watermarkCursor(newest) };
+    yield { items: held ?? [], cursor: blueskyCursor(newest, seen) };
   },
 };

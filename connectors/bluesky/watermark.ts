@@ -1,12 +1,15 @@
 import { isRecord } from '../payload-shape.ts';
+import { readSeenVersions, type SeenVersions } from '../seen-versions.ts';
 
 /**
- * The Bluesky cursor `{ since }`: the newest time a poll has seen. Each poll
- * searches from a little before it, because posts are indexed slightly out of
- * order; what is read twice is deduped by the core.
+ * The Bluesky cursor `{ since, seen }`: `since` is the newest time a poll has seen
+ * (null until a poll has seen a post). Each poll searches from a little before it,
+ * because posts are indexed slightly out of order; `seen` remembers the mentions
+ * already reported, so what the overlap reads again is not reported twice.
  */
 export interface BlueskyCursor {
-  since: string;
+  since: string | null;
+  seen: SeenVersions;
 }
 
 const OVERLAP_MS = 10 * 60_000;
@@ -32,6 +35,11 @@ export function advanceWatermark(watermark: Date | null, seenAt: ReadonlyArray<D
   return newest !== null && newest > now ? now : newest;
 }
 
-export function watermarkCursor(watermark: Date | null): BlueskyCursor | null {
-  return watermark === null ? null : { since: watermark.toISOString() };
+/** A cursor from before `seen` existed reads as an empty memory: its overlap is reported once more, deduped by the core. */
+export function readSeen(cursor: unknown): SeenVersions {
+  return readSeenVersions(isRecord(cursor) ? cursor.seen : null);
+}
+
+export function blueskyCursor(watermark: Date | null, seen: SeenVersions): BlueskyCursor {
+  return { since: watermark === null ? null : watermark.toISOString(), seen };
 }

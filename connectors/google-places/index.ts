@@ -1,6 +1,7 @@
 import type { Connector, ConnectorContext, HttpRequest } from '../contract.ts';
 import { readPlaceDetails, reviewToItem } from './place-details.ts';
-import { readSeenReviews, rememberReviews } from './seen-reviews.ts';
+import { rememberVersions, unreportedItems } from '../seen-versions.ts';
+import { MAX_REMEMBERED, readPlacesCursor, type PlacesCursor } from './cursor.ts';
 import { configSchema, credentialsSchema, parseSettings, type GooglePlacesConfig, type GooglePlacesCredentials } from './settings.ts';
 
 // Google bills by the most expensive field asked for; `reviews` is the point of the call.
@@ -32,16 +33,21 @@ export const googlePlaces: Connector<GooglePlacesConfig, GooglePlacesCredentials
   // Every call is billed at Google's top Place Details tier, and Google shows only five reviews anyway.
   defaultPollMinutes: 60,
   budget: { requests: 600, windowSeconds: 60 },
-  capabilities: { hasRatings: true, detectsOwnerReplies: false, seesEdits: false, push: false, maxItemsPerPoll: 5 },
+  // Edits: a shown review whose text or rating changed under the same name (Google gives no edit time).
+  capabilities: { hasRatings: true, detectsOwnerReplies: false, seesEdits: true, push: false, maxItemsPerPoll: 5 },
   parseConfig: parseSettings,
   async check(config, credentials, ctx) {
     await fetchPlace(config, credentials, ctx);
   },
   async *fetch(config, credentials, cursor, ctx) {
     const place = await fetchPlace(config, credentials, ctx);
-    const current = place.reviews.map((review) => ({ name: review.name, publishTime: typeof review.publishTime === 'string' ? review.publishTime : null }));
-    const { cursor: next, unseen } = rememberReviews(readSeenReviews(cursor), current);
-    ctx.log.debug({ reviews: place.reviews.length, unseen }, 'google_places reviews read');
-    yield { items: place.reviews.map((review) => reviewToItem(review, place)), cursor: next };
+    const seen = readPlacesCursor(cursor);
+    const items = place.reviews.map((review) => reviewToItem(review, place));
+    // Places gives no update time: an edited review comes with updatedAt null and its new
+    // text or rating, and the core compares it with what it stored.
+    const unreported = unreportedItems(items, seen);
+    const next: PlacesCursor = { seen: rememberVersions(seen, items, MAX_REMEMBERED) };
+    ctx.log.debug({ reviews: items.length, unreported: unreported.length }, 'google_places reviews read');
+    yield { items: unreported, cursor: next };
   },
 };

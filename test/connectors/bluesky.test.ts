@@ -106,7 +106,9 @@ describe('fetch', () => {
     const pages = await fetchAll({ since: '2026-03-02T10:00:00.000Z' });
 
     // A crash after page 1 must not make the next poll skip page 2.
-    expect(pages.map((page) => page.cursor)).toEqual([{ since: '2026-03-02T10:00:00.000Z' }, { since: '2026-03-02T12:00:01.250Z' }]);
+    expect(pages.map((page) => (page.cursor as { since: string }).since)).toEqual(['2026-03-02T10:00:00.000Z', '2026-03-02T12:00:01.250Z']);
+    // Each page's cursor remembers what it and the pages before it reported.
+    expect(pages.map((page) => Object.keys((page.cursor as { seen: object }).seen).length)).toEqual([2, 4]);
   });
 
   test('stops paging once a page reaches back past the search start', async () => {
@@ -123,19 +125,61 @@ describe('fetch', () => {
     for (const post of future.posts) post.indexedAt = '2030-01-01T00:00:00.000Z';
     search({ q: 'Orchard Cafe', since: '2026-03-02T12:10:00.000Z' }, future);
     const [page] = await fetchAll({ since: '2026-03-02T12:20:00.000Z' });
-    expect(page?.cursor).toEqual({ since: NOW.toISOString() });
+    expect(page?.cursor).toMatchObject({ since: NOW.toISOString() });
 
     signIn();
     search({ q: 'Orchard Cafe', since: '2026-03-02T12:10:00.000Z' }, page2);
     const [again] = await fetchAll({ since: '2026-03-02T12:20:00.000Z' });
-    expect(again?.cursor).toEqual({ since: '2026-03-02T12:20:00.000Z' });
+    expect(again?.cursor).toMatchObject({ since: '2026-03-02T12:20:00.000Z' });
   });
 
   test('nothing found still yields one page, keeping the watermark', async () => {
     signIn();
     search({ q: 'Orchard Cafe', since: '2026-03-02T09:50:00.000Z' }, { posts: [] });
     const pages = await fetchAll({ since: '2026-03-02T10:00:00.000Z' });
-    expect(pages).toEqual([{ items: [], cursor: { since: '2026-03-02T10:00:00.000Z' } }]);
+    expect(pages).toEqual([{ items: [], cursor: { since: '2026-03-02T10:00:00.000Z', seen: {} } }]);
+  });
+
+  test('the overlap read again reports only posts not reported yet', async () => {
+    signIn();
+    const wrenAndGrumpy = [page1.posts[0]!, page1.posts[3]!];
+    search({ q: 'Orchard Cafe', since: ONE_DAY_BEFORE }, { posts: wrenAndGrumpy });
+    const [first] = await fetchAll();
+    expect(first?.items).toHaveLength(2);
+    expect(first?.cursor).toMatchObject({ since: '2026-03-02T12:00:01.250Z' });
+
+    // The next poll searches from ten minutes before the watermark and meets the same two posts, plus a new one.
+    const newer = structuredClone(page1.posts[0]!);
+    newer.uri = 'at://did:plc:synthwren000000000000001/app.bsky.feed.post/3mabcdefgh2zz';
+    newer.indexedAt = '2026-03-02T12:25:00.000Z';
+    signIn();
+    search({ q: 'Orchard Cafe', since: '2026-03-02T11:50:01.250Z' }, { posts: [newer, ...wrenAndGrumpy] });
+    const [second] = await fetchAll(JSON.parse(JSON.stringify(first?.cursor)));
+    expect(second?.items.map((item) => item.externalId)).toEqual([newer.uri]);
+    expect(second?.cursor).toMatchObject({ since: '2026-03-02T12:25:00.000Z' });
+  });
+
+  test('a first poll that crashes after a page resumes from a day back, without reporting that page again', async () => {
+    signIn();
+    search({ q: 'Orchard Cafe', since: ONE_DAY_BEFORE }, page1);
+    search({ q: 'Orchard Cafe', since: ONE_DAY_BEFORE, cursor: '100' }, page2);
+    const iterator = bluesky.fetch(settings().config, settings().credentials, null, (ctx = testContext({ platform: 'bluesky', now: NOW })))[Symbol.asyncIterator]();
+    const saved = (await iterator.next()).value as { cursor: unknown };
+    await iterator.return?.(undefined);
+    expect(saved.cursor).toMatchObject({ since: null });
+
+    signIn();
+    search({ q: 'Orchard Cafe', since: ONE_DAY_BEFORE }, page1);
+    search({ q: 'Orchard Cafe', since: ONE_DAY_BEFORE, cursor: '100' }, page2);
+    const pages = await fetchAll(JSON.parse(JSON.stringify(saved.cursor)));
+    expect(pages.map((page) => page.items.length)).toEqual([0, 2]);
+  });
+
+  test('a cursor from before the memory of reported posts still gives the watermark', async () => {
+    signIn();
+    search({ q: 'Orchard Cafe', since: '2026-03-02T09:50:00.000Z' }, { posts: page1.posts.slice(0, 1) });
+    const [page] = await fetchAll({ since: '2026-03-02T10:00:00.000Z' });
+    expect(page?.items).toHaveLength(1);
   });
 });
 

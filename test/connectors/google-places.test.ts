@@ -62,18 +62,41 @@ describe('fetch', () => {
     expect(pages[0]?.items).toEqual([]);
   });
 
-  test('the cursor remembers the reviews seen, merged with earlier ones', async () => {
+  test('a second poll reports only reviews that are new or changed since the first', async () => {
     nock(API).get(`/v1/places/${PLACE}`).reply(200, placeDetails);
-    const earlier = { seen: [{ name: `places/${PLACE}/reviews/gone`, publishTime: '2025-12-01T00:00:00Z' }] };
-    const [page] = await fetchOnce(earlier);
-    expect(page?.cursor).toEqual({
-      seen: [
-        { name: `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA1`, publishTime: '2026-03-02T18:04:11.123456789Z' },
-        { name: `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA2`, publishTime: '2026-02-25T09:30:00Z' },
-        { name: `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA3`, publishTime: '2026-02-10T12:00:00Z' },
-        { name: `places/${PLACE}/reviews/gone`, publishTime: '2025-12-01T00:00:00Z' },
-      ],
-    });
+    const [first] = await fetchOnce();
+    expect(first?.items).toHaveLength(3);
+    expect(Object.keys((first?.cursor as { seen: object }).seen).sort()).toEqual([
+      `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA1`,
+      `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA2`,
+      `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA3`,
+    ]);
+
+    nock(API).get(`/v1/places/${PLACE}`).reply(200, placeDetails);
+    const [unchanged] = await fetchOnce(JSON.parse(JSON.stringify(first?.cursor)));
+    expect(unchanged?.items).toEqual([]);
+
+    // The customer edits review 2 (new words, fewer stars) and a new review pushes review 3 out.
+    const later = structuredClone(placeDetails) as { reviews: Array<Record<string, any>> };
+    later.reviews[1]!.rating = 2;
+    later.reviews[1]!.originalText.text = 'Edited: the croissants were stale this time.';
+    later.reviews[2] = { ...later.reviews[2], name: `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA4`, rating: 3 };
+    nock(API).get(`/v1/places/${PLACE}`).reply(200, later);
+    const [next] = await fetchOnce(unchanged?.cursor);
+    expect(next?.items.map((item) => [item.externalId.split('/').at(-1), item.rating, item.updatedAt])).toEqual([
+      ['ChZSynthReviewAAAAAAAAAAAAAAA2', 2, null],
+      ['ChZSynthReviewAAAAAAAAAAAAAAA4', 3, null],
+    ]);
+    expect(next?.items[0]?.body).toBe('Edited: the croissants were stale this time.');
+    // Review 3 is still remembered: if Google shows it again, it is not reported again.
+    expect(Object.keys((next?.cursor as { seen: object }).seen)).toHaveLength(4);
+  });
+
+  test('a cursor in an older format reports the shown reviews once more', async () => {
+    nock(API).get(`/v1/places/${PLACE}`).reply(200, placeDetails);
+    const older = { seen: [{ name: `places/${PLACE}/reviews/ChZSynthReviewAAAAAAAAAAAAAAA1`, publishTime: '2026-03-02T18:04:11.123456789Z' }] };
+    const [page] = await fetchOnce(older);
+    expect(page?.items).toHaveLength(3);
   });
 
   test('a place without reviews is one empty page', async () => {
