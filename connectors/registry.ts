@@ -1,6 +1,7 @@
 import { bluesky } from './bluesky/index.ts';
 import type { Connector } from './contract.ts';
 import { googlePlaces } from './google-places/index.ts';
+import { hackerNews } from './hackernews/index.ts';
 import { webhook } from './webhook/index.ts';
 
 /** Every platform Earshot can watch, by connector id (the `type` of a source). */
@@ -8,6 +9,7 @@ export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.
   [googlePlaces.id]: googlePlaces,
   [bluesky.id]: bluesky,
   [webhook.id]: webhook,
+  [hackerNews.id]: hackerNews,
 });
 
 export function findConnector(type: string): Connector<any, any> | undefined {

@@ -1,0 +1,59 @@
+import type { Connector, NormalizedItem, Page } from '../contract.ts';
+import { containsAnyTerm } from '../mention-terms.ts';
+import { rememberVersions, unreportedItems } from '../seen-versions.ts';
+import { hitCreatedAt, hitSearchableText, hitToItem, readSearchResponse, type Hit } from './hits.ts';
+import { searchPages } from './search-pages.ts';
+import { configSchema, credentialsSchema, parseSettings, type HackerNewsConfig, type HackerNewsCredentials } from './settings.ts';
+import { advanceWatermark, cursorValue, readCursor, searchSince } from './watermark.ts';
+
+/** Hacker News stories and comments that mention the watched terms, found with Algolia's keyless search by date. */
+export const hackerNews: Connector<HackerNewsConfig, HackerNewsCredentials> = {
+  id: 'hackernews',
+  version: '1.0.0',
+  displayName: 'Hacker News',
+  kind: 'mention',
+  configSchema,
+  credentialsSchema,
+  defaultPollMinutes: 15,
+  // Algolia's HN API allows about 10,000 requests an hour per IP (a community figure, not an SLA).
+  budget: { requests: 10_000, windowSeconds: 3600 },
+  // HN allows edits for two hours, but the search index carries no edit time: an edit is not seen.
+  capabilities: { hasRatings: false, detectsOwnerReplies: false, seesEdits: false, push: false, maxItemsPerPoll: null },
+  parseConfig: parseSettings,
+  async check(config, _credentials, ctx) {
+    const url = new URL(`${config.baseUrl}/api/v1/search_by_date`);
+    url.searchParams.set('query', config.terms[0]!);
+    url.searchParams.set('tags', '(story,comment)');
+    url.searchParams.set('hitsPerPage', '1');
+    const response = await ctx.http.json({ url: url.toString(), label: 'search_by_date' });
+    readSearchResponse(response.body);
+  },
+  async *fetch(config, _credentials, cursor, ctx): AsyncGenerator<Page> {
+    const previous = readCursor(cursor);
+    const since = searchSince(previous.since, ctx.now());
+    const mentionsTerm = containsAnyTerm(config.terms);
+    const mentionsExcluded = containsAnyTerm(config.excludeTerms);
+    // Algolia matches prefixes and typos ("apple" finds "applauded"): every hit is checked against its own text.
+    const isMention = (hit: Hit) => {
+      const text = hitSearchableText(hit);
+      return mentionsTerm(text) && !mentionsExcluded(text);
+    };
+    let seen = previous.seen;
+    let newest = previous.since;
+    // Pages are handed on one step late: only the last one may carry the advanced watermark,
+    // because a crash after an early page must not make the next poll skip the pages after it.
+    let held: NormalizedItem[] | null = null;
+    for (const term of config.terms) {
+      for await (const hits of searchPages(ctx, config.baseUrl, term, since)) {
+        if (held !== null) yield { items: held, cursor: cursorValue(previous.since, seen) };
+        newest = advanceWatermark(newest, hits.map(hitCreatedAt), ctx.now());
+        const items = hits.filter(isMention).map(hitToItem);
+        // A hit found by several terms, or re-read in the overlap, is reported once.
+        held = unreportedItems(items, seen);
+        seen = rememberVersions(seen, items);
+      }
+    }
+    // A first poll that found nothing still records where it looked from, so the next one does not look back a whole day again.
+    yield { items: held ?? [], cursor: cursorValue(newest ?? since, seen) };
+  },
+};
