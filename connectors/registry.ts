@@ -1,3 +1,4 @@
+import { appStore } from './app-store/index.ts';
 import { bluesky } from './bluesky/index.ts';
 import type { Connector } from './contract.ts';
 import { googlePlaces } from './google-places/index.ts';
@@ -10,6 +11,7 @@ export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.
   [bluesky.id]: bluesky,
   [webhook.id]: webhook,
   [hackerNews.id]: hackerNews,
+  [appStore.id]: appStore,
 });
 
 export function findConnector(type: string): Connector<any, any> | undefined {
