@@ -147,7 +147,11 @@ function firstHop(req: HttpRequest): Hop {
   for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
   let body: string | undefined;
   if (typeof req.body === 'string') body = req.body;
-  else if (req.body !== undefined) {
+  else if (req.body instanceof URLSearchParams) {
+    // OAuth token endpoints take HTML form bodies.
+    body = req.body.toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  } else if (req.body !== undefined) {
     body = JSON.stringify(req.body);
     headers['content-type'] ??= 'application/json';
   }

@@ -28,6 +28,7 @@ export function secretsIn(request: HttpRequest): string[] {
 
 function collectStrings(value: unknown, into: string[]): void {
   if (typeof value === 'string') into.push(value);
+  else if (value instanceof URLSearchParams) for (const entry of value.values()) into.push(entry);
   else if (Array.isArray(value)) for (const entry of value) collectStrings(entry, into);
   else if (typeof value === 'object' && value !== null) for (const entry of Object.values(value)) collectStrings(entry, into);
 }

@@ -43,6 +43,24 @@ describe('requests', () => {
     expect(response).toMatchObject({ status: 201, text: 'created' });
   });
 
+  test('sends URLSearchParams bodies as a form', async () => {
+    const scope = nock(API)
+      .post('/token', 'grant_type=client_credentials&assertion=a%2Bb%3Dc')
+      .matchHeader('content-type', 'application/x-www-form-urlencoded')
+      .reply(200, { access_token: 'ok' });
+    const form = new URLSearchParams({ grant_type: 'client_credentials', assertion: 'a+b=c' });
+    const response = await client().json({ method: 'POST', url: `${API}/token`, body: form, label: 'token' });
+    expect(scope.isDone()).toBe(true);
+    expect(response.body).toEqual({ access_token: 'ok' });
+  });
+
+  test('form values are secrets too: never in the message, even when echoed', async () => {
+    nock(API).post('/token').reply(400, { error: 'invalid_grant', message: `assertion ${KEY} is not valid` });
+    const error = await connectorFailure(client().send({ method: 'POST', url: `${API}/token`, body: new URLSearchParams({ assertion: KEY }), label: 'token' }));
+    expect(error.message).not.toContain(KEY);
+    expect(error.message).toContain('[redacted]');
+  });
+
   test('draws each request from the shared budget', async () => {
     const taken: Array<[string, BudgetLimits]> = [];
     const budget: RequestBudget = { take: async (platform, limits) => void taken.push([platform, limits]) };
