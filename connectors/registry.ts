@@ -2,8 +2,11 @@ import { appStore } from './app-store/index.ts';
 import { bluesky } from './bluesky/index.ts';
 import type { Connector } from './contract.ts';
 import { googlePlaces } from './google-places/index.ts';
+import { googlePlay } from './google-play/index.ts';
 import { hackerNews } from './hackernews/index.ts';
+import { mastodon } from './mastodon/index.ts';
 import { webhook } from './webhook/index.ts';
+import { yelp } from './yelp/index.ts';
 
 /** Every platform Earshot can watch, by connector id (the `type` of a source). */
 export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.freeze({
@@ -11,7 +14,10 @@ export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.
   [bluesky.id]: bluesky,
   [webhook.id]: webhook,
   [hackerNews.id]: hackerNews,
+  [mastodon.id]: mastodon,
   [appStore.id]: appStore,
+  [googlePlay.id]: googlePlay,
+  [yelp.id]: yelp,
 });
 
 export function findConnector(type: string): Connector<any, any> | undefined {
