@@ -64,6 +64,7 @@ export interface SourcesTable {
   last_error_message: string | null;
   last_error_at: NullableTimestamp;
   consecutive_failures: Generated<number>;
+  quiet_since: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -139,7 +140,10 @@ export interface ItemRevisionsTable {
 export interface AlertDeliveriesTable {
   id: Generated<string>;
   account_id: string;
-  item_id: string;
+  /** Exactly one of item_id (an item alert) and source_id (a notice about a source). */
+  item_id: string | null;
+  source_id: string | null;
+  incident: Generated<string>;
   recipient: string;
   kind: string;
   status: Generated<DeliveryStatus>;

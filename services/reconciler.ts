@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { listStrandedDeliveries } from '../db/repositories/alert-deliveries.ts';
+import { enqueueAlerts } from './queue/enqueue-alerts.ts';
 import { jobIds, retryOptions, type Queues } from './queue/queues.ts';
 
 const BATCH = 500;
@@ -34,12 +35,6 @@ export async function reconcile(deps: { db: Db; queues: Queues; config: Config }
   // A pending delivery that a retrying job still holds is touched at least once per longest backoff.
   const idleSeconds = config.retryMaxDelaySeconds + GRACE_SECONDS;
   const stranded = await listStrandedDeliveries(db, { graceSeconds: GRACE_SECONDS, idleSeconds, leaseSeconds: config.alertLeaseSeconds });
-  for (const delivery of stranded) {
-    await queues.alert.add(
-      'alert',
-      { deliveryIds: [delivery.id] },
-      { jobId: jobIds.alert(`reconcile-${delivery.id}-${delivery.attempts}`), ...retryOptions(50) },
-    );
-  }
+  for (const delivery of stranded) await enqueueAlerts(queues, `reconcile-${delivery.id}-${delivery.attempts}`, [delivery.id]);
   return { analyze: unanalyzed.length, alerts: stranded.length };
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import { listDueSources } from '../db/repositories/poll-state.ts';
 import { enqueuePoll } from './polling/enqueue-poll.ts';
 import type { Queues } from './queue/queues.ts';
+import { checkQuietSources } from './quiet-sources.ts';
 import { reconcile } from './reconciler.ts';
 
 export interface RunningScheduler {
@@ -12,6 +13,9 @@ export interface RunningScheduler {
   tick(): Promise<number>;
   stop(): Promise<void>;
 }
+
+// Scans every source's recent items; a quiet spell is measured in days, so a few hours is soon enough.
+const QUIET_CHECK_EVERY_MS = 6 * 3600_000;
 
 /**
  * Cron only enqueues: every tick queues each due source under a job id made of the
@@ -22,6 +26,7 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
   const { db, queues, config, log } = deps;
   let running: Promise<unknown> = Promise.resolve();
   let lastReconcile = 0;
+  let lastQuietCheck = 0;
 
   async function tick(): Promise<number> {
     const due = await listDueSources(db, new Date());
@@ -30,6 +35,11 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
       lastReconcile = Date.now();
       const requeued = await reconcile({ db, queues, config });
       if (requeued.analyze + requeued.alerts > 0) log.info(requeued, 're-queued unfinished work found in Postgres');
+    }
+    if (Date.now() - lastQuietCheck >= QUIET_CHECK_EVERY_MS) {
+      lastQuietCheck = Date.now();
+      const quiet = await checkQuietSources(db, queues);
+      if (quiet > 0) log.info({ sources: quiet }, 'sources quiet for far longer than usual; owners told');
     }
     if (due.length > 0) log.debug({ due: due.length }, 'due sources queued');
     return due.length;

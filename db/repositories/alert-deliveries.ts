@@ -5,7 +5,10 @@ export interface ClaimedDelivery {
   id: string;
   claimToken: string;
   recipient: string;
-  itemId: string;
+  kind: string;
+  /** An item alert has an item; a notice about a source has a source. */
+  itemId: string | null;
+  sourceId: string | null;
   createdAt: Date;
 }
 
@@ -36,12 +39,20 @@ export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: nu
         eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${leaseSeconds})`)]),
       ]),
     )
-    .returning(['id', 'claim_token', 'recipient', 'item_id', 'created_at'])
+    .returning(['id', 'claim_token', 'recipient', 'kind', 'item_id', 'source_id', 'created_at'])
     .executeTakeFirst();
   if (claimed) {
     return {
       kind: 'claimed',
-      delivery: { id: claimed.id, claimToken: claimed.claim_token as string, recipient: claimed.recipient, itemId: claimed.item_id, createdAt: claimed.created_at },
+      delivery: {
+        id: claimed.id,
+        claimToken: claimed.claim_token as string,
+        recipient: claimed.recipient,
+        kind: claimed.kind,
+        itemId: claimed.item_id,
+        sourceId: claimed.source_id,
+        createdAt: claimed.created_at,
+      },
     };
   }
   const row = await db.selectFrom('alert_deliveries').select('status').where('id', '=', deliveryId).executeTakeFirst();
@@ -59,7 +70,7 @@ export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail
       .where('claim_token', '=', delivery.claimToken)
       .returning(['account_id'])
       .executeTakeFirst();
-    if (!row) return;
+    if (!row || delivery.itemId === null) return;
     await tx
       .insertInto('item_events')
       .values({

@@ -31,10 +31,11 @@ export async function markItemsSeen(tx: Tx, ids: string[]): Promise<void> {
     .execute();
 }
 
-export async function saveSourceCursor(tx: Tx, sourceId: string, cursor: unknown): Promise<void> {
+/** Saves the connector's cursor; a page with new items also ends any quiet spell. */
+export async function saveSourceCursor(tx: Tx, sourceId: string, cursor: unknown, heardSomething: boolean): Promise<void> {
   await tx
     .updateTable('sources')
-    .set({ cursor: cursor === undefined ? null : JSON.stringify(cursor) })
+    .set({ cursor: cursor === undefined ? null : JSON.stringify(cursor), ...(heardSomething ? { quiet_since: null } : {}) })
     .where('id', '=', sourceId)
     .execute();
 }

@@ -11,6 +11,8 @@ export interface SourceHealth {
   lastError: { kind: string; message: string; at: Date | null } | null;
   consecutiveFailures: number;
   itemCount: number;
+  /** Set when the source has heard nothing for far longer than it usually does. */
+  quietSince: Date | null;
 }
 
 /** A source as its owner sees it. Credentials are deliberately absent: they are write-only. */
@@ -55,6 +57,7 @@ const COLUMNS = [
   'sources.last_error_message',
   'sources.last_error_at',
   'sources.consecutive_failures',
+  'sources.quiet_since',
 ] as const;
 
 type SourceRow = Omit<Selectable<SourcesTable>, 'credentials' | 'cursor' | 'claimed_slot' | 'next_poll_at' | 'updated_at'> & {
@@ -80,6 +83,7 @@ function toRecord(row: SourceRow): SourceRecord {
           : { kind: row.last_error_kind, message: row.last_error_message ?? '', at: row.last_error_at },
       consecutiveFailures: row.consecutive_failures,
       itemCount: Number(row.item_count),
+      quietSince: row.quiet_since,
     },
   };
 }

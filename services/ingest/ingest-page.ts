@@ -64,7 +64,7 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page): Prom
     await markItemsSeen(tx, unchanged);
     if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
     await insertItemEvents(tx, events);
-    await saveSourceCursor(tx, source.id, page.cursor);
+    await saveSourceCursor(tx, source.id, page.cursor, inserted.size > 0);
     return result;
   });
 }

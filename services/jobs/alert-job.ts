@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import { claimDelivery, loadAlertContext, markDeliverySent, releaseDelivery, type ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
-import { NEGATIVE_ITEM_ALERT } from '../analysis/analyze-items.ts';
-import { renderNegativeItemEmail } from '../mail/alert-email.ts';
+import { loadSourceNoticeContext } from '../../db/repositories/source-notices.ts';
+import { renderNegativeItemEmail, type RenderedEmail } from '../mail/alert-email.ts';
+import { renderSourceNoticeEmail } from '../mail/source-notice-email.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
 import type { AlertJobData } from '../queue/queues.ts';
 
@@ -57,9 +58,7 @@ export async function runAlertJob(job: Job<AlertJobData>, deps: AlertJobDeps): P
 }
 
 async function send(delivery: ClaimedDelivery, deps: AlertJobDeps): Promise<void> {
-  const context = await loadAlertContext(deps.db, delivery.itemId);
-  if (!context) throw new UnrecoverableError(`item ${delivery.itemId} of delivery ${delivery.id} no longer exists`);
-  const email = renderNegativeItemEmail(context, deps.config.publicUrl);
+  const { email, itemId } = await render(delivery, deps);
   // One Message-ID per delivery: should a send ever be repeated, mail clients show it once.
   const messageId = `<${delivery.id}@earshot>`;
   const sent = await deps.mail.send(
@@ -70,10 +69,22 @@ async function send(delivery: ClaimedDelivery, deps: AlertJobDeps): Promise<void
       text: email.text,
       html: email.html,
       messageId,
-      headers: { 'X-Earshot-Item': context.item.id },
+      headers: itemId ? { 'X-Earshot-Item': itemId } : { 'X-Earshot-Source': delivery.sourceId ?? '' },
     },
     `${delivery.createdAt.toISOString().replace(/[:.]/g, '-')}-${delivery.id}.eml`,
   );
-  await markDeliverySent(deps.db, delivery, { messageId, kind: NEGATIVE_ITEM_ALERT });
-  deps.log.info({ deliveryId: delivery.id, itemId: delivery.itemId, receipt: sent.receipt }, 'alert sent');
+  await markDeliverySent(deps.db, delivery, { messageId, kind: delivery.kind });
+  deps.log.info({ deliveryId: delivery.id, itemId: delivery.itemId, sourceId: delivery.sourceId, receipt: sent.receipt }, 'alert sent');
+}
+
+/** An item alert, or a notice about a source; a subject that no longer exists cannot be sent, ever. */
+async function render(delivery: ClaimedDelivery, deps: AlertJobDeps): Promise<{ email: RenderedEmail; itemId: string | null }> {
+  if (delivery.itemId !== null) {
+    const context = await loadAlertContext(deps.db, delivery.itemId);
+    if (!context) throw new UnrecoverableError(`item ${delivery.itemId} of delivery ${delivery.id} no longer exists`);
+    return { email: renderNegativeItemEmail(context, deps.config.publicUrl), itemId: context.item.id };
+  }
+  const context = delivery.sourceId === null ? undefined : await loadSourceNoticeContext(deps.db, delivery.sourceId);
+  if (!context) throw new UnrecoverableError(`the source of delivery ${delivery.id} no longer exists`);
+  return { email: renderSourceNoticeEmail(delivery.kind, context, deps.config.publicUrl), itemId: null };
 }

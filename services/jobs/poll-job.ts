@@ -6,11 +6,13 @@ import { findConnector } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
 import { claimPollSlot } from '../../db/repositories/poll-state.ts';
 import { keepBadPage, recordPollFailure, recordPollSuccess } from '../../db/repositories/source-health.ts';
+import { createSourceNotices } from '../../db/repositories/source-notices.ts';
 import type { Source } from '../../db/schema.ts';
 import { createConnectorHttp } from '../http/connector-http.ts';
 import type { Dispatcher } from 'undici';
 import type { RequestBudget } from '../http/request-budget.ts';
 import { ingestPage } from '../ingest/ingest-page.ts';
+import { enqueueAlerts } from '../queue/enqueue-alerts.ts';
 import { jobIds, retryOptions, type PollJobData, type Queues } from '../queue/queues.ts';
 import { decryptCredentials, type CredentialsKey } from '../security/credentials.ts';
 
@@ -107,12 +109,12 @@ async function handleFailure(error: unknown, source: Source, deps: PollJobDeps, 
     throw error;
   }
   if (!(error instanceof ConnectorError)) {
-    await recordPollFailure(deps.db, source.id, { kind: 'config', message: error.message, needsAttention: true });
+    await needsAttention(source, error.message, deps);
     throw new UnrecoverableError(error.message);
   }
   switch (error.kind) {
     case 'config':
-      await recordPollFailure(deps.db, source.id, { kind: 'config', message: error.message, needsAttention: true });
+      await needsAttention(source, error.message, deps);
       log.warn({ err: error.message }, 'source needs attention; polling paused until its config changes');
       return { outcome: 'failed', kind: 'config' };
     case 'rate_limited': {
@@ -135,4 +137,14 @@ async function handleFailure(error: unknown, source: Source, deps: PollJobDeps, 
       log.warn({ err: error.message, attempt: job.attemptsMade + 1 }, 'poll failed; will retry');
       throw error;
   }
+}
+
+/** Stops polling the source until its settings change, and tells the owner once per occurrence. */
+async function needsAttention(source: Source, message: string, deps: PollJobDeps): Promise<void> {
+  await recordPollFailure(deps.db, source.id, { kind: 'config', message, needsAttention: true });
+  // A manual poll of a source already waiting for a fix must not email again.
+  if (source.status === 'needs_attention') return;
+  const incident = new Date().toISOString();
+  const deliveryIds = await createSourceNotices(deps.db, source.id, 'source_needs_attention', incident);
+  await enqueueAlerts(deps.queues, `notice-${source.id}-${incident}`, deliveryIds);
 }

@@ -1,3 +1,4 @@
+import { findConnector } from '../../connectors/registry.ts';
 import type { AlertContext } from '../../db/repositories/alert-deliveries.ts';
 
 export interface RenderedEmail {
@@ -6,21 +7,23 @@ export interface RenderedEmail {
   html: string;
 }
 
-const SOURCE_NAMES: Readonly<Record<string, string>> = {
+// What owners call the platform, where the connector's own name says more (Google (Places API)).
+const SHORT_NAMES: Readonly<Record<string, string>> = {
   google_places: 'Google',
-  google_business: 'Google Business Profile',
-  bluesky: 'Bluesky',
+  google_business: 'Google',
+  google_play: 'Google Play',
+  app_store: 'App Store',
 };
 
-function sourceName(type: string): string {
-  return SOURCE_NAMES[type] ?? type;
+export function sourceName(type: string): string {
+  return SHORT_NAMES[type] ?? findConnector(type)?.displayName ?? type;
 }
 
 function stars(rating: number | null): string {
   return rating === null ? '' : '★'.repeat(rating) + '☆'.repeat(5 - rating);
 }
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 

@@ -39,6 +39,8 @@ describe('POST /v1/businesses/:id/sources', () => {
         lastError: null,
         consecutiveFailures: 0,
         itemCount: 0,
+        possiblyBroken: false,
+        quietSince: null,
       },
     });
 
@@ -161,6 +163,8 @@ describe('GET /v1/sources/:id', () => {
       lastError: { kind: 'config', message: 'the platform refused the API key (403)', at: '2026-03-01T10:00:01.000Z' },
       consecutiveFailures: 2,
       itemCount: 2,
+      possiblyBroken: false,
+      quietSince: null,
     });
   });
 

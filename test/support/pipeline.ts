@@ -29,7 +29,7 @@ export interface Pipeline {
   accountId: string;
   key: string;
   /** Calls the API as the account's owner. */
-  api(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<{ status: number; body: any }>;
   startWorkers(): RunningWorkers;
   /** Resolves when no analyze or alert job is waiting, delayed or running. */
   idle(): Promise<void>;

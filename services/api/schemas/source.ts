@@ -38,7 +38,7 @@ export const sourceSchema = {
     },
     health: {
       type: 'object',
-      required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount'],
+      required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount', 'possiblyBroken', 'quietSince'],
       additionalProperties: false,
       properties: {
         status: {
@@ -60,6 +60,11 @@ export const sourceSchema = {
         },
         consecutiveFailures: { type: 'integer' },
         itemCount: { type: 'integer' },
+        possiblyBroken: {
+          type: 'boolean',
+          description: 'Polls succeed but nothing has arrived for far longer than this source usually goes quiet (the owner is emailed once)',
+        },
+        quietSince: { ...nullableDateTime, description: 'When the last item was published, if the source is possibly broken' },
       },
     },
   },
@@ -81,6 +86,8 @@ export interface SourceJson {
     lastError: { kind: string; message: string; at: string | null } | null;
     consecutiveFailures: number;
     itemCount: number;
+    possiblyBroken: boolean;
+    quietSince: string | null;
   };
 }
 
@@ -107,6 +114,8 @@ export function presentSource(source: SourceRecord, publicUrl: string): SourceJs
       lastError: health.lastError && { ...health.lastError, at: toIso(health.lastError.at) },
       consecutiveFailures: health.consecutiveFailures,
       itemCount: health.itemCount,
+      possiblyBroken: health.quietSince !== null,
+      quietSince: toIso(health.quietSince),
     },
   };
 }

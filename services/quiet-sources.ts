@@ -1,0 +1,19 @@
+import type { Db } from '../db/database.ts';
+import { createSourceNotices, markQuietSources } from '../db/repositories/source-notices.ts';
+import { enqueueAlerts } from './queue/enqueue-alerts.ts';
+import type { Queues } from './queue/queues.ts';
+
+/**
+ * Flags sources that poll without errors yet have heard nothing for far longer than
+ * usual (a place id that moved, a search term that no longer matches), and emails the
+ * owner once per quiet spell. A new item clears the flag (see ingest).
+ */
+export async function checkQuietSources(db: Db, queues: Queues): Promise<number> {
+  const quiet = await markQuietSources(db);
+  for (const source of quiet) {
+    const incident = source.quietSince.toISOString();
+    const deliveryIds = await createSourceNotices(db, source.id, 'source_quiet', incident);
+    await enqueueAlerts(queues, `quiet-${source.id}-${incident}`, deliveryIds);
+  }
+  return quiet.length;
+}
