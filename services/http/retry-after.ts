@@ -8,10 +8,11 @@ const EPOCH_SECONDS_THRESHOLD = 1e9;
  * How long a 429 asks us to wait, from whichever header the platform sends:
  * `Retry-After` (seconds or an HTTP date), `RateLimit-Reset` (Bluesky: epoch
  * seconds; the IETF draft: seconds to wait) or `X-RateLimit-Reset` (Mastodon: an
- * ISO date; Reddit: seconds). One minute when none says.
+ * ISO date; Reddit: seconds) or `RateLimit-ResetTime` (Yelp: an ISO date, when
+ * its daily allowance resets). One minute when none says.
  */
 export function retryAfterMs(headers: Readonly<Record<string, string>>, now: Date): number {
-  for (const name of ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset']) {
+  for (const name of ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset', 'ratelimit-resettime']) {
     const value = headers[name];
     if (value === undefined) continue;
     const wait = waitFromHeader(value.trim(), now.getTime());

@@ -10,6 +10,9 @@ test.each([
   [{ 'ratelimit-reset': '20' }, 20_000],
   [{ 'x-ratelimit-reset': '2026-03-02T12:05:00.000Z' }, 300_000],
   [{ 'x-ratelimit-reset': '51' }, 51_000],
+  // Yelp: the ISO time its daily allowance resets.
+  [{ 'ratelimit-resettime': '2026-03-03T00:00:00+00:00' }, 12 * 3600_000],
+  [{ 'retry-after': '7', 'ratelimit-resettime': '2026-03-03T00:00:00+00:00' }, 7_000],
   // Retry-After wins over the reset headers.
   [{ 'retry-after': '5', 'ratelimit-reset': '90' }, 5_000],
   [{}, 60_000],
