@@ -5,6 +5,7 @@ import { googlePlaces } from './google-places/index.ts';
 import { googlePlay } from './google-play/index.ts';
 import { hackerNews } from './hackernews/index.ts';
 import { mastodon } from './mastodon/index.ts';
+import { reddit } from './reddit/index.ts';
 import { webhook } from './webhook/index.ts';
 import { yelp } from './yelp/index.ts';
 
@@ -15,6 +16,7 @@ export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.
   [webhook.id]: webhook,
   [hackerNews.id]: hackerNews,
   [mastodon.id]: mastodon,
+  [reddit.id]: reddit,
   [appStore.id]: appStore,
   [googlePlay.id]: googlePlay,
   [yelp.id]: yelp,
