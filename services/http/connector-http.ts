@@ -108,6 +108,8 @@ export function createConnectorHttp(options: ConnectorHttpOptions): ConnectorHtt
         continue;
       }
       if (response.status >= 200 && response.status < 300) return response;
+      // A conditional GET (feeds) is answered "not modified": the caller's answer, not a failure.
+      if (response.status === 304 && isConditional(hop.headers)) return response;
       throw statusError(platform, req.label, response, secrets, now());
     }
   }
@@ -156,6 +158,10 @@ function firstHop(req: HttpRequest): Hop {
     headers['content-type'] ??= 'application/json';
   }
   return { method: req.method ?? 'GET', url: req.url, headers, body };
+}
+
+function isConditional(headers: Record<string, string>): boolean {
+  return headers['if-none-match'] !== undefined || headers['if-modified-since'] !== undefined;
 }
 
 function isRedirect(status: number): boolean {

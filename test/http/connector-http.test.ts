@@ -101,6 +101,14 @@ describe('status mapping', () => {
     expect(await connectorFailure(client().send(withKey))).toMatchObject({ kind: 'transient', status, message: `example list things failed with HTTP ${status}` });
   });
 
+  test('304 answers a conditional GET; without a condition it is an error', async () => {
+    nock(API).get('/feed.xml').matchHeader('if-none-match', '"v1"').reply(304, '', { etag: '"v1"' });
+    const response = await client().send({ url: `${API}/feed.xml`, headers: { 'If-None-Match': '"v1"' }, label: 'feed' });
+    expect(response).toMatchObject({ status: 304, text: '', headers: { etag: '"v1"' } });
+    nock(API).get('/feed.xml').reply(304, '');
+    expect(await connectorFailure(client().send({ url: `${API}/feed.xml`, label: 'feed' }))).toMatchObject({ kind: 'transient', status: 304 });
+  });
+
   test('json(): a body that is not JSON is bad_payload, kept up to 64 KiB', async () => {
     const body = `{"truncated": ${'x'.repeat(70 * 1024)}`;
     nock(API).get('/v1/things').query(true).reply(200, body);
