@@ -6,6 +6,7 @@ import { googlePlay } from './google-play/index.ts';
 import { hackerNews } from './hackernews/index.ts';
 import { mastodon } from './mastodon/index.ts';
 import { reddit } from './reddit/index.ts';
+import { trustpilot } from './trustpilot/index.ts';
 import { webhook } from './webhook/index.ts';
 import { yelp } from './yelp/index.ts';
 
@@ -20,6 +21,7 @@ export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.
   [appStore.id]: appStore,
   [googlePlay.id]: googlePlay,
   [yelp.id]: yelp,
+  [trustpilot.id]: trustpilot,
 });
 
 export function findConnector(type: string): Connector<any, any> | undefined {

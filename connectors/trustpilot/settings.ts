@@ -1,0 +1,50 @@
+import { ConnectorError, type FieldSpec } from '../contract.ts';
+import { optionalString, rejectUnknownFields, requiredString, urlWithDefault } from '../config-fields.ts';
+
+export interface TrustpilotConfig {
+  businessUnitId: string;
+  baseUrl: string;
+  /** Only reviews in this language (ISO 639-1), or every language when absent. */
+  language: string | undefined;
+}
+
+export interface TrustpilotCredentials {
+  apiKey: string;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.trustpilot.com';
+
+export const configSchema: Record<string, FieldSpec> = {
+  businessUnitId: {
+    type: 'string',
+    required: true,
+    secret: false,
+    description: 'The business unit id (24 hex characters), from GET /v1/business-units/find?name=<your domain>',
+  },
+  baseUrl: { type: 'url', required: false, secret: false, description: `API root; defaults to ${DEFAULT_BASE_URL}` },
+  language: { type: 'string', required: false, secret: false, description: 'Only reviews in this language, e.g. "en" or "da"; every language when absent' },
+};
+
+export const credentialsSchema: Record<string, FieldSpec> = {
+  apiKey: { type: 'string', required: true, secret: true, description: 'The API key of your Trustpilot API application (Integrations → API in the Trustpilot Business app)' },
+};
+
+export function parseSettings(
+  config: Record<string, unknown>,
+  credentials: Record<string, string>,
+): { config: TrustpilotConfig; credentials: TrustpilotCredentials } {
+  rejectUnknownFields('config', config, configSchema);
+  rejectUnknownFields('credentials', credentials, credentialsSchema);
+  const businessUnitId = requiredString('config', config, 'businessUnitId');
+  if (!/^[A-Za-z0-9]{1,64}$/.test(businessUnitId)) {
+    throw new ConnectorError('config', 'config.businessUnitId must be a Trustpilot business unit id such as "4bdc1c7700006400050542e6", not a domain or URL');
+  }
+  const language = optionalString('config', config, 'language');
+  if (language !== undefined && !/^[a-z]{2}(-[A-Za-z]{2})?$/.test(language)) {
+    throw new ConnectorError('config', 'config.language must be a language code such as "en" or "pt-BR"');
+  }
+  return {
+    config: { businessUnitId, baseUrl: urlWithDefault('config', config, 'baseUrl', DEFAULT_BASE_URL), language },
+    credentials: { apiKey: requiredString('credentials', credentials, 'apiKey') },
+  };
+}
