@@ -1,0 +1,31 @@
+/// <reference types="vite/types/importMeta.d.ts" />
+import { expect, test } from 'vitest';
+import { connectors } from '../../connectors/registry.ts';
+import type { ContractAdapter } from './contract/adapter.ts';
+import { contractSuite } from './contract/suite.ts';
+
+// Every adapter in contract/, including ones added later: a connector proves the contract by adding its adapter there.
+const modules = import.meta.glob<{ adapter: ContractAdapter }>('./contract/*.adapter.ts', { eager: true });
+const adapters = Object.entries(modules)
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([path, module]) => {
+    if (module.adapter === undefined) throw new Error(`${path} must export \`adapter\``);
+    return module.adapter;
+  });
+
+for (const adapter of adapters) contractSuite(adapter);
+
+// Push sources have no platform to poll; their contract is the signed-request tests.
+const PUSH_ONLY = new Set(['webhook']);
+
+test('every connector in the registry runs the contract suite', () => {
+  const covered = new Set(adapters.map((adapter) => adapter.connector.id));
+  const missing = Object.keys(connectors).filter((id) => !PUSH_ONLY.has(id) && !covered.has(id));
+  expect(missing, 'connectors without test/connectors/contract/<type>.adapter.ts').toEqual([]);
+});
+
+test('each adapter is for a registered connector, one adapter per connector', () => {
+  const ids = adapters.map((adapter) => adapter.connector.id);
+  expect(adapters.filter((adapter) => connectors[adapter.connector.id] !== adapter.connector).map((adapter) => adapter.connector.id), 'adapters whose connector is not in connectors/registry.ts').toEqual([]);
+  expect(new Set(ids).size).toBe(ids.length);
+});
