@@ -15,7 +15,9 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
   kind: 'mention',
   configSchema,
   credentialsSchema,
-  defaultPollMinutes: 10,
+  // Each poll signs in once: 96 sign-ins a day stays under the 100 a day bsky.social's
+  // entryway allows an account (its docs say 300; bluesky-social/bsky-docs#183).
+  defaultPollMinutes: 15,
   // Bluesky's own limit (RateLimit-Policy: 3000;w=300).
   budget: { requests: 3000, windowSeconds: 300 },
   capabilities: { hasRatings: false, detectsOwnerReplies: false, seesEdits: false, push: false, maxItemsPerPoll: null },
