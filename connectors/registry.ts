@@ -6,6 +6,7 @@ import { googlePlay } from './google-play/index.ts';
 import { hackerNews } from './hackernews/index.ts';
 import { mastodon } from './mastodon/index.ts';
 import { reddit } from './reddit/index.ts';
+import { rss } from './rss/index.ts';
 import { trustpilot } from './trustpilot/index.ts';
 import { webhook } from './webhook/index.ts';
 import { yelp } from './yelp/index.ts';
@@ -18,6 +19,7 @@ export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.
   [hackerNews.id]: hackerNews,
   [mastodon.id]: mastodon,
   [reddit.id]: reddit,
+  [rss.id]: rss,
   [appStore.id]: appStore,
   [googlePlay.id]: googlePlay,
   [yelp.id]: yelp,
