@@ -1,6 +1,7 @@
 import { appStore } from './app-store/index.ts';
 import { bluesky } from './bluesky/index.ts';
 import type { Connector } from './contract.ts';
+import { googleBusiness } from './google-business/index.ts';
 import { googlePlaces } from './google-places/index.ts';
 import { googlePlay } from './google-play/index.ts';
 import { hackerNews } from './hackernews/index.ts';
@@ -24,6 +25,7 @@ export const connectors: Readonly<Record<string, Connector<any, any>>> = Object.
   [googlePlay.id]: googlePlay,
   [yelp.id]: yelp,
   [trustpilot.id]: trustpilot,
+  [googleBusiness.id]: googleBusiness,
 });
 
 export function findConnector(type: string): Connector<any, any> | undefined {
