@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createBlueskySandbox, SANDBOX_BLUESKY_APP_PASSWORD, SANDBOX_BLUESKY_IDENTIFIER } from './sandbox-bluesky.ts';
 import { sendJson } from './sandbox-http.ts';
 import { createPlacesSandbox } from './sandbox-places.ts';
+import { createTrustpilotSandbox, SANDBOX_TRUSTPILOT_BUSINESS_UNIT_ID } from './sandbox-trustpilot.ts';
+import { createYelpSandbox, SANDBOX_YELP_BUSINESS_ID } from './sandbox-yelp.ts';
 
 /**
  * One loopback server that answers like Google Places and Bluesky, for `npm run
@@ -15,6 +17,10 @@ export const sandboxCredentials = {
   /** Any key is accepted except `bad-key`, which gets Google's 403. */
   googlePlaces: { apiKey: 'demo-places-key' },
   bluesky: { identifier: SANDBOX_BLUESKY_IDENTIFIER, appPassword: SANDBOX_BLUESKY_APP_PASSWORD },
+  /** Any key is accepted except `bad-key`, which gets Yelp's 401 TOKEN_INVALID. */
+  yelp: { apiKey: 'demo-yelp-key' },
+  /** Any key is accepted except `bad-key`, which gets Trustpilot's 401. */
+  trustpilot: { apiKey: 'demo-trustpilot-key' },
 } as const;
 
 export const SANDBOX_PLACE_ID = 'ChIJDemoBistro0000000000';
@@ -24,6 +30,10 @@ export interface PlatformSandbox {
   placeId: string;
   addReview(review: { rating: number; text: string; author: string }): void;
   addPost(post: { text: string; author: string }): void;
+  yelpBusinessId: string;
+  addYelpReview(review: { rating: number; text: string; author: string }): void;
+  trustpilotBusinessUnitId: string;
+  addTrustpilotReview(review: { rating: number; text: string; author: string }): void;
   stop(): Promise<void>;
 }
 
@@ -33,12 +43,16 @@ export async function startPlatformSandbox(options: { port?: number; host?: stri
   const now = () => new Date();
   const places = createPlacesSandbox({ placeId: SANDBOX_PLACE_ID, origin: () => origin, now });
   const bluesky = createBlueskySandbox({ now });
+  const yelp = createYelpSandbox({ origin: () => origin, now });
+  const trustpilot = createTrustpilotSandbox({ origin: () => origin, now });
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const answer = async () => {
       if (places.handle(req, res, url)) return;
       if (await bluesky.handle(req, res, url)) return;
+      if (yelp.handle(req, res, url)) return;
+      if (trustpilot.handle(req, res, url)) return;
       sendJson(res, 404, { error: 'NotFound', message: `nothing at ${url.pathname}` });
     };
     answer().catch((error: unknown) => {
@@ -58,6 +72,10 @@ export async function startPlatformSandbox(options: { port?: number; host?: stri
     placeId: SANDBOX_PLACE_ID,
     addReview: places.addReview,
     addPost: bluesky.addPost,
+    yelpBusinessId: SANDBOX_YELP_BUSINESS_ID,
+    addYelpReview: yelp.addReview,
+    trustpilotBusinessUnitId: SANDBOX_TRUSTPILOT_BUSINESS_UNIT_ID,
+    addTrustpilotReview: trustpilot.addReview,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { bluesky } from '../../connectors/bluesky/index.ts';
 import { ConnectorError } from '../../connectors/contract.ts';
 import { googlePlaces } from '../../connectors/google-places/index.ts';
+import { trustpilot } from '../../connectors/trustpilot/index.ts';
+import { yelp } from '../../connectors/yelp/index.ts';
 import { sandboxCredentials, startPlatformSandbox, type PlatformSandbox } from '../../services/demo/platform-sandbox.ts';
 import { allPages, testContext, type TestContext } from './connector-context.ts';
 
@@ -123,5 +125,75 @@ describe('Bluesky', () => {
     expect(first.cursor).toBe('2');
     const second = await search(first.cursor);
     expect(second.posts.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Yelp', () => {
+  const settings = (apiKey: string = sandboxCredentials.yelp.apiKey) => yelp.parseConfig({ businessId: sandbox.yelpBusinessId, baseUrl: sandbox.url }, { apiKey });
+  const poll = async (cursor: unknown = null) => {
+    const { config, credentials } = settings();
+    return allPages(yelp.fetch(config, credentials, cursor, context('yelp')));
+  };
+
+  test('shows the three newest excerpts, dated in UTC from Pacific time', async () => {
+    const pages = await poll();
+    const items = pages.flatMap((page) => page.items);
+    expect(items).toHaveLength(3);
+    expect(items.map((item) => item.rating)).toEqual([1, 2, 5]);
+    for (const item of items) {
+      expect(item.body.length).toBeLessThanOrEqual(163);
+      // Within a second of the seeded time: Pacific wall-clock time read back as UTC.
+      expect(Math.abs(Date.now() - (item.publishedAt?.getTime() ?? 0))).toBeLessThan(60 * 3_600_000);
+    }
+    expect(items[0]?.publishedAt?.getTime()).toBeGreaterThan(Date.now() - 6 * 3_600_000 - 5_000);
+    expect(items[0]?.publishedAt?.getTime()).toBeLessThan(Date.now() - 6 * 3_600_000 + 5_000);
+  });
+
+  test('a review added later is the only one the next poll reports', async () => {
+    const first = await poll();
+    sandbox.addYelpReview({ rating: 1, author: 'Late D.', text: 'Cold pasta after fifty minutes.' });
+    const next = await poll(JSON.parse(JSON.stringify(first.at(-1)?.cursor)));
+    expect(next.flatMap((page) => page.items).map((item) => [item.rating, item.body])).toEqual([[1, 'Cold pasta after fifty minutes.']]);
+  });
+
+  test('a refused key is a config error', async () => {
+    const { config, credentials } = settings('bad-key');
+    const error = await yelp.check(config, credentials, context('yelp')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'config', status: 401 });
+  });
+});
+
+describe('Trustpilot', () => {
+  const settings = (apiKey: string = sandboxCredentials.trustpilot.apiKey) =>
+    trustpilot.parseConfig({ businessUnitId: sandbox.trustpilotBusinessUnitId, baseUrl: sandbox.url }, { apiKey });
+  const poll = async (cursor: unknown = null) => {
+    const { config, credentials } = settings();
+    return allPages(trustpilot.fetch(config, credentials, cursor, context('trustpilot')));
+  };
+
+  test('serves the seeded reviews with the company reply on the 2★ one', async () => {
+    const items = (await poll()).flatMap((page) => page.items);
+    expect(items.map((item) => item.rating).sort()).toEqual([1, 2, 4, 5, 5]);
+    const answered = items.find((item) => item.rating === 2);
+    expect(answered?.ownerReply?.text).toMatch(/second cook/);
+    expect(items[0]?.url).toMatch(/^https:\/\/www\.trustpilot\.com\/reviews\/66de/);
+  });
+
+  test('pages with links, and a review added later is the only one the next poll reports', async () => {
+    const page = await fetch(`${sandbox.url}/v1/business-units/${sandbox.trustpilotBusinessUnitId}/reviews?perPage=2&page=1`, { headers: { apikey: 'demo' } });
+    const body = (await page.json()) as { links: Array<{ rel: string }>; reviews: unknown[] };
+    expect(body.reviews).toHaveLength(2);
+    expect(body.links.map((link) => link.rel)).toEqual(['next-page']);
+
+    const first = await poll();
+    sandbox.addTrustpilotReview({ rating: 2, author: 'Test Diner', text: 'Slow service tonight.' });
+    const next = await poll(JSON.parse(JSON.stringify(first.at(-1)?.cursor)));
+    expect(next.flatMap((page) => page.items).map((item) => [item.rating, item.body])).toEqual([[2, 'Slow service tonight.']]);
+  });
+
+  test('a refused key is a config error', async () => {
+    const { config, credentials } = settings('bad-key');
+    const error = await trustpilot.check(config, credentials, context('trustpilot')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'config', status: 401 });
   });
 });
