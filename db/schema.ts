@@ -105,6 +105,8 @@ export interface ItemsTable {
   flagged: Generated<boolean>;
   analyzed_at: NullableTimestamp;
   analyzer_version: string | null;
+  /** What a negative item complains about (services/sentiment/topics.ts); empty otherwise. */
+  topics: Generated<string[]>;
   status: Generated<ItemStatus>;
   first_response_at: NullableTimestamp;
   first_response_source: 'platform' | 'earshot' | null;

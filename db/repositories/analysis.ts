@@ -36,6 +36,7 @@ export interface AnalysisResult {
   score: number;
   label: SentimentLabel;
   flagged: boolean;
+  topics: string[];
 }
 
 /**
@@ -50,6 +51,7 @@ export async function storeAnalysis(tx: Tx, results: AnalysisResult[], analyzerV
     SET sentiment_score = v.score,
         sentiment_label = v.label,
         flagged = v.flagged,
+        topics = string_to_array(v.topics, ','),
         analyzed_at = now(),
         analyzer_version = ${analyzerVersion},
         updated_at = now()
@@ -58,8 +60,9 @@ export async function storeAnalysis(tx: Tx, results: AnalysisResult[], analyzerV
       ${results.map((r) => r.contentHash)}::text[],
       ${results.map((r) => r.score)}::real[],
       ${results.map((r) => r.label)}::text[],
-      ${results.map((r) => r.flagged)}::boolean[]
-    ) AS v(id, content_hash, score, label, flagged)
+      ${results.map((r) => r.flagged)}::boolean[],
+      ${results.map((r) => r.topics.join(','))}::text[]
+    ) AS v(id, content_hash, score, label, flagged, topics)
     WHERE i.id = v.id AND i.analyzed_at IS NULL AND i.content_hash = v.content_hash
     RETURNING i.id`.execute(tx);
   return new Set(stored.rows.map((r) => r.id));

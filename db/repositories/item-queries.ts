@@ -17,6 +17,8 @@ export interface ItemRecord {
   publishedAt: Date | null;
   firstSeenAt: Date;
   sentiment: { score: number; label: SentimentLabel } | null;
+  /** What a negative item complains about; empty for the others. */
+  topics: string[];
   flagged: boolean;
   status: ItemStatus;
   respondedAt: Date | null;
@@ -80,6 +82,7 @@ const COLUMNS = [
   'first_seen_at',
   'sentiment_score',
   'sentiment_label',
+  'topics',
   'flagged',
   'status',
   'responded_at',
@@ -111,6 +114,7 @@ function toRecord(row: ItemRow): ItemRecord {
       row.sentiment_label === null || row.sentiment_score === null
         ? null
         : { score: row.sentiment_score, label: row.sentiment_label },
+    topics: row.topics,
     flagged: row.flagged,
     status: row.status,
     respondedAt: row.responded_at,

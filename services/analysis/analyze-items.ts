@@ -36,7 +36,7 @@ export async function analyzeItems(db: Db, itemIds: string[], options: { alertMa
         accountId: item.account_id,
         type: 'flagged',
         actor: 'system',
-        data: { label: verdict.label, score: verdict.score, rating: item.rating, alert: recent ? 'queued' : 'skipped: older than the alert window' },
+        data: { label: verdict.label, score: verdict.score, rating: item.rating, topics: verdict.topics, alert: recent ? 'queued' : 'skipped: older than the alert window' },
       });
       if (recent) toAlert.push(item.id);
     });

@@ -1,5 +1,6 @@
 import type { ItemDetailRecord, ItemEventRecord, ItemRecord } from '../../../db/repositories/item-queries.ts';
 import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
+import { COMPLAINT_TOPICS } from '../../sentiment/topics.ts';
 import { dateTime, nullableDateTime, nullableString, toIso, uuid } from './common.ts';
 
 export const ITEM_STATUSES: readonly ItemStatus[] = ['new', 'responded', 'resolved'];
@@ -39,6 +40,11 @@ const itemProperties = {
     additionalProperties: false,
     description: 'null until the item has been analysed',
     properties: { score: { type: 'number' }, label: { type: 'string', enum: SENTIMENT_LABELS } },
+  },
+  topics: {
+    type: 'array',
+    items: { type: 'string', enum: COMPLAINT_TOPICS },
+    description: 'What a negative item complains about (wait, service, staff_attitude, quality, price, cleanliness, booking_delivery, other); empty for the others',
   },
   flagged: { type: 'boolean', description: 'Judged bad enough to alert the owner' },
   status: { type: 'string', enum: ITEM_STATUSES },
@@ -99,6 +105,7 @@ export interface ItemJson {
   publishedAt: string | null;
   firstSeenAt: string;
   sentiment: { score: number; label: SentimentLabel } | null;
+  topics: string[];
   flagged: boolean;
   status: ItemStatus;
   respondedAt: string | null;
@@ -128,6 +135,7 @@ export function presentItem(item: ItemRecord): ItemJson {
     publishedAt: toIso(item.publishedAt),
     firstSeenAt: toIso(item.firstSeenAt),
     sentiment: item.sentiment,
+    topics: item.topics,
     flagged: item.flagged,
     status: item.status,
     respondedAt: toIso(item.respondedAt),
