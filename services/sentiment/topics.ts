@@ -7,11 +7,11 @@ export const COMPLAINT_TOPICS: readonly ComplaintTopic[] = ['wait', 'service', '
 // Word stems (matched at the start of a word) and phrases, English and Spanish. Written for Earshot.
 const CUES: Record<Exclude<ComplaintTopic, 'other'>, string[]> = {
   wait: [
-    'wait', 'queue', 'slow', 'forever', 'took ages', 'ages', 'on hold', 'hold for', 'minutes', 'mins', 'hour', 'hrs', 'delay', 'late', 'still no', 'still not', 'still have not', 'took so long', 'long time', 'too long', 'sat there',
+    'wait', 'queue', 'slow', 'forever', 'took ages', 'ages', 'on hold', 'hold for', 'minutes', 'mins', 'hour', 'hrs', 'delay', 'late', 'still no', 'still not', 'still have not', 'took so long', 'long time', 'too long', 'sat there', 'line', 'kept us', 'kept me',
     'esper', 'lent', 'tard', 'demor', 'cola', 'minutos', 'hora',
   ],
   service: [
-    'service', 'ignored', 'ignoring', 'forgot', 'forgotten', 'no one came', 'nobody came', 'never came', 'no response', 'no reply', 'no answer', 'never answered', 'never called', 'never got back', 'call back', 'called back', 'support', 'helpdesk', 'help desk', 'unhelpful', 'wrong order', 'got my order wrong', 'mixed up', 'brought the wrong', 'attention', 'refused', 'complain', 'hung up',
+    'service', 'ignored', 'ignoring', 'forgot', 'forgotten', 'no one came', 'nobody came', 'never came', 'no response', 'no reply', 'answer', 'callback', 'never called', 'never got back', 'call back', 'called back', 'support', 'helpdesk', 'help desk', 'unhelpful', 'wrong order', 'got my order wrong', 'mixed up', 'brought the wrong', 'attention', 'refused', 'complain', 'hung up',
     'servicio', 'atención', 'atencion', 'ignor', 'olvid', 'nadie', 'no contestan', 'no responden', 'pedido equivocado',
   ],
   staff_attitude: [
@@ -20,18 +20,18 @@ const CUES: Record<Exclude<ComplaintTopic, 'other'>, string[]> = {
   ],
   quality: [
     'cold', 'bland', 'stale', 'soggy', 'greasy', 'undercooked', 'overcooked', 'raw', 'burnt', 'burned', 'tasteless', 'salty', 'dry', 'tough', 'chewy', 'flavor', 'flavour', 'taste', 'quality', 'broke', 'broken', 'defective', 'faulty', 'stopped working', 'does not work', 'did not work', 'not working', 'flimsy', 'cheaply made', 'poisoning', 'sick', 'inedible', 'disgusting', 'lukewarm', 'watery', 'rubbery', 'frozen', 'mushy', 'falls apart', 'fell apart', 'battery', 'cracked', 'tore', 'ripped',
-    'frí', 'fria', 'frio', 'crud', 'quemad', 'sabor', 'insípid', 'insipid', 'calidad', 'roto', 'rota', 'no funciona', 'dejó de funcionar', 'salad', 'duro', 'seco', 'seca', 'intoxica',
+    'frí', 'fria', 'frio', 'crud', 'quemad', 'sabor', 'insípid', 'insipid', 'calidad', 'roto', 'rota', 'no funciona', 'dejó de funcionar', 'salado', 'salada', 'duro', 'seco', 'seca', 'intoxica',
   ],
   price: [
-    'price', 'pricey', 'expensive', 'overpriced', 'over priced', 'overcharg', 'charged', 'extra charge', 'bill', 'cost', 'money', 'rip off', 'ripoff', 'refund', 'fee', 'paid', 'pay', 'value', 'worth', '$', '€', '£', 'euros', 'dollars',
-    'caro', 'cara', 'precio', 'cobr', 'cuenta', 'dinero', 'pagu', 'pagamos', 'pagar', 'reembolso', 'estafa', 'euro',
+    'price', 'pricey', 'expensive', 'overpriced', 'over priced', 'overcharg', 'charged', 'extra charge', 'bill', 'cost', 'money', 'rip off', 'ripoff', 'refund', 'fee', 'deposit', 'paid', 'pay', 'value', 'worth', '$', '€', '£', 'euros', 'dollars',
+    'caro', 'cara', 'carísim', 'precio', 'cobr', 'cuenta', 'dinero', 'pagu', 'pagamos', 'pagar', 'reembolso', 'estafa', 'euro',
   ],
   cleanliness: [
-    'dirty', 'filthy', 'unclean', 'not clean', 'never clean', 'smell', 'smelly', 'stink', 'stank', 'sticky', 'cockroach', 'roach', 'bugs', 'mice', 'mouse', 'rats', 'a rat', 'mold', 'mould', 'hair in', 'a hair', 'stain', 'dust', 'grime', 'gross', 'greasy floor', 'toilet', 'bathroom', 'restroom', 'hygien', 'unsanitary', 'crumbs', 'trash', 'garbage',
+    'dirty', 'filthy', 'unclean', 'not clean', 'never clean', 'smell', 'smelly', 'stink', 'stank', 'sticky', 'cockroach', 'roach', 'bugs', 'mice', 'mouse', 'rats', 'a rat', 'mold', 'mould', 'hair in', 'a hair', 'stain', 'dust', 'grime', 'grimy', 'gross', 'greasy floor', 'toilet', 'bathroom', 'restroom', 'hygien', 'unsanitary', 'crumbs', 'trash', 'garbage',
     'suci', 'limpi', 'olor', 'huele', 'apest', 'cucarach', 'bicho', 'ratón', 'pelo en', 'un pelo', 'mancha', 'baño', 'higien', 'asquer',
   ],
   booking_delivery: [
-    'booking', 'booked', 'book a', 'reservation', 'reserved', 'delivery', 'deliver', 'delivered', 'arrived', 'never arrived', 'never came', 'package', 'parcel', 'shipping', 'shipped', 'shipment', 'courier', 'tracking', 'cancel', 'rebook', 'appointment', 'no record', 'lost our', 'lost my', 'flight', 'order never', 'missing item', 'missing from', 'check in', 'check-in', 'overbooked', 'double booked', 'wrong address',
+    'booking', 'booked', 'book a', 'reservation', 'reserved', 'delivery', 'deliver', 'delivered', 'never arrived', 'package', 'parcel', 'shipping', 'shipped', 'shipment', 'courier', 'tracking', 'cancel', 'rebook', 'appointment', 'no record', 'lost our', 'lost my', 'flight', 'order never', 'missing item', 'missing from', 'check in', 'check-in', 'overbooked', 'double booked', 'wrong address',
     'reserv', 'entreg', 'envío', 'envio', 'paquete', 'cancel', 'cita', 'llegó', 'llego', 'nunca llegó', 'pedido',
   ],
 };
@@ -58,7 +58,7 @@ for (const [topic, cues] of Object.entries(CUES) as Array<[ComplaintTopic, strin
 }
 
 // Words that look like cues but are not complaints about that topic.
-const NOT_CUES = new Set(['later', 'lately', 'latest', 'costume', 'costumes', 'dryer', 'billion', 'toughest', 'worthy', 'worthwhile', 'colapso', 'lentejas', 'sickness']);
+const NOT_CUES = new Set(['waiter', 'waiters', 'waitress', 'waitresses', 'waitstaff', 'later', 'lately', 'latest', 'costume', 'costumes', 'dryer', 'billion', 'toughest', 'worthy', 'worthwhile', 'colapso', 'lentejas', 'sickness']);
 
 /** The topics a complaint is about; `other` when none is recognised. */
 export function tagTopics(text: string): ComplaintTopic[] {

@@ -146,6 +146,7 @@ describe('GET /v1/items/:id', () => {
       publishedAt: '2026-03-01T09:00:00.000Z',
       firstSeenAt: expect.any(String),
       sentiment: { score: -0.75, label: 'negative' },
+      topics: [],
       flagged: true,
       status: 'new',
       respondedAt: null,

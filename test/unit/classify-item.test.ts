@@ -7,15 +7,20 @@ const item = (rating: number | null, body: string, language: string | null = 'en
 describe('rating rules', () => {
   test('a 1–2 star review is negative whatever its text', () => {
     expect(classifyItem(item(1, 'Amazing, wonderful, perfect!'))).toMatchObject({ label: 'negative', flagged: true });
+    expect(classifyItem(item(1, 'Waited an hour and the soup was cold.')).topics).toEqual(['wait', 'quality']);
     expect(classifyItem(item(2, ''))).toMatchObject({ label: 'negative', flagged: true });
   });
   test('a 4–5 star review is positive', () => {
-    expect(classifyItem(item(5, 'The wait was long but worth it'))).toMatchObject({ label: 'positive', flagged: false });
+    expect(classifyItem(item(5, 'The wait was long but worth it'))).toMatchObject({ label: 'positive', flagged: false, topics: [] });
   });
   test('a 3-star review and an unrated mention are judged on their text', () => {
     expect(classifyItem(item(3, 'Rude staff and cold food.'))).toMatchObject({ label: 'negative', flagged: true });
     expect(classifyItem(item(null, 'Best brunch in town, lovely people!'))).toMatchObject({ label: 'positive', flagged: false });
-    expect(classifyItem(item(null, 'I have been on hold for 40 minutes.'))).toMatchObject({ label: 'negative', flagged: true });
+    expect(classifyItem(item(null, 'I have been on hold for 40 minutes.'))).toMatchObject({ label: 'negative', flagged: true, topics: ['wait'] });
+  });
+  test('an unrated mention in a language that cannot be judged is unknown and not flagged; a rating still decides', () => {
+    expect(classifyItem(item(null, 'Das Essen war kalt und der Kellner unhöflich.', 'de'))).toEqual({ score: 0, label: 'unknown', flagged: false, topics: [] });
+    expect(classifyItem(item(1, 'Das Essen war kalt und der Kellner unhöflich.', 'de'))).toMatchObject({ label: 'negative', flagged: true });
   });
 });
 
@@ -39,6 +44,8 @@ describe('text sentiment', () => {
   });
   test('text with nothing to judge is neutral with score 0', () => {
     expect(scoreText('🙂', 'en')).toEqual({ score: 0, label: 'neutral' });
-    expect(scoreText('We went on Tuesday.', 'en').label).toBe('neutral');
+    // Plain statements are neutral; the model alone must be sure before it calls one a complaint.
+    expect(scoreText('The shop opens at nine.', 'en').label).toBe('neutral');
+    expect(scoreText('I ordered the soup.', 'en').label).toBe('neutral');
   });
 });
