@@ -5,7 +5,7 @@ import { createAccount } from '../../db/repositories/accounts.ts';
 import { createApiKey } from '../../db/repositories/api-keys.ts';
 import { startEarshot } from '../earshot.ts';
 import { createLogger } from '../logger.ts';
-import { startPlatformSandbox } from './platform-sandbox.ts';
+import { sandboxCredentials, startPlatformSandbox } from './platform-sandbox.ts';
 
 const DEMO_ACCOUNT = 'Earshot demo';
 const NEW_REVIEW_AFTER_MS = 40_000;
@@ -15,15 +15,15 @@ function say(line: string): void {
 }
 
 /**
- * `earshot demo`: Earshot plus a loopback sandbox that answers like Google Places and
- * Bluesky. It creates a demo business through the API, polls it, and shows flagged
+ * `earshot demo`: Earshot plus a loopback sandbox that answers like Google Places,
+ * Bluesky, Yelp and Trustpilot. It creates a demo business through the API, polls it, and shows flagged
  * items and alert emails as they arrive. Runs until Ctrl-C.
  */
 export async function runDemo(baseConfig: Config): Promise<number> {
   // The sandbox lives on loopback, which sources may only reach when private URLs are allowed.
   const config: Config = Object.freeze({ ...baseConfig, allowPrivateUrls: true, schedulerTickSeconds: 5, logLevel: baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel });
   const sandbox = await startPlatformSandbox();
-  say(`platform sandbox (Google Places + Bluesky shapes) listening on ${sandbox.url}`);
+  say(`platform sandbox (Google Places, Bluesky, Yelp and Trustpilot shapes) listening on ${sandbox.url}`);
   const earshot = await startEarshot(config, ['api', 'worker', 'scheduler'], createLogger(config));
   const stop = async () => {
     await earshot.stop();
@@ -43,19 +43,31 @@ export async function runDemo(baseConfig: Config): Promise<number> {
     const places = await api('POST', `/v1/businesses/${business.id}/sources`, {
       type: 'google_places',
       config: { placeId: sandbox.placeId, baseUrl: sandbox.url },
-      credentials: { apiKey: 'demo-key' },
+      credentials: sandboxCredentials.googlePlaces,
       pollEveryMinutes: 1,
     });
     const bluesky = await api('POST', `/v1/businesses/${business.id}/sources`, {
       type: 'bluesky',
       config: { terms: ['Demo Bistro'], baseUrl: sandbox.url },
-      credentials: { identifier: 'demo.bsky.social', appPassword: 'demo-demo-demo-demo' },
+      credentials: sandboxCredentials.bluesky,
       pollEveryMinutes: 1,
     });
-    say(`added sources google_places (${places.id}) and bluesky (${bluesky.id}), polled every minute`);
-    await api('POST', `/v1/sources/${places.id}/poll`);
-    await api('POST', `/v1/sources/${bluesky.id}/poll`);
-    say('asked for an immediate poll of both; watching for flagged items…');
+    const yelp = await api('POST', `/v1/businesses/${business.id}/sources`, {
+      type: 'yelp',
+      config: { businessId: sandbox.yelpBusinessId, baseUrl: sandbox.url },
+      credentials: sandboxCredentials.yelp,
+      pollEveryMinutes: 1,
+    });
+    const trustpilot = await api('POST', `/v1/businesses/${business.id}/sources`, {
+      type: 'trustpilot',
+      config: { businessUnitId: sandbox.trustpilotBusinessUnitId, baseUrl: sandbox.url },
+      credentials: sandboxCredentials.trustpilot,
+      pollEveryMinutes: 1,
+    });
+    const sources = { google_places: places.id, bluesky: bluesky.id, yelp: yelp.id, trustpilot: trustpilot.id };
+    say(`added sources ${Object.entries(sources).map(([type, id]) => `${type} (${id})`).join(', ')}, polled every minute`);
+    for (const id of Object.values(sources)) await api('POST', `/v1/sources/${id}/poll`);
+    say('asked for an immediate poll of each; watching for flagged items…');
 
     const outbox = path.join(config.dataDir, 'outbox');
     const seenItems = new Set<string>();
@@ -71,11 +83,12 @@ export async function runDemo(baseConfig: Config): Promise<number> {
     say(`try it yourself:  curl -H "Authorization: Bearer ${key}" "${url}/v1/items?flagged=true"`);
     while (!stopping) {
       const { items } = await api('GET', `/v1/items?businessId=${business.id}&flagged=true&limit=50`);
-      for (const item of items as Array<{ id: string; rating: number | null; body: string; author: string | null }>) {
+      for (const item of items as Array<{ id: string; sourceId: string; rating: number | null; body: string; author: string | null }>) {
         if (seenItems.has(item.id)) continue;
         seenItems.add(item.id);
-        const stars = item.rating === null ? 'mention' : `${item.rating}★`;
-        say(`flagged ${stars} by ${item.author ?? 'someone'}: "${item.body.slice(0, 70)}${item.body.length > 70 ? '…' : ''}"  → ${url}/v1/items/${item.id}`);
+        const stars = item.rating === null ? 'mention' : `${item.rating}★ review`;
+        const platform = Object.entries(sources).find(([, id]) => id === item.sourceId)?.[0] ?? 'source';
+        say(`flagged ${platform} ${stars} by ${item.author ?? 'someone'}: "${item.body.slice(0, 70)}${item.body.length > 70 ? '…' : ''}"  → ${url}/v1/items/${item.id}`);
       }
       for (const file of await listEml(outbox)) {
         if (seenMails.has(file)) continue;
@@ -85,7 +98,8 @@ export async function runDemo(baseConfig: Config): Promise<number> {
       if (!addedReview && Date.now() - startedAt > NEW_REVIEW_AFTER_MS) {
         addedReview = true;
         sandbox.addReview({ rating: 1, author: 'Late Diner', text: 'Waited 50 minutes for cold pasta and nobody apologised. Never again.' });
-        say('the sandbox just received a new 1★ review; it will be picked up on the next poll (within a minute)');
+        sandbox.addTrustpilotReview({ rating: 2, author: 'Noor H.', text: 'Ordered the tasting menu for delivery; it arrived an hour late and half of it was missing.' });
+        say('the sandbox just received a new 1★ Google review and a 2★ Trustpilot review; they will be picked up on the next poll (within a minute)');
       }
       await new Promise((r) => setTimeout(r, 2000));
     }
