@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { createAlertDeliveries, listUnanalyzed, storeAnalysis, type AnalysisResult } from '../../db/repositories/analysis.ts';
+import { createAlertDeliveries, listUnanalyzed, storeAnalysis, type AnalysisResult, type ItemToAnalyze } from '../../db/repositories/analysis.ts';
 import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
 import { ANALYZER_VERSION, classifyItem } from '../sentiment/classify-item.ts';
 
@@ -24,24 +24,38 @@ export async function analyzeItems(db: Db, itemIds: string[], options: { alertMa
     const items = await listUnanalyzed(tx, itemIds);
     const results: AnalysisResult[] = items.map((item) => ({ id: item.id, contentHash: item.content_hash, ...classifyItem(item) }));
     const stored = await storeAnalysis(tx, results, ANALYZER_VERSION);
-    const oldestAlerted = now.getTime() - options.alertMaxAgeDays * 86_400_000;
-    const events: NewItemEvent[] = [];
-    const toAlert: string[] = [];
-    items.forEach((item, index) => {
-      const verdict = results[index] as AnalysisResult;
-      if (!stored.has(item.id) || !verdict.flagged || item.flagged) return;
-      const recent = (item.published_at ?? item.first_seen_at).getTime() >= oldestAlerted;
-      events.push({
-        itemId: item.id,
-        accountId: item.account_id,
-        type: 'flagged',
-        actor: 'system',
-        data: { label: verdict.label, score: verdict.score, rating: item.rating, topics: verdict.topics, alert: recent ? 'queued' : 'skipped: older than the alert window' },
-      });
-      if (recent) toAlert.push(item.id);
-    });
+    const { events, toAlert } = newlyFlagged(items, results, stored, { now, alertMaxAgeDays: options.alertMaxAgeDays });
     await insertItemEvents(tx, events);
     const deliveryIds = await createAlertDeliveries(tx, toAlert, NEGATIVE_ITEM_ALERT);
     return { analyzed: stored.size, flagged: events.length, deliveryIds };
   });
+}
+
+/**
+ * The `flagged` events for items a verdict flags for the first time, and which of them
+ * to email: only those published (or, undated, first seen) within the alert window.
+ */
+export function newlyFlagged(
+  items: ItemToAnalyze[],
+  results: AnalysisResult[],
+  stored: Set<string>,
+  options: { now: Date; alertMaxAgeDays: number; note?: Record<string, unknown> },
+): { events: NewItemEvent[]; toAlert: string[] } {
+  const oldestAlerted = options.now.getTime() - options.alertMaxAgeDays * 86_400_000;
+  const events: NewItemEvent[] = [];
+  const toAlert: string[] = [];
+  items.forEach((item, index) => {
+    const verdict = results[index] as AnalysisResult;
+    if (!stored.has(item.id) || !verdict.flagged || item.flagged) return;
+    const recent = (item.published_at ?? item.first_seen_at).getTime() >= oldestAlerted;
+    events.push({
+      itemId: item.id,
+      accountId: item.account_id,
+      type: 'flagged',
+      actor: 'system',
+      data: { label: verdict.label, score: verdict.score, rating: item.rating, topics: verdict.topics, alert: recent ? 'queued' : 'skipped: older than the alert window', ...options.note },
+    });
+    if (recent) toAlert.push(item.id);
+  });
+  return { events, toAlert };
 }

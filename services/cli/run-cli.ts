@@ -5,6 +5,7 @@ import { ALL_ROLES, type ProcessRole } from '../earshot.ts';
 import { createLogger } from '../logger.ts';
 import { createKey } from './keys-command.ts';
 import { migrate } from './migrate-command.ts';
+import { reanalyze } from './reanalyze-command.ts';
 import { start } from './start-command.ts';
 
 export const USAGE = `Usage: earshot <command>
@@ -12,6 +13,8 @@ export const USAGE = `Usage: earshot <command>
   start [--role api|worker|scheduler]   run Earshot (all roles in one process by default)
   migrate                               apply database migrations and exit
   demo                                  run Earshot against a local platform sandbox
+  reanalyze [--since ISO-DATE]          re-score stored items after an analyzer change
+                                        (alerts already sent are never sent again)
   keys create --role owner [--account ID] [--name NAME]
                                         create an API key and print only the key
                                         (without --account, a new account is created)
@@ -31,6 +34,12 @@ export async function runCli(argv: string[], config: Config): Promise<number> {
       case 'migrate':
         parseArgs({ args: rest, options: {}, strict: true });
         return await migrate(config);
+      case 'reanalyze': {
+        const { values } = parseArgs({ args: rest, options: { since: { type: 'string' } }, strict: true });
+        const since = values.since === undefined ? undefined : new Date(values.since);
+        if (since !== undefined && Number.isNaN(since.getTime())) throw new UsageError(`--since must be an ISO date, got "${values.since}"`);
+        return await reanalyze(config, { since });
+      }
       case 'demo':
         parseArgs({ args: rest, options: {}, strict: true });
         return await runDemo(config);
