@@ -71,3 +71,19 @@ test('bad input, other accounts and roles', async () => {
   const staff = await addKey(h.db, h.tenant.accountId, 'staff');
   expect((await patch({ paused: true }, staff.key)).statusCode).toBe(403);
 });
+
+test.each([
+  ['rss', { url: 'http://127.0.0.1:8080/feed.xml' }, 'body.config.url'],
+  ['rss', { url: 'http://[::1]/feed' }, 'body.config.url'],
+  ['mastodon', { instanceUrl: 'http://10.0.0.5', hashtags: ['bistro'] }, 'body.config.instanceUrl'],
+  ['yelp', { businessId: 'x', baseUrl: 'http://169.254.169.254' }, 'body.config.baseUrl'],
+])('a %s source pointed at a private address is refused, naming the field', async (type, config, field) => {
+  const response = await h.call({
+    method: 'POST',
+    url: `/v1/businesses/${h.tenant.businessId}/sources`,
+    payload: { type, config, ...(type === 'yelp' ? { credentials: { apiKey: 'k' } } : {}) },
+  });
+  expect(response.statusCode).toBe(400);
+  expect(response.json().error.field).toBe(field);
+  expect(response.json().error.message).toMatch(/EARSHOT_ALLOW_PRIVATE_URLS/);
+});
