@@ -26,7 +26,7 @@ describe('rating rules', () => {
 
 describe('text sentiment', () => {
   test('complaint language that general lexicons miss is negative', () => {
-    for (const text of ['Would not go back.', 'Waitress was a little slow in service.', "I'm on hold for 40 minutes", 'Never again.']) {
+    for (const text of ['Would not go back.', 'Our server was a little slow with the drinks.', "I'm on hold for 40 minutes", 'Never again.']) {
       expect(scoreText(text, 'en').label, text).toBe('negative');
     }
   });
