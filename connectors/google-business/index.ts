@@ -1,7 +1,7 @@
 import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { accessToken } from './access-token.ts';
-import { advanceWatermark, cursorValue, readBackTo, readCursor } from './cursor.ts';
+import { advanceWatermark, cursorValue, readBackTo, readCursor } from '../watermark-cursor.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
 import { reviewToItem, reviewUpdatedAt } from './reviews.ts';
 import { configSchema, credentialsSchema, parseSettings, type GoogleBusinessConfig, type GoogleBusinessCredentials } from './settings.ts';

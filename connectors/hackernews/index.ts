@@ -4,7 +4,10 @@ import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { hitCreatedAt, hitSearchableText, hitToItem, readSearchResponse, type Hit } from './hits.ts';
 import { searchPages } from './search-pages.ts';
 import { configSchema, credentialsSchema, parseSettings, type HackerNewsConfig, type HackerNewsCredentials } from './settings.ts';
-import { advanceWatermark, cursorValue, readCursor, searchSince } from './watermark.ts';
+import { advanceWatermark, cursorValue, readCursor, searchSince } from '../watermark-cursor.ts';
+
+// A new source looks back one day rather than through the site's whole history.
+const FIRST_POLL_LOOKBACK_MS = 24 * 3600_000;
 
 /** Hacker News stories and comments that mention the watched terms, found with Algolia's keyless search by date. */
 export const hackerNews: Connector<HackerNewsConfig, HackerNewsCredentials> = {
@@ -30,7 +33,7 @@ export const hackerNews: Connector<HackerNewsConfig, HackerNewsCredentials> = {
   },
   async *fetch(config, _credentials, cursor, ctx): AsyncGenerator<Page> {
     const previous = readCursor(cursor);
-    const since = searchSince(previous.since, ctx.now());
+    const since = searchSince(previous.since, ctx.now(), FIRST_POLL_LOOKBACK_MS);
     const mentionsTerm = containsAnyTerm(config.terms);
     const mentionsExcluded = containsAnyTerm(config.excludeTerms);
     // Algolia matches prefixes and typos ("apple" finds "applauded"): every hit is checked against its own text.

@@ -1,6 +1,6 @@
 import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
-import { advanceWatermark, cursorValue, readBackTo, readCursor } from './cursor.ts';
+import { advanceWatermark, cursorValue, readBackTo, readCursor } from '../watermark-cursor.ts';
 import { getReviews, reviewPages } from './review-pages.ts';
 import { reviewCreatedAt, reviewToItem } from './reviews.ts';
 import { configSchema, credentialsSchema, parseSettings, type YelpConfig, type YelpCredentials } from './settings.ts';
