@@ -1,5 +1,26 @@
 import type { BusinessRecord } from '../../../db/repositories/businesses.ts';
+import type { OpeningHours } from '../../metrics/opening-hours.ts';
+import { WEEKDAYS } from '../../metrics/opening-hours.ts';
 import { dateTime, toIso, uuid } from './common.ts';
+
+const openingInterval = {
+  type: 'object',
+  required: ['open', 'close'],
+  additionalProperties: false,
+  properties: {
+    open: { type: 'string', pattern: '^\\d\\d:\\d\\d$', description: 'Local time "HH:MM"' },
+    close: { type: 'string', pattern: '^\\d\\d:\\d\\d$', description: 'Local time "HH:MM", after open; "24:00" is midnight' },
+  },
+} as const;
+
+/** Per weekday (mon…sun), the intervals the business is open in its own time zone; a missing day is closed. */
+export const openingHoursSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(WEEKDAYS.map((day) => [day, { type: 'array', maxItems: 6, items: openingInterval }])),
+  description: 'Per weekday (mon…sun), the intervals the business is open in its own time zone; a missing day is closed',
+  examples: [{ mon: [{ open: '09:00', close: '12:30' }, { open: '14:00', close: '18:00' }], sat: [{ open: '10:00', close: '16:00' }] }],
+};
 
 export const businessSchema = {
   $id: 'Business',
@@ -12,6 +33,7 @@ export const businessSchema = {
     timezone: { type: 'string', description: 'IANA time zone, e.g. Europe/Paris' },
     alertEmails: { type: 'array', items: { type: 'string', format: 'email' }, description: 'Who is emailed about flagged items' },
     slaHours: { type: 'integer', description: 'An unanswered item is overdue after this many hours' },
+    openingHours: { anyOf: [openingHoursSchema, { type: 'null' }], description: 'null: none set (business-hours figures count every hour)' },
     createdAt: dateTime,
   },
 } as const;
@@ -22,11 +44,14 @@ export interface BusinessJson {
   timezone: string;
   alertEmails: string[];
   slaHours: number;
+  /** Present when the caller loaded it (the settings route does). */
+  openingHours?: OpeningHours | null;
   createdAt: string;
 }
 
-export function presentBusiness(business: BusinessRecord): BusinessJson {
+export function presentBusiness(business: BusinessRecord & { openingHours?: OpeningHours | null }): BusinessJson {
   return {
+    ...(business.openingHours !== undefined && { openingHours: business.openingHours }),
     id: business.id,
     name: business.name,
     timezone: business.timezone,

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { updateBusinessSettings } from '../../../db/repositories/business-settings.ts';
+import { normalizeOpeningHours, openingHoursProblem, type OpeningHours } from '../../metrics/opening-hours.ts';
+import { authOf, requireRole } from '../auth.ts';
+import type { ApiDeps } from '../deps.ts';
+import { invalidInput, notFound } from '../errors.ts';
+import { openingHoursSchema, presentBusiness, type BusinessJson } from '../schemas/business.ts';
+import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
+import { errorResponses } from '../schemas/error.ts';
+
+interface BusinessSettingsBody {
+  name?: string;
+  timezone?: string;
+  openingHours?: OpeningHours | null;
+  slaHours?: number;
+  alertEmails?: string[];
+}
+
+const businessSettingsBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    timezone: { type: 'string', minLength: 1, maxLength: 100, description: 'IANA time zone, e.g. Europe/Paris; opening hours are read in it' },
+    openingHours: { anyOf: [openingHoursSchema, { type: 'null' }], description: 'Replaces all opening hours; null clears them' },
+    slaHours: { type: 'integer', minimum: 1, maximum: 720, description: 'An unanswered item is overdue after this many hours (1–720)' },
+    alertEmails: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+      items: { type: 'string', format: 'email', maxLength: 254 },
+      description: 'Who is emailed about flagged items; replaces the list, duplicates are dropped',
+    },
+  },
+  examples: [{ timezone: 'Europe/Paris', slaHours: 48, openingHours: { tue: [{ open: '12:00', close: '14:30' }, { open: '19:00', close: '23:00' }] } }],
+} as const;
+
+/** The zone's canonical name (`europe/paris` → `Europe/Paris`), or a 400 when the runtime does not know it. */
+function canonicalTimezone(timezone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+  } catch {
+    throw invalidInput('body.timezone', `body.timezone "${timezone}" is not an IANA time zone (e.g. Europe/Paris)`);
+  }
+}
+
+/** One alert per mailbox, spelled as first given (mailbox names are case-insensitive in practice). */
+function dedupeEmails(emails: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return emails.filter((email) => !seen.has(email.toLowerCase()) && seen.add(email.toLowerCase()));
+}
+
+function checkedOpeningHours(hours: OpeningHours | null | undefined): OpeningHours | null | undefined {
+  if (hours === undefined || hours === null) return hours;
+  const problem = openingHoursProblem(hours);
+  if (problem !== null) throw invalidInput(`body.openingHours.${problem.path}`, `body.openingHours.${problem.path} ${problem.message}`);
+  return normalizeOpeningHours(hours);
+}
+
+/**
+ * The route's access rule for the central role policy (services/api/access.ts): owners,
+ * and `:id` names a business. Typed loosely so this file builds with or without it.
+ */
+const ownerOnBusiness: object = { access: { roles: ['owner'], target: 'business' } };
+
+/** `PATCH /v1/businesses/:id`: the settings that shape alerts and response-time figures. */
+export function businessSettingsRoutes(deps: ApiDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.patch<{ Params: IdParams; Body: BusinessSettingsBody; Reply: BusinessJson }>(
+      '/v1/businesses/:id',
+      {
+        config: ownerOnBusiness,
+        schema: {
+          summary: 'Change a business: name, time zone, opening hours, SLA hours, alert emails',
+          tags: ['businesses'],
+          params: idParams,
+          querystring: noQuery,
+          body: businessSettingsBody,
+          response: { 200: { $ref: 'Business#', description: 'The business as it now is' }, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const auth = authOf(request);
+        requireRole(auth, ['owner']);
+        const { id } = request.params;
+        const body = request.body;
+        const name = body.name?.trim();
+        if (name === '') throw invalidInput('body.name', 'body.name must not be blank');
+        const business = isUuid(id)
+          ? await updateBusinessSettings(deps.db, auth, id, {
+              name,
+              timezone: body.timezone === undefined ? undefined : canonicalTimezone(body.timezone),
+              openingHours: checkedOpeningHours(body.openingHours),
+              slaHours: body.slaHours,
+              alertEmails: body.alertEmails === undefined ? undefined : dedupeEmails(body.alertEmails),
+            })
+          : undefined;
+        if (business === undefined) throw notFound('business');
+        return presentBusiness(business);
+      },
+    );
+  };
+}
