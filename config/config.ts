@@ -37,6 +37,8 @@ export interface Config {
   readonly workerConcurrency: number;
   /** Seconds after which a job whose worker died is handed to another worker. */
   readonly jobLockSeconds: number;
+  /** API requests each key may make per minute; 0: unlimited. */
+  readonly apiRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +138,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     retryMaxDelaySeconds: integer(env, 'RETRY_MAX_DELAY_SECONDS', 300, 1, 86400),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 256),
     jobLockSeconds: integer(env, 'JOB_LOCK_SECONDS', 30, 2, 3600),
+    apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
   });
 }

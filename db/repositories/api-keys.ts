@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { generateApiKey } from '../../services/security/api-key-secret.ts';
-import type { Database, Role } from '../schema.ts';
+import type { ApiKeysTable, Database, Role } from '../schema.ts';
 
 export interface NewApiKey {
   accountId: string;
@@ -23,8 +23,36 @@ export interface ActiveApiKey {
 /** How stale `last_used_at` may get: recording every request would turn reads into writes. */
 export const KEY_TOUCH_INTERVAL_MS = 60_000;
 
+/** A key as its owner may see it: everything but the secret, which is never stored. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: Role;
+  businessIds: string[] | null;
+  /** The key's first characters, to recognise it by (`esk_Ab12Cd`). */
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const RECORD_COLUMNS = ['id', 'name', 'role', 'business_ids', 'key_prefix', 'created_at', 'last_used_at', 'revoked_at'] as const;
+
+function toRecord(row: Pick<Selectable<ApiKeysTable>, (typeof RECORD_COLUMNS)[number]>): ApiKeyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    businessIds: row.business_ids,
+    prefix: row.key_prefix,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
 /** Stores a new key's hash and returns the key itself, which is never seen again. */
-export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Promise<{ id: string; key: string }> {
+export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Promise<{ id: string; key: string; record: ApiKeyRecord }> {
   const { key, hash, displayPrefix } = generateApiKey();
   const row = await db
     .insertInto('api_keys')
@@ -36,9 +64,32 @@ export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Prom
       key_prefix: displayPrefix,
       business_ids: input.businessIds ? [...input.businessIds] : null,
     })
-    .returning('id')
+    .returning(RECORD_COLUMNS)
     .executeTakeFirstOrThrow();
-  return { id: row.id, key };
+  return { id: row.id, key, record: toRecord(row) };
+}
+
+/** Every key of the account, revoked ones included, oldest first. */
+export async function listKeys(db: Kysely<Database>, accountId: string): Promise<ApiKeyRecord[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(RECORD_COLUMNS)
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** A key of the account (revoked or not), or undefined: another account's keys do not exist here. */
+export async function findKey(db: Kysely<Database>, accountId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(RECORD_COLUMNS)
+    .where('id', '=', keyId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return row && toRecord(row);
 }
 
 export async function findActiveKeyByHash(db: Kysely<Database>, keyHash: string): Promise<ActiveApiKey | undefined> {
@@ -92,6 +143,37 @@ export async function revokeApiKey(db: Kysely<Database>, accountId: string, keyI
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+export type RevokeOutcome = 'revoked' | 'already_revoked' | 'not_found' | 'last_owner_key';
+
+/**
+ * Revokes a key of the account unless it is the last live owner key for the whole
+ * account: without one nobody could make or revoke keys any more. The account row
+ * is locked so two owners revoking each other's keys at once cannot both succeed.
+ */
+export async function revokeKeepingAnOwner(db: Kysely<Database>, accountId: string, keyId: string): Promise<RevokeOutcome> {
+  return db.transaction().execute(async (tx) => {
+    await tx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().executeTakeFirst();
+    const key = await findKey(tx, accountId, keyId);
+    if (key === undefined) return 'not_found';
+    if (key.revokedAt !== null) return 'already_revoked';
+    if (key.role === 'owner' && key.businessIds === null) {
+      const others = await tx
+        .selectFrom('api_keys')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('role', '=', 'owner')
+        .where('business_ids', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('id', '!=', keyId)
+        .limit(1)
+        .executeTakeFirst();
+      if (others === undefined) return 'last_owner_key';
+    }
+    await revokeApiKey(tx, accountId, keyId);
+    return 'revoked';
+  });
 }
 
 /** Every key ever made, revoked ones included: zero means a fresh install. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { enforceAccess, requireAccessRule } from './access.ts';
 import { authenticate } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
@@ -9,10 +10,12 @@ import { businessSettingsRoutes } from './routes/business-settings.ts';
 import { businessRoutes } from './routes/businesses.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { rateLimitPerKey } from './rate-limit.ts';
 import { sharedSchemas } from './schemas/index.ts';
 
 export type { ApiDeps } from './deps.ts';
@@ -47,12 +50,16 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(openapiRoute);
   await app.register(webhookRoutes(deps));
   await app.register(async (v1) => {
+    v1.addHook('onRoute', requireAccessRule);
     v1.addHook('onRequest', authenticate(deps.db));
+    v1.addHook('onRequest', rateLimitPerKey({ ...deps.queues, perMinute: deps.config.apiRateLimitPerMinute }, app.log));
+    v1.addHook('onRequest', enforceAccess(deps.db));
     await v1.register(businessRoutes(deps));
     await v1.register(businessSettingsRoutes(deps));
     await v1.register(sourceRoutes(deps));
     await v1.register(sourceTypeRoutes);
     await v1.register(itemRoutes(deps));
+    await v1.register(keyRoutes(deps));
   });
 
   await app.ready();

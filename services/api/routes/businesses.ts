@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { createBusiness, findBusiness, listBusinesses } from '../../../db/repositories/businesses.ts';
-import { authOf, requireRole } from '../auth.ts';
+import { EVERY_ROLE, OWNER_ONLY } from '../access.ts';
+import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { forbidden, invalidInput, notFound } from '../errors.ts';
+import { invalidInput, notFound } from '../errors.ts';
 import { presentBusiness, type BusinessJson } from '../schemas/business.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
@@ -55,6 +56,8 @@ export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Body: CreateBusinessBody; Reply: BusinessJson }>(
       '/v1/businesses',
       {
+        // A key limited to some businesses could not see the one it created.
+        config: { access: { roles: OWNER_ONLY, accountWide: true } },
         schema: {
           summary: 'Add a business to watch',
           querystring: noQuery,
@@ -65,9 +68,6 @@ export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const auth = authOf(request);
-        requireRole(auth, ['owner']);
-        // A key limited to some businesses could not see the one it created.
-        if (auth.businessIds !== null) throw forbidden('a key limited to some businesses cannot add businesses');
         const name = request.body.name.trim();
         if (name === '') throw invalidInput('body.name', 'body.name must not be blank');
         const business = await createBusiness(deps.db, auth.accountId, {
@@ -82,6 +82,7 @@ export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get<{ Reply: { businesses: BusinessJson[] } }>(
       '/v1/businesses',
       {
+        config: { access: { roles: EVERY_ROLE } },
         schema: {
           summary: 'List the businesses this key can see',
           querystring: noQuery,
@@ -107,6 +108,7 @@ export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get<{ Params: IdParams; Reply: BusinessJson }>(
       '/v1/businesses/:id',
       {
+        config: { access: { roles: EVERY_ROLE, target: 'business' } },
         schema: {
           summary: 'Get one business',
           querystring: noQuery,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Connector, FieldSpec } from '../../../connectors/contract.ts';
 import { connectors } from '../../../connectors/registry.ts';
 import { unsupportedPlatforms } from '../../../connectors/unsupported.ts';
+import { EVERY_ROLE } from '../access.ts';
 import { noQuery } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 
@@ -85,6 +86,7 @@ export const sourceTypeRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/v1/source-types',
     {
+      config: { access: { roles: EVERY_ROLE } },
       schema: {
         summary: 'Every source type with its settings and capabilities',
         tags: ['sources'],

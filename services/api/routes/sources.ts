@@ -6,7 +6,8 @@ import { createSource, findSource, findSourceSettings, listSourcesOfBusiness, up
 import { decryptCredentials } from '../../security/credentials.ts';
 import { literalHostProblem } from '../../http/private-address.ts';
 import { requestPollNow } from '../../polling/request-poll.ts';
-import { authOf, requireRole } from '../auth.ts';
+import { EVERY_ROLE, INBOX_ROLES, OWNER_ONLY, type AccessRule } from '../access.ts';
+import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
@@ -64,10 +65,12 @@ const sourceList = {
   properties: { sources: { type: 'array', items: { $ref: 'Source#' } } },
 } as const;
 
-/** Roles that change what Earshot watches. */
-const CONFIG_ROLES = ['owner'] as const;
-/** Roles that may ask for a poll: staff checking whether a reply has appeared. */
-const POLL_ROLES = ['owner', 'staff'] as const;
+/** Changing what Earshot watches is for owners. */
+const CHANGE_SOURCES: AccessRule = { roles: OWNER_ONLY, target: 'source' };
+/** Asking for a poll: also staff, checking whether a reply has appeared. */
+const POLL_SOURCES: AccessRule = { roles: INBOX_ROLES, target: 'source' };
+/** Sources and their health are readable by every role within its businesses. */
+const READ_SOURCES: AccessRule = { roles: EVERY_ROLE, target: 'source' };
 
 /**
  * The request field a connector's complaint is about: its messages start with the
@@ -119,6 +122,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: IdParams; Body: CreateSourceBody; Reply: SourceJson }>(
       '/v1/businesses/:id/sources',
       {
+        config: { access: { roles: OWNER_ONLY, target: 'business' } },
         schema: {
           summary: 'Watch a business on one platform',
           description: 'The first poll happens on the next scheduler tick.',
@@ -131,7 +135,6 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const auth = authOf(request);
-        requireRole(auth, CONFIG_ROLES);
         const { id } = request.params;
         const business = isUuid(id) ? await findBusiness(deps.db, auth, id) : undefined;
         if (business === undefined) throw notFound('business');
@@ -158,6 +161,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get<{ Params: IdParams; Reply: { sources: SourceJson[] } }>(
       '/v1/businesses/:id/sources',
       {
+        config: { access: { roles: EVERY_ROLE, target: 'business' } },
         schema: {
           summary: "List a business's sources with their health",
           querystring: noQuery,
@@ -179,6 +183,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get<{ Params: IdParams; Reply: SourceJson }>(
       '/v1/sources/:id',
       {
+        config: { access: READ_SOURCES },
         schema: {
           summary: 'Get one source with its health',
           querystring: noQuery,
@@ -198,6 +203,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: IdParams; Reply: { queued: true; sourceId: string } }>(
       '/v1/sources/:id/poll',
       {
+        config: { access: POLL_SOURCES },
         schema: {
           summary: 'Poll a source now',
           description: 'Also polls a paused or misconfigured source: that is how a fix is checked.',
@@ -218,7 +224,6 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const auth = authOf(request);
-        requireRole(auth, POLL_ROLES);
         const { id } = request.params;
         // requestPollNow checks the account only; the key's business scope is checked here.
         const source = isUuid(id) ? await findSource(deps.db, auth, id) : undefined;
@@ -234,6 +239,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.patch<{ Params: IdParams; Body: UpdateSourceBody; Reply: SourceJson }>(
       '/v1/sources/:id',
       {
+        config: { access: CHANGE_SOURCES },
         schema: {
           summary: "Change a source's settings, or pause and resume it",
           description:
@@ -247,7 +253,6 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request) => {
         const auth = authOf(request);
-        requireRole(auth, CONFIG_ROLES);
         const { id } = request.params;
         const current = isUuid(id) ? await findSourceSettings(deps.db, auth, id) : undefined;
         if (current === undefined) throw notFound('source');

@@ -9,6 +9,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'conflict',
   'payload_too_large',
   'unsupported_media_type',
+  'rate_limited',
   'internal',
 ];
 
@@ -38,6 +39,7 @@ const DESCRIPTIONS = {
   404: 'Not found, or not visible to this API key',
   409: 'The request conflicts with the current state of the resource',
   413: 'The body is larger than this route accepts',
+  429: 'This API key made too many requests this minute; retry after `Retry-After` seconds',
   500: 'Internal error; details are logged, never returned',
 } as const;
 
