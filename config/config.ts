@@ -28,6 +28,8 @@ export interface Config {
   readonly defaultPollMinutes: number;
   /** Bad items first seen more than this many days after they were published are flagged but not emailed. */
   readonly alertMaxAgeDays: number;
+  /** A re-review request with no edit of the review after this many days is closed as `expired`. */
+  readonly reReviewExpireDays: number;
   /** A claimed alert that was neither sent nor released within this time is claimed again. */
   readonly alertLeaseSeconds: number;
   /** First retry delay of a failed job; doubles per attempt up to `retryMaxDelaySeconds`. */
@@ -134,6 +136,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     defaultPollMinutes: integer(env, 'DEFAULT_POLL_MINUTES', 15, 1, 10080),
     alertMaxAgeDays: integer(env, 'ALERT_MAX_AGE_DAYS', 14, 0, 36500),
     alertLeaseSeconds: integer(env, 'ALERT_LEASE_SECONDS', 120, 1, 3600),
+    reReviewExpireDays: integer(env, 'RE_REVIEW_EXPIRE_DAYS', 30, 1, 3650),
     retryBaseDelayMs: integer(env, 'RETRY_BASE_DELAY_MS', 1000, 10, 600000),
     retryMaxDelaySeconds: integer(env, 'RETRY_MAX_DELAY_SECONDS', 300, 1, 86400),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 256),

@@ -13,6 +13,8 @@ export type ItemKind = 'review' | 'mention';
 export type ItemStatus = 'new' | 'responded' | 'resolved';
 export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';
 export type DeliveryStatus = 'pending' | 'sending' | 'sent';
+export type ReReviewChannel = 'email' | 'phone' | 'in_person' | 'platform_reply' | 'other';
+export type ReReviewStatus = 'pending' | 'revised' | 'removed' | 'expired';
 
 export interface AccountsTable {
   id: Generated<string>;
@@ -112,6 +114,9 @@ export interface ItemsTable {
   first_response_source: 'platform' | 'earshot' | null;
   responded_at: NullableTimestamp;
   resolved_at: NullableTimestamp;
+  /** Who works the item: a person's name or email, or a key's name (then `assignee_key_id` is set). */
+  assignee: string | null;
+  assignee_key_id: string | null;
   updated_at: CreatedAt;
 }
 
@@ -137,6 +142,22 @@ export interface ItemRevisionsTable {
   body_after: string;
   platform_updated_at: NullableTimestamp;
   seen_at: CreatedAt;
+}
+
+export interface ReReviewRequestsTable {
+  id: Generated<string>;
+  account_id: string;
+  business_id: string;
+  item_id: string;
+  channel: ReReviewChannel;
+  note: string | null;
+  requested_by: string;
+  requested_at: CreatedAt;
+  /** The item's rating when the customer was asked. */
+  rating_before: number | null;
+  status: Generated<ReReviewStatus>;
+  rating_after: number | null;
+  closed_at: NullableTimestamp;
 }
 
 export interface AlertDeliveriesTable {
@@ -167,6 +188,7 @@ export interface Database {
   items: ItemsTable;
   item_events: ItemEventsTable;
   item_revisions: ItemRevisionsTable;
+  re_review_requests: ReReviewRequestsTable;
   alert_deliveries: AlertDeliveriesTable;
 }
 

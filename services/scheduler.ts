@@ -6,6 +6,7 @@ import { listDueSources } from '../db/repositories/poll-state.ts';
 import { enqueuePoll } from './polling/enqueue-poll.ts';
 import type { Queues } from './queue/queues.ts';
 import { checkQuietSources } from './quiet-sources.ts';
+import { reReviewExpiry } from './re-review-expiry.ts';
 import { reconcile } from './reconciler.ts';
 
 export interface RunningScheduler {
@@ -27,6 +28,7 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
   let running: Promise<unknown> = Promise.resolve();
   let lastReconcile = 0;
   let lastQuietCheck = 0;
+  const expireReReviews = reReviewExpiry({ db, config, log });
 
   async function tick(): Promise<number> {
     const due = await listDueSources(db, new Date());
@@ -41,6 +43,7 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
       const quiet = await checkQuietSources(db, queues);
       if (quiet > 0) log.info({ sources: quiet }, 'sources quiet for far longer than usual; owners told');
     }
+    await expireReReviews();
     if (due.length > 0) log.debug({ due: due.length }, 'due sources queued');
     return due.length;
   }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-23T1900_initial.ts';
 import * as itemTopics from './2026-11-23T2100_item_topics.ts';
 import * as sourceNotices from './2026-11-23T2110_source_notices.ts';
+import * as itemWorkflow from './2026-11-23T2200_item_workflow.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1900_initial': initial,
   '2026-11-23T2100_item_topics': itemTopics,
   '2026-11-23T2110_source_notices': sourceNotices,
+  '2026-11-23T2200_item_workflow': itemWorkflow,
 };

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Database, ItemKind, ItemStatus, ItemsTable, SentimentLabel } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
@@ -26,6 +26,8 @@ export interface ItemRecord {
   firstResponseAt: Date | null;
   firstResponseSource: 'platform' | 'earshot' | null;
   ownerReply: { text: string; at: Date | null } | null;
+  /** Who works the item; `keyId` when it is one of the account's API keys. */
+  assignee: { name: string; keyId: string | null } | null;
 }
 
 export interface ItemEventRecord {
@@ -52,9 +54,20 @@ export interface ItemPosition {
 export interface ItemFilters {
   businessId?: string;
   sourceId?: string;
+  kind?: ItemKind;
   status?: ItemStatus;
   sentiment?: SentimentLabel;
   flagged?: boolean;
+  ratingMin?: number;
+  ratingMax?: number;
+  /** An API key id (matches `assignee_key_id`) or a name/email (matched case-insensitively). */
+  assignee?: string;
+  /** Published (or first seen, when undated) at or after this time. */
+  publishedFrom?: Date;
+  /** Published (or first seen, when undated) before this time. */
+  publishedTo?: Date;
+  /** Words that must appear in the title or body, case-insensitively. */
+  q?: string;
   limit: number;
   /** Start after this position; omitted: from the newest item. */
   after?: ItemPosition;
@@ -91,6 +104,8 @@ const COLUMNS = [
   'first_response_source',
   'owner_reply_text',
   'owner_reply_at',
+  'assignee',
+  'assignee_key_id',
 ] as const;
 
 type ItemRow = Pick<Selectable<ItemsTable>, (typeof COLUMNS)[number]>;
@@ -122,7 +137,26 @@ function toRecord(row: ItemRow): ItemRecord {
     firstResponseAt: row.first_response_at,
     firstResponseSource: row.first_response_source,
     ownerReply: row.owner_reply_text === null ? null : { text: row.owner_reply_text, at: row.owner_reply_at },
+    assignee: row.assignee === null ? null : { name: row.assignee, keyId: row.assignee_key_id },
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function assigneeMatches(assignee: string): RawBuilder<boolean> {
+  if (UUID.test(assignee)) return sql<boolean>`items.assignee_key_id = ${assignee}::uuid`;
+  return sql<boolean>`lower(items.assignee) = lower(${assignee})`;
+}
+
+/** `%`, `_` and the escape character itself are literal in a search, never wildcards. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A plain substring search: small inboxes, no index to keep; the text is always a bound parameter. */
+function textMatches(q: string): RawBuilder<boolean> {
+  const pattern = likePattern(q);
+  return sql<boolean>`(items.body ILIKE ${pattern} ESCAPE '\\' OR coalesce(items.title, '') ILIKE ${pattern} ESCAPE '\\')`;
 }
 
 /** Newest first by (sort_at, id): the order of the items_account_sort index. */
@@ -138,6 +172,14 @@ export async function listItems(db: Kysely<Database>, scope: TenantScope, filter
   if (filters.status !== undefined) query = query.where('status', '=', filters.status);
   if (filters.sentiment !== undefined) query = query.where('sentiment_label', '=', filters.sentiment);
   if (filters.flagged !== undefined) query = query.where('flagged', '=', filters.flagged);
+  if (filters.kind !== undefined) query = query.where('kind', '=', filters.kind);
+  if (filters.ratingMin !== undefined) query = query.where('rating', '>=', filters.ratingMin);
+  if (filters.ratingMax !== undefined) query = query.where('rating', '<=', filters.ratingMax);
+  // sort_at is published_at, or the first sighting when the platform gives no date.
+  if (filters.publishedFrom !== undefined) query = query.where('sort_at', '>=', filters.publishedFrom);
+  if (filters.publishedTo !== undefined) query = query.where('sort_at', '<', filters.publishedTo);
+  if (filters.assignee !== undefined) query = query.where(assigneeMatches(filters.assignee));
+  if (filters.q !== undefined) query = query.where(textMatches(filters.q));
   if (filters.after !== undefined) {
     const { sortAt, id } = filters.after;
     query = query.where(sql<boolean>`(items.sort_at, items.id) < (${sortAt}::timestamptz, ${id}::uuid)`);

@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { openapiRoute } from './routes/openapi.ts';
+import { reReviewMetricsRoutes } from './routes/re-review-metrics.ts';
 import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -59,6 +60,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(sourceRoutes(deps));
     await v1.register(sourceTypeRoutes);
     await v1.register(itemRoutes(deps));
+    await v1.register(reReviewMetricsRoutes(deps));
     await v1.register(keyRoutes(deps));
   });
 

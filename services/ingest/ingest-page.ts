@@ -3,6 +3,7 @@ import type { NormalizedItem, Page } from '../../connectors/contract.ts';
 import type { Db } from '../../db/database.ts';
 import { insertNewItems, lockExistingItems, markItemsSeen, saveSourceCursor, type ExistingItem, type NewItemRow } from '../../db/repositories/ingest.ts';
 import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
+import { closeRequestsAsRevised } from '../../db/repositories/re-reviews.ts';
 import type { ItemRevisionsTable, ItemUpdate } from '../../db/schema.ts';
 import { contentHash } from './content-hash.ts';
 
@@ -64,6 +65,8 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page): Prom
     await markItemsSeen(tx, unchanged);
     if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
     await insertItemEvents(tx, events);
+    // An edit answers the customer's open re-review request, in the same transaction as the edit.
+    await closeRequestsAsRevised(tx, revisions.map((r) => ({ itemId: r.item_id, ratingAfter: r.rating_after ?? null, editedAt: r.platform_updated_at ? new Date(r.platform_updated_at) : null })));
     await saveSourceCursor(tx, source.id, page.cursor, inserted.size > 0);
     return result;
   });

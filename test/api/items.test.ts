@@ -154,6 +154,7 @@ describe('GET /v1/items/:id', () => {
       firstResponseAt: null,
       firstResponseSource: null,
       ownerReply: { text: 'Sorry, Pat.', at: '2026-03-01T12:00:00.000Z' },
+      assignee: null,
       events: [
         { type: 'detected', actor: 'system', at: '2026-03-01T09:30:00.000Z', data: { publishedAt: '2026-03-01T09:00:00.000Z' } },
         { type: 'flagged', actor: 'analyzer', at: '2026-03-01T10:00:00.000Z', data: {} },

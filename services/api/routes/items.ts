@@ -1,16 +1,26 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
-import { respondToItem, resolveItem } from '../../../db/repositories/item-actions.ts';
+import {
+  addItemNote,
+  assignItem,
+  isRefusal,
+  reopenItem,
+  resolveItem,
+  respondToItem,
+  type ActionOutcome,
+} from '../../../db/repositories/item-actions.ts';
 import { getItem, listItems } from '../../../db/repositories/item-queries.ts';
+import { createReReviewRequest } from '../../../db/repositories/re-reviews.ts';
 import { findSource } from '../../../db/repositories/sources.ts';
-import type { ItemStatus, SentimentLabel } from '../../../db/schema.ts';
+import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
 import { authOf, requireRole, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { OPTIONAL_BODY } from '../openapi-options.ts';
-import { idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
+import { dateTime, idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import {
+  ITEM_KINDS,
   ITEM_STATUSES,
   SENTIMENT_LABELS,
   presentItem,
@@ -19,16 +29,32 @@ import {
   type ItemJson,
 } from '../schemas/item.ts';
 import { cursorQuery, decodeCursor, encodeCursor, limitQuery, nextCursor } from '../schemas/pagination.ts';
+import {
+  createReReviewBody,
+  presentReReviewRequest,
+  reReviewRequestSchema,
+  type CreateReReviewBody,
+  type ReReviewRequestJson,
+} from '../schemas/re-review.ts';
 
 interface ListItemsQuery {
   businessId?: string;
   sourceId?: string;
+  kind?: ItemKind;
   status?: ItemStatus;
   sentiment?: SentimentLabel;
   flagged?: boolean;
+  ratingMin?: number;
+  ratingMax?: number;
+  assignee?: string;
+  publishedFrom?: string;
+  publishedTo?: string;
+  q?: string;
   limit: number;
   cursor?: string;
 }
+
+const rating = { type: 'integer', minimum: 1, maximum: 5 } as const;
 
 const listItemsQuery = {
   type: 'object',
@@ -36,26 +62,91 @@ const listItemsQuery = {
   properties: {
     businessId: uuid,
     sourceId: uuid,
+    kind: { type: 'string', enum: ITEM_KINDS },
     status: { type: 'string', enum: ITEM_STATUSES },
     sentiment: { type: 'string', enum: SENTIMENT_LABELS },
     flagged: { type: 'boolean' },
+    ratingMin: { ...rating, description: 'Only items rated at least this (unrated items are left out)' },
+    ratingMax: { ...rating, description: 'Only items rated at most this (unrated items are left out)' },
+    assignee: { type: 'string', minLength: 1, maxLength: 320, description: "An API key id, or a person's name or email (any case)" },
+    publishedFrom: { ...dateTime, description: 'Published at or after (first seen, for undated items)' },
+    publishedTo: { ...dateTime, description: 'Published before (first seen, for undated items)' },
+    q: { type: 'string', minLength: 1, maxLength: 200, description: 'Text in the title or body, any case; no wildcards' },
     limit: limitQuery,
     cursor: cursorQuery,
   },
 } as const;
 
-interface ItemActionBody {
-  note?: string;
-}
+const note = { type: 'string', maxLength: 5000, description: 'Kept in the timeline so nobody has to ask twice' } as const;
+/** Required texts need something besides spaces. */
+const someText = { type: 'string', minLength: 1, maxLength: 5000, pattern: '\\S' } as const;
 
-const itemActionBody = {
+interface RespondBody {
+  note?: string;
+  at?: string;
+}
+const respondBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { note: { type: 'string', maxLength: 5000, description: 'Kept in the timeline so nobody has to ask twice' } },
+  properties: {
+    note,
+    at: { ...dateTime, description: 'When the answer actually happened (e.g. a phone call earlier); default now. Not in the future, not before publication.' },
+  },
+  examples: [{ note: 'Called Pat, apologised, offered a free dinner to make it right.', at: '2026-03-01T11:15:00Z' }],
 } as const;
 
-/** Who may work the inbox: everyone but read-only report keys. */
+interface ResolveBody {
+  note?: string;
+}
+const resolveBody = { type: 'object', additionalProperties: false, properties: { note }, examples: [{ note: 'Replaced the heater.' }] } as const;
+
+interface ReopenBody {
+  reason: string;
+}
+const reopenBody = {
+  type: 'object',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: { reason: { ...someText, description: 'Why the fix did not hold' } },
+  examples: [{ reason: 'The customer wrote again: the heater failed after a day.' }],
+} as const;
+
+interface AssignBody {
+  to: string | null;
+}
+const assignBody = {
+  type: 'object',
+  required: ['to'],
+  additionalProperties: false,
+  properties: {
+    to: {
+      type: ['string', 'null'],
+      maxLength: 320,
+      description: "An API key id of this account, or a person's name or email; null or empty unassigns",
+    },
+  },
+  examples: [{ to: 'sam@bistro.example' }, { to: null }],
+} as const;
+
+interface NoteBody {
+  text: string;
+}
+const noteBody = {
+  type: 'object',
+  required: ['text'],
+  additionalProperties: false,
+  properties: { text: someText },
+  examples: [{ text: 'Customer prefers a call after 5 pm.' }],
+} as const;
+
+/**
+ * Who may work the inbox: owners and staff; consultant keys read only.
+ * Provisional: the central role policy in auth.ts will take this over.
+ */
 const INBOX_ROLES = ['owner', 'staff'] as const;
+
+/** A response recorded a little ahead of the server's clock is a clock difference, not the future. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** A filter naming another account's business or source is answered like an unknown id. */
 async function assertFilterTargetsVisible(deps: ApiDeps, auth: AuthContext, query: ListItemsQuery): Promise<void> {
@@ -65,6 +156,36 @@ async function assertFilterTargetsVisible(deps: ApiDeps, auth: AuthContext, quer
   if (query.sourceId !== undefined && (await findSource(deps.db, auth, query.sourceId)) === undefined) {
     throw notFound('source');
   }
+}
+
+function checkRanges(query: ListItemsQuery): void {
+  if (query.ratingMin !== undefined && query.ratingMax !== undefined && query.ratingMin > query.ratingMax) {
+    throw invalidInput('query.ratingMax', 'query.ratingMax must not be below query.ratingMin');
+  }
+  if (query.publishedFrom !== undefined && query.publishedTo !== undefined && Date.parse(query.publishedFrom) >= Date.parse(query.publishedTo)) {
+    throw invalidInput('query.publishedTo', 'query.publishedTo must be after query.publishedFrom');
+  }
+}
+
+/** The item, or the error the outcome stands for. */
+function itemOrError(outcome: ActionOutcome): ItemDetailJson {
+  if (outcome === undefined) throw notFound('item');
+  if (!isRefusal(outcome)) return presentItemDetail(outcome);
+  switch (outcome.refused) {
+    case 'before_published':
+      throw invalidInput('body.at', `body.at is before the item was published (${outcome.publishedAt.toISOString()})`);
+    case 'not_resolved':
+      throw new ApiError(409, 'conflict', `only a resolved item can be reopened; this one is ${outcome.status}`);
+    case 'unknown_key':
+      throw invalidInput('body.to', 'body.to is not an active API key of this account');
+  }
+}
+
+/** An assignee as given: a key id, a person, or nobody. */
+function assigneeOf(to: string | null): { keyId: string } | { name: string } | null {
+  const text = to?.trim() ?? '';
+  if (text === '') return null;
+  return isUuid(text) ? { keyId: text.toLowerCase() } : { name: text };
 }
 
 export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
@@ -90,10 +211,16 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request) => {
         const auth = authOf(request);
-        const { cursor, ...filters } = request.query;
+        const { cursor, publishedFrom, publishedTo, ...filters } = request.query;
+        checkRanges(request.query);
         const after = cursor === undefined ? undefined : decodeCursor(cursor);
         await assertFilterTargetsVisible(deps, auth, request.query);
-        const page = await listItems(deps.db, auth, { ...filters, ...(after && { after }) });
+        const page = await listItems(deps.db, auth, {
+          ...filters,
+          ...(publishedFrom !== undefined && { publishedFrom: new Date(publishedFrom) }),
+          ...(publishedTo !== undefined && { publishedTo: new Date(publishedTo) }),
+          ...(after && { after }),
+        });
         return { items: page.items.map(presentItem), nextCursor: page.next && encodeCursor(page.next) };
       },
     );
@@ -103,6 +230,8 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       {
         schema: {
           summary: 'Get one item with its timeline',
+          description:
+            'The timeline, oldest first: detected, flagged, alerted (to whom), platform reply seen, responded, notes, assignments, resolved, reopened, re-review requested, revised, re-review outcome.',
           querystring: noQuery,
           tags: ['items'],
           params: idParams,
@@ -122,52 +251,139 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       request.body ??= {};
     };
 
-    const actionSchema = (summary: string) => ({
+    const actionSchema = (
+      summary: string,
+      description: string,
+      body: object,
+      options: { optionalBody?: boolean; statuses?: Parameters<typeof errorResponses> } = {},
+    ) => ({
       summary,
+      description,
       tags: ['items'],
-      [OPTIONAL_BODY]: true,
+      ...(options.optionalBody && { [OPTIONAL_BODY]: true }),
       params: idParams,
       querystring: noQuery,
-      body: itemActionBody,
-      response: { 200: { $ref: 'ItemDetail#', description: 'The item as it now is' }, ...errorResponses(400, 401, 403, 404) },
+      body,
+      response: { 200: { $ref: 'ItemDetail#', description: 'The item as it now is, with its timeline' }, ...errorResponses(...(options.statuses ?? [400, 401, 403, 404])) },
     });
 
-    /** respond and resolve differ only in what they record. */
-    const handleAction =
-      (act: typeof respondToItem) =>
-      async (request: FastifyRequest<{ Params: IdParams; Body: ItemActionBody }>): Promise<ItemDetailJson> => {
-        const auth = authOf(request);
-        requireRole(auth, INBOX_ROLES);
-        const { id } = request.params;
-        const action = { actor: auth.keyName, note: request.body.note };
-        const item = isUuid(id) ? await act(deps.db, auth, id, action) : undefined;
-        if (item === undefined) throw notFound('item');
-        return presentItemDetail(item);
-      };
+    /** The caller may work items; returns who to name in the timeline. Malformed ids are simply not found. */
+    const actor = (request: FastifyRequest<{ Params: IdParams }>): { auth: AuthContext; actor: string } => {
+      const auth = authOf(request);
+      // Provisional until the central role policy in auth.ts declares each route's roles.
+      requireRole(auth, INBOX_ROLES);
+      if (!isUuid(request.params.id)) throw notFound('item');
+      return { auth, actor: auth.keyName };
+    };
 
-    app.post<{ Params: IdParams; Body: ItemActionBody; Reply: ItemDetailJson }>(
+    app.post<{ Params: IdParams; Body: RespondBody; Reply: ItemDetailJson }>(
       '/v1/items/:id/respond',
       {
         preValidation: bodyOptional,
-        schema: {
-          ...actionSchema('Record that the customer was answered'),
-          description:
-            'The first response counts for response time (unless the platform already showed an owner reply); later ones only add to the timeline.',
-        },
+        schema: actionSchema(
+          'Record that the customer was answered',
+          'The earliest answer counts for response time, whether it is an owner reply seen on the platform or a `respond` here (`at` backdates one that happened earlier); later ones only add to the timeline. A resolved item stays resolved.',
+          respondBody,
+          { optionalBody: true },
+        ),
       },
-      handleAction(respondToItem),
+      async (request) => {
+        const { auth, actor: name } = actor(request);
+        const { note: text, at } = request.body;
+        const when = at === undefined ? undefined : new Date(at);
+        if (when !== undefined && when.getTime() > Date.now() + CLOCK_SKEW_MS) throw invalidInput('body.at', 'body.at is in the future');
+        return itemOrError(await respondToItem(deps.db, auth, request.params.id, { actor: name, note: text, at: when }));
+      },
     );
 
-    app.post<{ Params: IdParams; Body: ItemActionBody; Reply: ItemDetailJson }>(
+    app.post<{ Params: IdParams; Body: ResolveBody; Reply: ItemDetailJson }>(
       '/v1/items/:id/resolve',
       {
         preValidation: bodyOptional,
+        schema: actionSchema(
+          "Record that the customer's problem was fixed",
+          'Does not count as a response: an item resolved without an answer stays unanswered in response-time figures.',
+          resolveBody,
+          { optionalBody: true },
+        ),
+      },
+      async (request) => {
+        const { auth, actor: name } = actor(request);
+        return itemOrError(await resolveItem(deps.db, auth, request.params.id, { actor: name, note: request.body.note }));
+      },
+    );
+
+    app.post<{ Params: IdParams; Body: ReopenBody; Reply: ItemDetailJson }>(
+      '/v1/items/:id/reopen',
+      {
+        schema: actionSchema(
+          'Reopen a resolved item',
+          'The fix did not hold. The item goes back to `responded` if it was ever answered, else to `new`; its resolution time is cleared so the next `resolve` dates the real fix. Answers are never undone. 409 unless the item is resolved.',
+          reopenBody,
+          { statuses: [400, 401, 403, 404, 409] },
+        ),
+      },
+      async (request) => {
+        const { auth, actor: name } = actor(request);
+        return itemOrError(await reopenItem(deps.db, auth, request.params.id, { actor: name, reason: request.body.reason }));
+      },
+    );
+
+    app.post<{ Params: IdParams; Body: AssignBody; Reply: ItemDetailJson }>(
+      '/v1/items/:id/assign',
+      {
+        schema: actionSchema(
+          'Give the item to someone',
+          "`to` is an API key id of this account (shown under the key's name) or a person's name or email; null or an empty string unassigns.",
+          assignBody,
+        ),
+      },
+      async (request) => {
+        const { auth, actor: name } = actor(request);
+        return itemOrError(await assignItem(deps.db, auth, request.params.id, { actor: name, to: assigneeOf(request.body.to) }));
+      },
+    );
+
+    app.post<{ Params: IdParams; Body: NoteBody; Reply: ItemDetailJson }>(
+      '/v1/items/:id/notes',
+      { schema: actionSchema('Add a note to the timeline', 'So nobody has to ask the customer to tell the story twice.', noteBody) },
+      async (request) => {
+        const { auth, actor: name } = actor(request);
+        return itemOrError(await addItemNote(deps.db, auth, request.params.id, { actor: name, text: request.body.text }));
+      },
+    );
+
+    app.post<{ Params: IdParams; Body: CreateReReviewBody; Reply: ReReviewRequestJson }>(
+      '/v1/items/:id/re-review-requests',
+      {
         schema: {
-          ...actionSchema("Record that the customer's problem was fixed"),
-          description: 'Does not count as a response: an item resolved without an answer stays unanswered in response-time figures.',
+          summary: 'Record that the customer was asked to update their review',
+          description:
+            'Only once the item is resolved (409 otherwise), and one open request per item (409 while one is pending). Earshot then notices the outcome on its own: revised when the review is edited, expired after RE_REVIEW_EXPIRE_DAYS. Ask every resolved customer you can reach, whatever they wrote, and never offer anything in return (docs/re-reviews.md).',
+          tags: ['items'],
+          params: idParams,
+          querystring: noQuery,
+          body: createReReviewBody,
+          response: {
+            201: { ...reReviewRequestSchema, description: 'The request, pending' },
+            ...errorResponses(400, 401, 403, 404, 409),
+          },
         },
       },
-      handleAction(resolveItem),
+      async (request, reply) => {
+        const { auth, actor: name } = actor(request);
+        const { channel, note: text } = request.body;
+        const outcome = await createReReviewRequest(deps.db, auth, request.params.id, { channel, note: text, actor: name });
+        if (outcome === undefined) throw notFound('item');
+        if ('refused' in outcome) {
+          const message =
+            outcome.refused === 'not_resolved'
+              ? `ask for a re-review only after the fix: resolve the item first (it is ${outcome.status})`
+              : `a re-review request for this item is already pending since ${outcome.since.toISOString()}`;
+          throw new ApiError(409, 'conflict', message);
+        }
+        return reply.status(201).send(presentReReviewRequest(outcome.created));
+      },
     );
   };
 }

@@ -5,7 +5,7 @@ import { dateTime, nullableDateTime, nullableString, toIso, uuid } from './commo
 
 export const ITEM_STATUSES: readonly ItemStatus[] = ['new', 'responded', 'resolved'];
 export const SENTIMENT_LABELS: readonly SentimentLabel[] = ['negative', 'neutral', 'positive', 'unknown'];
-const ITEM_KINDS: readonly ItemKind[] = ['review', 'mention'];
+export const ITEM_KINDS: readonly ItemKind[] = ['review', 'mention'];
 
 export const itemEventSchema = {
   $id: 'ItemEvent',
@@ -13,7 +13,11 @@ export const itemEventSchema = {
   required: ['type', 'actor', 'at', 'data'],
   additionalProperties: false,
   properties: {
-    type: { type: 'string', description: 'detected, flagged, alerted, responded, note, resolved, revised, …' },
+    type: {
+      type: 'string',
+      description:
+        'detected, flagged, alerted (`data.to`), platform_reply_seen, responded, note, assigned, unassigned, resolved, reopened (`data.reason`), re_review_requested, revised (`data.ratingBefore`, `data.ratingAfter`), re_review_outcome (`data.outcome`: revised | removed | expired)',
+    },
     actor: { type: 'string', description: 'The API key name for staff actions, or the part of Earshot that acted' },
     at: dateTime,
     data: { type: 'object', additionalProperties: true, description: 'Per type; staff actions carry their `note`' },
@@ -61,6 +65,13 @@ const itemProperties = {
     additionalProperties: false,
     description: "The owner's public reply as seen on the platform",
     properties: { text: { type: 'string' }, at: nullableDateTime },
+  },
+  assignee: {
+    type: ['object', 'null'],
+    required: ['name', 'keyId'],
+    additionalProperties: false,
+    description: 'Who works the item: a person, or one of the account\'s API keys (then `keyId` is set)',
+    properties: { name: { type: 'string' }, keyId: { type: ['string', 'null'], format: 'uuid' } },
   },
 } as const;
 
@@ -113,6 +124,7 @@ export interface ItemJson {
   firstResponseAt: string | null;
   firstResponseSource: 'platform' | 'earshot' | null;
   ownerReply: { text: string; at: string | null } | null;
+  assignee: { name: string; keyId: string | null } | null;
 }
 
 export interface ItemDetailJson extends ItemJson {
@@ -143,6 +155,7 @@ export function presentItem(item: ItemRecord): ItemJson {
     firstResponseAt: toIso(item.firstResponseAt),
     firstResponseSource: item.firstResponseSource,
     ownerReply: item.ownerReply && { text: item.ownerReply.text, at: toIso(item.ownerReply.at) },
+    assignee: item.assignee,
   };
 }
 

@@ -1,0 +1,170 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database, ReReviewChannel, ReReviewRequestsTable, ReReviewStatus } from '../schema.ts';
+import { insertItemEvents, type NewItemEvent } from './item-events.ts';
+import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
+
+export interface ReReviewRequestRecord {
+  id: string;
+  itemId: string;
+  businessId: string;
+  channel: ReReviewChannel;
+  note: string | null;
+  requestedBy: string;
+  requestedAt: Date;
+  status: ReReviewStatus;
+  ratingBefore: number | null;
+  ratingAfter: number | null;
+  closedAt: Date | null;
+}
+
+type Row = Selectable<ReReviewRequestsTable>;
+
+function toRecord(row: Row): ReReviewRequestRecord {
+  return {
+    id: row.id,
+    itemId: row.item_id,
+    businessId: row.business_id,
+    channel: row.channel,
+    note: row.note,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    status: row.status,
+    ratingBefore: row.rating_before,
+    ratingAfter: row.rating_after,
+    closedAt: row.closed_at,
+  };
+}
+
+export type CreateReReviewOutcome =
+  | { created: ReReviewRequestRecord }
+  | { refused: 'not_resolved'; status: string }
+  | { refused: 'already_pending'; since: Date }
+  | undefined;
+
+/**
+ * Records that the customer was asked to update their review. Only a resolved
+ * item qualifies (ask after the fix, not before), and an item has at most one
+ * open request: its revision answers it once. Undefined when out of scope.
+ */
+export async function createReReviewRequest(
+  db: Kysely<Database>,
+  scope: TenantScope,
+  itemId: string,
+  request: { channel: ReReviewChannel; note?: string | undefined; actor: string },
+): Promise<CreateReReviewOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const item = await trx
+      .selectFrom('items')
+      .select(['id', 'business_id', 'status', 'rating'])
+      .where('id', '=', itemId)
+      .where('account_id', '=', scope.accountId)
+      .where(inBusinessScope('items.business_id', scope))
+      .forUpdate()
+      .executeTakeFirst();
+    if (item === undefined) return undefined;
+    if (item.status !== 'resolved') return { refused: 'not_resolved', status: item.status };
+    const pending = await trx
+      .selectFrom('re_review_requests')
+      .select('requested_at')
+      .where('item_id', '=', itemId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (pending !== undefined) return { refused: 'already_pending', since: pending.requested_at };
+    const row = await trx
+      .insertInto('re_review_requests')
+      .values({
+        account_id: scope.accountId,
+        business_id: item.business_id,
+        item_id: itemId,
+        channel: request.channel,
+        note: request.note ?? null,
+        requested_by: request.actor,
+        rating_before: item.rating,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const data = { requestId: row.id, channel: row.channel, ...(row.note !== null && { note: row.note }) };
+    await insertItemEvents(trx, [{ itemId, accountId: scope.accountId, type: 're_review_requested', actor: request.actor, data, at: row.requested_at }]);
+    return { created: toRecord(row) };
+  });
+}
+
+/** An item's requests, oldest first; empty when the item is out of scope. */
+export async function listReReviewRequests(db: Kysely<Database>, scope: TenantScope, itemId: string): Promise<ReReviewRequestRecord[]> {
+  const rows = await db
+    .selectFrom('re_review_requests')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .where('account_id', '=', scope.accountId)
+    .where(inBusinessScope('re_review_requests.business_id', scope))
+    .orderBy('requested_at')
+    .execute();
+  return rows.map(toRecord);
+}
+
+export interface SeenRevision {
+  itemId: string;
+  ratingAfter: number | null;
+  /** When the platform says the review was edited, if it says. */
+  editedAt: Date | null;
+}
+
+type Closed = Pick<Row, 'id' | 'item_id' | 'account_id' | 'requested_at' | 'closed_at' | 'rating_before' | 'rating_after' | 'status'>;
+
+function outcomeEvent(row: Closed, actor: string): NewItemEvent {
+  const days = row.closed_at === null ? null : (row.closed_at.getTime() - row.requested_at.getTime()) / 86_400_000;
+  return {
+    itemId: row.item_id,
+    accountId: row.account_id,
+    type: 're_review_outcome',
+    actor,
+    data: { requestId: row.id, outcome: row.status, ratingBefore: row.rating_before, ratingAfter: row.rating_after, days },
+    ...(row.closed_at && { at: row.closed_at }),
+  };
+}
+
+/**
+ * Ingest calls this in the page's transaction: an edited review answers its open
+ * request. It is dated by the platform's edit time when that falls after the
+ * request, else by when Earshot saw the edit.
+ */
+export async function closeRequestsAsRevised(tx: Transaction<Database>, revisions: SeenRevision[]): Promise<number> {
+  if (revisions.length === 0) return 0;
+  const result = await sql<Closed>`
+    UPDATE re_review_requests r
+    SET status = 'revised', rating_after = v.rating_after,
+      closed_at = CASE WHEN v.edited_at >= r.requested_at AND v.edited_at <= now() THEN v.edited_at ELSE now() END
+    FROM unnest(${revisions.map((r) => r.itemId)}::uuid[], ${revisions.map((r) => r.ratingAfter)}::smallint[],
+      ${revisions.map((r) => r.editedAt)}::timestamptz[]) AS v(item_id, rating_after, edited_at)
+    WHERE r.item_id = v.item_id AND r.status = 'pending'
+    RETURNING r.id, r.item_id, r.account_id, r.requested_at, r.closed_at, r.rating_before, r.rating_after, r.status`.execute(tx);
+  await insertItemEvents(tx, result.rows.map((row) => outcomeEvent(row, 'platform')));
+  return result.rows.length;
+}
+
+/**
+ * The review is gone from the platform. No connector reports removals yet (most
+ * platforms' APIs list only a window of reviews, so absence proves nothing);
+ * this is the state and the call a connector that does will use.
+ */
+export async function closeRequestsAsRemoved(tx: Transaction<Database>, itemIds: string[]): Promise<number> {
+  if (itemIds.length === 0) return 0;
+  const result = await sql<Closed>`
+    UPDATE re_review_requests SET status = 'removed', closed_at = now()
+    WHERE item_id = ANY(${itemIds}::uuid[]) AND status = 'pending'
+    RETURNING id, item_id, account_id, requested_at, closed_at, rating_before, rating_after, status`.execute(tx);
+  await insertItemEvents(tx, result.rows.map((row) => outcomeEvent(row, 'platform')));
+  return result.rows.length;
+}
+
+/** Every account's requests left unanswered since before `before` become `expired`. */
+export async function expireReReviewRequests(db: Kysely<Database>, before: Date): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const result = await sql<Closed>`
+      UPDATE re_review_requests SET status = 'expired', closed_at = now()
+      WHERE status = 'pending' AND requested_at < ${before}
+      RETURNING id, item_id, account_id, requested_at, closed_at, rating_before, rating_after, status`.execute(tx);
+    await insertItemEvents(tx, result.rows.map((row) => outcomeEvent(row, 'system')));
+    return result.rows.length;
+  });
+}
