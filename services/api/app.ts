@@ -10,6 +10,7 @@ import { businessSettingsRoutes } from './routes/business-settings.ts';
 import { businessRoutes } from './routes/businesses.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { reReviewMetricsRoutes } from './routes/re-review-metrics.ts';
@@ -60,6 +61,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(sourceRoutes(deps));
     await v1.register(sourceTypeRoutes);
     await v1.register(itemRoutes(deps));
+    await v1.register(metricsRoutes(deps));
     await v1.register(reReviewMetricsRoutes(deps));
     await v1.register(keyRoutes(deps));
   });

@@ -58,7 +58,7 @@ describe('POST /v1/keys', () => {
 
   test('only owner keys for the whole account manage keys', async () => {
     for (const [role, scope] of [['staff', undefined], ['consultant', undefined], ['owner', [h.tenant.businessId]]] as const) {
-      const { key } = await addKey(h.db, h.tenant.accountId, role, scope);
+      const { key } = await addKey(h.db, h.tenant.accountId, role, scope && [...scope]);
       expect((await createKey({ role: 'owner', name: 'escalate' }, key)).statusCode, role).toBe(403);
       expect((await h.call({ method: 'GET', url: '/v1/keys', key })).statusCode, role).toBe(403);
     }

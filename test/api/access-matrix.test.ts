@@ -1,0 +1,194 @@
+import Fastify from 'fastify';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createBusiness } from '../../db/repositories/businesses.ts';
+import { createSource } from '../../db/repositories/sources.ts';
+import type { Role } from '../../db/schema.ts';
+import { requireAccessRule } from '../../services/api/access.ts';
+import { addKey, createApiHarness, insertItem } from '../support/api.ts';
+
+/**
+ * Every /v1 route × every role × in scope / out of the key's business scope /
+ * another tenant. The route list comes from the served OpenAPI document, so a
+ * route added later fails here until it is given an expectation below.
+ */
+const h = await createApiHarness();
+afterAll(() => h.close());
+
+type Target = 'business' | 'source' | 'item' | 'key';
+interface Expectation {
+  /** Roles that get past access control; the others get 403 on what they can see. */
+  roles: readonly Role[];
+  /** What `{id}` names; absent for routes without an id. */
+  target?: Target;
+  /** Only keys for the whole account (not limited to some businesses). */
+  accountWide?: boolean;
+  payload?: object;
+}
+
+const ALL: readonly Role[] = ['owner', 'staff', 'consultant'];
+const INBOX: readonly Role[] = ['owner', 'staff'];
+const OWNER: readonly Role[] = ['owner'];
+
+const EXPECTATIONS: Record<string, Expectation> = {
+  'GET /v1/businesses': { roles: ALL },
+  'POST /v1/businesses': { roles: OWNER, accountWide: true, payload: { name: 'Matrix cafe', alertEmails: ['m@example.com'] } },
+  'GET /v1/businesses/{id}': { roles: ALL, target: 'business' },
+  'PATCH /v1/businesses/{id}': { roles: OWNER, target: 'business', payload: { slaHours: 24 } },
+  'GET /v1/businesses/{id}/sources': { roles: ALL, target: 'business' },
+  'POST /v1/businesses/{id}/sources': { roles: OWNER, target: 'business', payload: { type: 'rss', config: { url: 'https://example.com/feed.xml' } } },
+  'GET /v1/sources/{id}': { roles: ALL, target: 'source' },
+  'PATCH /v1/sources/{id}': { roles: OWNER, target: 'source', payload: { paused: false } },
+  'POST /v1/sources/{id}/poll': { roles: INBOX, target: 'source' },
+  'GET /v1/source-types': { roles: ALL },
+  'GET /v1/items': { roles: ALL },
+  'GET /v1/items/{id}': { roles: ALL, target: 'item' },
+  'POST /v1/items/{id}/respond': { roles: INBOX, target: 'item', payload: {} },
+  'POST /v1/items/{id}/resolve': { roles: INBOX, target: 'item', payload: {} },
+  'POST /v1/items/{id}/reopen': { roles: INBOX, target: 'item', payload: { reason: 'customer wrote again' } },
+  'POST /v1/items/{id}/assign': { roles: INBOX, target: 'item', payload: { to: 'Sam' } },
+  'POST /v1/items/{id}/notes': { roles: INBOX, target: 'item', payload: { text: 'called the customer' } },
+  'POST /v1/items/{id}/re-review-requests': { roles: INBOX, target: 'item', payload: { channel: 'email' } },
+  'GET /v1/items/{id}/re-review-requests': { roles: ALL, target: 'item' },
+  'GET /v1/metrics/response-times': { roles: ALL },
+  'GET /v1/metrics/re-reviews': { roles: ALL },
+  'GET /v1/keys': { roles: OWNER, accountWide: true },
+  'POST /v1/keys': { roles: OWNER, accountWide: true, payload: { role: 'staff', name: 'Matrix staff' } },
+  'DELETE /v1/keys/{id}': { roles: OWNER, target: 'key', accountWide: true },
+};
+
+/** Authenticated by a signature, not an API key: outside this matrix (see webhooks.test.ts). */
+const NOT_KEY_ROUTES = new Set(['POST /v1/webhooks/{id}']);
+
+const openapi = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+const served = Object.entries(openapi.paths)
+  .filter(([path]) => path.startsWith('/v1/'))
+  .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
+  .filter((route) => route.split(' ')[0] !== 'HEAD' && !NOT_KEY_ROUTES.has(route));
+
+// The tenant's second business is out of scope for keys limited to the first.
+const { accountId } = h.tenant;
+const second = await createBusiness(h.db, accountId, { name: 'Second shop', timezone: 'UTC', alertEmails: ['s@example.com'] });
+const secondSource = await createSource(h.db, h.credentialsKey, {
+  accountId,
+  businessId: second.id,
+  type: 'test_platform',
+  config: {},
+  credentials: {},
+  pollEveryMinutes: 15,
+  scheduled: true,
+});
+const inScope = { accountId, businessId: h.tenant.businessId, sourceId: h.tenant.sourceId };
+const outOfScope = { accountId, businessId: second.id, sourceId: secondSource.id };
+const strangerItem = await insertItem(h.db, h.stranger);
+
+/** A fresh record per request, so mutations (revoking a key, resolving an item) never depend on order. */
+async function idFor(target: Target, where: 'in' | 'out' | 'stranger'): Promise<string> {
+  if (where === 'stranger') {
+    return { business: h.stranger.businessId, source: h.stranger.sourceId, item: strangerItem, key: h.stranger.keyId }[target];
+  }
+  const owner = where === 'in' ? inScope : outOfScope;
+  switch (target) {
+    case 'business':
+      return owner.businessId;
+    case 'source':
+      return owner.sourceId;
+    case 'item':
+      return insertItem(h.db, owner);
+    case 'key':
+      return (await addKey(h.db, accountId, 'staff')).id;
+  }
+}
+
+async function callAs(route: string, key: string, id: string | undefined) {
+  const [method, path] = route.split(' ') as [string, string];
+  const expectation = EXPECTATIONS[route]!;
+  const url = id === undefined ? path : path.replace('{id}', id);
+  return h.call({ method: method as 'GET', url, key, ...(expectation.payload && { payload: expectation.payload }) });
+}
+
+/** Got past access control: not refused, not hidden, and did not crash. */
+function passed(status: number): boolean {
+  return ![401, 403, 404].includes(status) && status < 500;
+}
+
+const keys = {
+  wide: Object.fromEntries(await Promise.all(ALL.map(async (role) => [role, (await addKey(h.db, accountId, role)).key]))) as Record<Role, string>,
+  scoped: Object.fromEntries(
+    await Promise.all(ALL.map(async (role) => [role, (await addKey(h.db, accountId, role, [h.tenant.businessId])).key])),
+  ) as Record<Role, string>,
+};
+
+test('every /v1 route served has an access expectation here', () => {
+  const missing = served.filter((route) => EXPECTATIONS[route] === undefined);
+  expect(missing, 'add these routes to EXPECTATIONS in test/api/access-matrix.test.ts').toEqual([]);
+});
+
+const covered = served.filter((route) => EXPECTATIONS[route] !== undefined);
+
+describe.each(covered)('%s', (route) => {
+  const expectation = EXPECTATIONS[route]!;
+
+  test.each(ALL)('%s key for the whole account, on its own records', async (role) => {
+    const id = expectation.target && (await idFor(expectation.target, 'in'));
+    const response = await callAs(route, keys.wide[role], id);
+    if (expectation.roles.includes(role)) {
+      expect(passed(response.statusCode), `${response.statusCode} ${response.body}`).toBe(true);
+    } else {
+      expect(response.statusCode, response.body).toBe(403);
+      expect(response.json().error.code).toBe('forbidden');
+    }
+  });
+
+  test.each(ALL)('%s key limited to one business, on that business', async (role) => {
+    const id = expectation.target && (await idFor(expectation.target, 'in'));
+    const response = await callAs(route, keys.scoped[role], id);
+    if (expectation.roles.includes(role) && !expectation.accountWide) {
+      expect(passed(response.statusCode), `${response.statusCode} ${response.body}`).toBe(true);
+    } else {
+      expect(response.statusCode, response.body).toBe(403);
+    }
+  });
+
+  if (expectation.target !== undefined && expectation.target !== 'key') {
+    test.each(ALL)("%s key limited to one business, on the account's other business: 404", async (role) => {
+      const response = await callAs(route, keys.scoped[role], await idFor(expectation.target!, 'out'));
+      expect(response.statusCode, response.body).toBe(404);
+      expect(response.json().error.code).toBe('not_found');
+    });
+  }
+
+  if (expectation.target !== undefined) {
+    test.each(ALL)("%s key, on another tenant's record: 404 like an unknown id", async (role) => {
+      const strangers = await callAs(route, keys.wide[role], await idFor(expectation.target!, 'stranger'));
+      const unknown = await callAs(route, keys.wide[role], '00000000-0000-4000-8000-000000000000');
+      expect(strangers.statusCode, strangers.body).toBe(404);
+      expect(strangers.json()).toEqual(unknown.json());
+    });
+  }
+});
+
+/** Builds a tiny app with one route under the same registration check as the real /v1 scope. */
+async function buildWith(addRoute: (v1: ReturnType<typeof Fastify>) => void): Promise<void> {
+  const app = Fastify({ logger: false });
+  try {
+    await app.register(async (v1) => {
+      v1.addHook('onRoute', requireAccessRule);
+      addRoute(v1 as unknown as ReturnType<typeof Fastify>);
+    });
+    await app.ready();
+  } finally {
+    await app.close();
+  }
+}
+
+describe('declaring access', () => {
+  test('a /v1 route without an access rule stops the app from building', async () => {
+    await expect(buildWith((v1) => v1.get('/v1/new-thing', async () => ({})))).rejects.toThrow('GET /v1/new-thing declares no access rule');
+  });
+
+  test('a route with :id must say what the id names', async () => {
+    await expect(buildWith((v1) => v1.get('/v1/things/:id', { config: { access: { roles: ['owner'] } } }, async () => ({})))).rejects.toThrow(
+      'config.access.target must say what :id names',
+    );
+  });
+});
