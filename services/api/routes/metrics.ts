@@ -1,0 +1,98 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { findBusiness } from '../../../db/repositories/businesses.ts';
+import { responseTimeReport } from '../../../db/repositories/response-times.ts';
+import type { ItemKind, SentimentLabel } from '../../../db/schema.ts';
+import type { ResponseTimeGrouping, ResponseTimeReport } from '../../metrics/response-time-query.ts';
+import { responseTimesCsv } from '../../metrics/response-times-csv.ts';
+import { authOf } from '../auth.ts';
+import type { ApiDeps } from '../deps.ts';
+import { invalidInput, notFound } from '../errors.ts';
+import { errorResponses } from '../schemas/error.ts';
+import { responseTimesQuerySchema, responseTimesReplySchema } from '../schemas/metrics.ts';
+
+interface ResponseTimesQuerystring {
+  businessId?: string[];
+  sourceType?: string;
+  kind?: ItemKind;
+  sentiment?: SentimentLabel;
+  flagged?: boolean;
+  ratingMax?: number;
+  from?: string;
+  to?: string;
+  businessHours: boolean;
+  groupBy: ResponseTimeGrouping;
+  format?: 'json' | 'csv';
+}
+
+/** Every role reads metrics, each within its own business scope. */
+const everyRole: object = { access: { roles: ['owner', 'staff', 'consultant'] } };
+
+function cohortBound(value: string | undefined, field: 'from' | 'to'): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) throw invalidInput(`query.${field}`, `query.${field} "${value}" is not a date`);
+  return date;
+}
+
+function wantsCsv(request: FastifyRequest<{ Querystring: ResponseTimesQuerystring }>): boolean {
+  if (request.query.format !== undefined) return request.query.format === 'csv';
+  return /\btext\/csv\b/i.test(request.headers.accept ?? '');
+}
+
+export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Querystring: ResponseTimesQuerystring; Reply: ResponseTimeReport | string }>(
+      '/v1/metrics/response-times',
+      {
+        config: everyRole,
+        schema: {
+          summary: 'Response times: how fast items are answered, per business, source, week, month or responder',
+          description: 'Rules in docs/api.md ("Response time"). `Accept: text/csv` or `format=csv` returns the groups as CSV.',
+          tags: ['metrics'],
+          querystring: responseTimesQuerySchema,
+          response: {
+            200: {
+              description: 'Groups ordered by key; as JSON, or as CSV (text/csv) when asked',
+              content: {
+                'application/json': { schema: responseTimesReplySchema },
+                'text/csv': { schema: { type: 'string' } },
+              },
+            },
+            ...errorResponses(400, 401, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const auth = authOf(request);
+        const query = request.query;
+        const businessIds = [...new Set(query.businessId ?? [])];
+        // A business outside the key's reach is unknown to it, like any other id.
+        for (const businessId of businessIds) {
+          if ((await findBusiness(deps.db, auth, businessId)) === undefined) throw notFound('business');
+        }
+        const from = cohortBound(query.from, 'from');
+        const to = cohortBound(query.to, 'to');
+        if (from !== undefined && to !== undefined && from >= to) throw invalidInput('query.to', 'query.to must be after query.from');
+        const report = await responseTimeReport(deps.db, auth, {
+          businessIds,
+          sourceType: query.sourceType,
+          kind: query.kind,
+          sentiment: query.sentiment,
+          flagged: query.flagged,
+          ratingMax: query.ratingMax,
+          from,
+          to,
+          businessHours: query.businessHours,
+          groupBy: query.groupBy,
+          now: new Date(),
+        });
+        if (!wantsCsv(request)) return report;
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="response-times-by-${query.groupBy}.csv"`)
+          .header('x-unrepliable-items', String(report.unrepliable.items))
+          .send(responseTimesCsv(report.groups));
+      },
+    );
+  };
+}
