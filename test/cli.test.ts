@@ -30,7 +30,28 @@ test('keys create refuses an unknown account and a missing role', async () => {
   expect(unknown.output()).toContain('no account 00000000-0000-4000-8000-000000000000');
   const noRole = spawnEarshot(['keys', 'create'], { DATABASE_URL: testDb.url });
   expect(await noRole.exited()).toBe(2);
-  expect(noRole.output()).toContain('--role owner is required');
+  expect(noRole.output()).toContain('--role owner|staff|consultant is required');
+  const staffWithoutAccount = spawnEarshot(['keys', 'create', '--role', 'staff'], { DATABASE_URL: testDb.url });
+  expect(await staffWithoutAccount.exited()).toBe(2);
+  expect(staffWithoutAccount.output()).toContain('a staff key needs --account ID');
+});
+
+test('keys create makes staff and consultant keys limited to businesses of the account, and only those', async () => {
+  const account = await testDb.db.insertInto('accounts').values({ name: 'Agency' }).returning('id').executeTakeFirstOrThrow();
+  const business = await testDb.db.insertInto('businesses').values({ account_id: account.id, name: 'Cafe', timezone: 'UTC', alert_emails: [] }).returning('id').executeTakeFirstOrThrow();
+  const run = spawnEarshot(['keys', 'create', '--role', 'consultant', '--account', account.id, '--business', business.id, '--name', 'Reports'], {
+    DATABASE_URL: testDb.url,
+  });
+  expect(await run.exited()).toBe(0);
+  const row = await testDb.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(run.stdout().trim())).executeTakeFirstOrThrow();
+  expect(row).toMatchObject({ role: 'consultant', name: 'Reports', account_id: account.id, business_ids: [business.id] });
+
+  const other = await testDb.db.insertInto('accounts').values({ name: 'Other' }).returning('id').executeTakeFirstOrThrow();
+  const foreign = await testDb.db.insertInto('businesses').values({ account_id: other.id, name: 'Not yours', timezone: 'UTC', alert_emails: [] }).returning('id').executeTakeFirstOrThrow();
+  const refused = spawnEarshot(['keys', 'create', '--role', 'staff', '--account', account.id, '--business', foreign.id], { DATABASE_URL: testDb.url });
+  expect(await refused.exited()).toBe(1);
+  expect(refused.stdout()).toBe('');
+  expect(refused.output()).toContain(`${foreign.id} is not a business of account ${account.id}`);
 });
 
 test('without redis-server and without REDIS_URL, start stops and names the ways out', async () => {

@@ -15,9 +15,10 @@ export const USAGE = `Usage: earshot <command>
   demo                                  run Earshot against a local platform sandbox
   reanalyze [--since ISO-DATE]          re-score stored items after an analyzer change
                                         (alerts already sent are never sent again)
-  keys create --role owner [--account ID] [--name NAME]
-                                        create an API key and print only the key
-                                        (without --account, a new account is created)
+  keys create --role owner|staff|consultant [--account ID] [--business ID ...] [--name NAME]
+                                        create an API key and print only the key;
+                                        --business (repeatable) limits it to those businesses;
+                                        without --account a new account is created (owner keys only)
 `;
 
 export class UsageError extends Error {}
@@ -48,11 +49,15 @@ export async function runCli(argv: string[], config: Config): Promise<number> {
         if (sub !== 'create') throw new UsageError(`unknown keys command "${sub ?? ''}"`);
         const { values } = parseArgs({
           args,
-          options: { role: { type: 'string' }, account: { type: 'string' }, name: { type: 'string' } },
+          options: { role: { type: 'string' }, account: { type: 'string' }, business: { type: 'string', multiple: true }, name: { type: 'string' } },
           strict: true,
         });
-        if (values.role !== 'owner') throw new UsageError('--role owner is required (the only role keys create supports so far)');
-        return await createKey(config, { role: values.role, accountId: values.account, name: values.name });
+        const role = values.role;
+        if (role !== 'owner' && role !== 'staff' && role !== 'consultant') throw new UsageError('--role owner|staff|consultant is required');
+        // A new account has no businesses and no owner: only an owner key can start one.
+        if (values.account === undefined && role !== 'owner') throw new UsageError(`a ${role} key needs --account ID (an existing account)`);
+        if (values.account === undefined && values.business !== undefined) throw new UsageError('--business needs --account ID');
+        return await createKey(config, { role, accountId: values.account, name: values.name, businessIds: values.business });
       }
       case undefined:
       case 'help':
