@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { Database, ReReviewChannel, ReReviewRequestsTable, ReReviewStatus } from '../schema.ts';
-import { insertItemEvents, type NewItemEvent } from './item-events.ts';
+import { insertItemEvents } from './item-events.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 export interface ReReviewRequestRecord {
@@ -109,18 +109,21 @@ export interface SeenRevision {
   editedAt: Date | null;
 }
 
-type Closed = Pick<Row, 'id' | 'item_id' | 'account_id' | 'requested_at' | 'closed_at' | 'rating_before' | 'rating_after' | 'status'>;
-
-function outcomeEvent(row: Closed, actor: string): NewItemEvent {
-  const days = row.closed_at === null ? null : (row.closed_at.getTime() - row.requested_at.getTime()) / 86_400_000;
-  return {
-    itemId: row.item_id,
-    accountId: row.account_id,
-    type: 're_review_outcome',
-    actor,
-    data: { requestId: row.id, outcome: row.status, ratingBefore: row.rating_before, ratingAfter: row.rating_after, days },
-    ...(row.closed_at && { at: row.closed_at }),
-  };
+/**
+ * Records each closed request's outcome in its item's timeline, in the same
+ * statement as the close, dated exactly when it closed. `closed` is an
+ * `UPDATE … RETURNING *` of re_review_requests; returns how many were closed.
+ */
+async function closeWithEvents(db: Kysely<Database>, closed: RawBuilder<unknown>, actor: string): Promise<number> {
+  const result = await sql<{ id: string }>`
+    WITH closed AS (${closed})
+    INSERT INTO item_events (item_id, account_id, type, actor, data, at)
+    SELECT item_id, account_id, 're_review_outcome', ${actor}, jsonb_build_object(
+      'requestId', id, 'outcome', status, 'ratingBefore', rating_before, 'ratingAfter', rating_after,
+      'days', round((extract(epoch FROM closed_at - requested_at) / 86400)::numeric, 2)), closed_at
+    FROM closed
+    RETURNING id`.execute(db);
+  return result.rows.length;
 }
 
 /**
@@ -130,16 +133,15 @@ function outcomeEvent(row: Closed, actor: string): NewItemEvent {
  */
 export async function closeRequestsAsRevised(tx: Transaction<Database>, revisions: SeenRevision[]): Promise<number> {
   if (revisions.length === 0) return 0;
-  const result = await sql<Closed>`
+  const closed = sql`
     UPDATE re_review_requests r
     SET status = 'revised', rating_after = v.rating_after,
       closed_at = CASE WHEN v.edited_at >= r.requested_at AND v.edited_at <= now() THEN v.edited_at ELSE now() END
     FROM unnest(${revisions.map((r) => r.itemId)}::uuid[], ${revisions.map((r) => r.ratingAfter)}::smallint[],
       ${revisions.map((r) => r.editedAt)}::timestamptz[]) AS v(item_id, rating_after, edited_at)
     WHERE r.item_id = v.item_id AND r.status = 'pending'
-    RETURNING r.id, r.item_id, r.account_id, r.requested_at, r.closed_at, r.rating_before, r.rating_after, r.status`.execute(tx);
-  await insertItemEvents(tx, result.rows.map((row) => outcomeEvent(row, 'platform')));
-  return result.rows.length;
+    RETURNING r.*`;
+  return closeWithEvents(tx, closed, 'platform');
 }
 
 /**
@@ -149,22 +151,19 @@ export async function closeRequestsAsRevised(tx: Transaction<Database>, revision
  */
 export async function closeRequestsAsRemoved(tx: Transaction<Database>, itemIds: string[]): Promise<number> {
   if (itemIds.length === 0) return 0;
-  const result = await sql<Closed>`
+  const closed = sql`
     UPDATE re_review_requests SET status = 'removed', closed_at = now()
     WHERE item_id = ANY(${itemIds}::uuid[]) AND status = 'pending'
-    RETURNING id, item_id, account_id, requested_at, closed_at, rating_before, rating_after, status`.execute(tx);
-  await insertItemEvents(tx, result.rows.map((row) => outcomeEvent(row, 'platform')));
-  return result.rows.length;
+    RETURNING *`;
+  return closeWithEvents(tx, closed, 'platform');
 }
 
 /** Every account's requests left unanswered since before `before` become `expired`. */
 export async function expireReReviewRequests(db: Kysely<Database>, before: Date): Promise<number> {
-  return db.transaction().execute(async (tx) => {
-    const result = await sql<Closed>`
-      UPDATE re_review_requests SET status = 'expired', closed_at = now()
-      WHERE status = 'pending' AND requested_at < ${before}
-      RETURNING id, item_id, account_id, requested_at, closed_at, rating_before, rating_after, status`.execute(tx);
-    await insertItemEvents(tx, result.rows.map((row) => outcomeEvent(row, 'system')));
-    return result.rows.length;
-  });
+  // One statement: the close and its timeline events commit together.
+  const closed = sql`
+    UPDATE re_review_requests SET status = 'expired', closed_at = now()
+    WHERE status = 'pending' AND requested_at < ${before}
+    RETURNING *`;
+  return closeWithEvents(db, closed, 'system');
 }
