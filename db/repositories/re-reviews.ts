@@ -84,22 +84,9 @@ export async function createReReviewRequest(
       .returningAll()
       .executeTakeFirstOrThrow();
     const data = { requestId: row.id, channel: row.channel, ...(row.note !== null && { note: row.note }) };
-    await insertItemEvents(trx, [{ itemId, accountId: scope.accountId, type: 're_review_requested', actor: request.actor, data, at: row.requested_at }]);
+    await insertItemEvents(trx, [{ itemId, accountId: scope.accountId, type: 're_review_requested', actor: request.actor, data }]);
     return { created: toRecord(row) };
   });
-}
-
-/** An item's requests, oldest first; empty when the item is out of scope. */
-export async function listReReviewRequests(db: Kysely<Database>, scope: TenantScope, itemId: string): Promise<ReReviewRequestRecord[]> {
-  const rows = await db
-    .selectFrom('re_review_requests')
-    .selectAll()
-    .where('item_id', '=', itemId)
-    .where('account_id', '=', scope.accountId)
-    .where(inBusinessScope('re_review_requests.business_id', scope))
-    .orderBy('requested_at')
-    .execute();
-  return rows.map(toRecord);
 }
 
 export interface SeenRevision {
