@@ -42,25 +42,6 @@ export const OWNER_ONLY: readonly Role[] = ['owner'];
 const ROLES: readonly Role[] = EVERY_ROLE;
 const TARGETS: readonly AccessTarget[] = ['business', 'source', 'item', 'key'];
 
-/**
- * Rules for routes whose files do not declare `config.access` yet, keyed by
- * `METHOD /path`. Transitional: once a route declares its rule, its line here is
- * unused and should go. A route in neither place stops the app from starting.
- */
-const UNDECLARED_ROUTE_RULES: Readonly<Record<string, AccessRule>> = {
-  'GET /v1/items': { roles: EVERY_ROLE },
-  'GET /v1/items/:id': { roles: EVERY_ROLE, target: 'item' },
-  'POST /v1/items/:id/respond': { roles: INBOX_ROLES, target: 'item' },
-  'POST /v1/items/:id/resolve': { roles: INBOX_ROLES, target: 'item' },
-  'POST /v1/items/:id/reopen': { roles: INBOX_ROLES, target: 'item' },
-  'POST /v1/items/:id/assign': { roles: INBOX_ROLES, target: 'item' },
-  'POST /v1/items/:id/notes': { roles: INBOX_ROLES, target: 'item' },
-  'POST /v1/items/:id/re-review-requests': { roles: INBOX_ROLES, target: 'item' },
-  'GET /v1/items/:id/re-review-requests': { roles: EVERY_ROLE, target: 'item' },
-  'GET /v1/metrics/response-times': { roles: EVERY_ROLE },
-  'GET /v1/metrics/re-reviews': { roles: EVERY_ROLE },
-};
-
 function checkRule(where: string, url: string, rule: AccessRule): void {
   if (!Array.isArray(rule.roles) || rule.roles.length === 0 || rule.roles.some((role) => !ROLES.includes(role))) {
     throw new Error(`${where}: config.access.roles must list some of ${ROLES.join(', ')}`);
@@ -72,20 +53,17 @@ function checkRule(where: string, url: string, rule: AccessRule): void {
 
 /**
  * Runs as each /v1 route is registered: a route without an access rule cannot
- * ship, because the app refuses to start. Fills `config.access` from the
- * transitional table for routes that do not declare it themselves.
+ * ship, because the app refuses to start.
  */
 export const requireAccessRule: onRouteHookHandler = (route) => {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   for (const method of methods) {
     const where = `${String(method)} ${route.url}`;
-    // HEAD is answered by the GET handler, so it follows the GET rule.
-    const rule = route.config?.access ?? UNDECLARED_ROUTE_RULES[`${method === 'HEAD' ? 'GET' : String(method)} ${route.url}`];
+    const rule = route.config?.access;
     if (rule === undefined) {
       throw new Error(`${where} declares no access rule: add config: { access: { roles: [...], target? } } to the route (see services/api/access.ts)`);
     }
     checkRule(where, route.url, rule);
-    route.config = { ...route.config, access: rule };
   }
 };
 

@@ -13,7 +13,8 @@ import { getItem, listItems } from '../../../db/repositories/item-queries.ts';
 import { createReReviewRequest } from '../../../db/repositories/re-reviews.ts';
 import { findSource } from '../../../db/repositories/sources.ts';
 import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
-import { authOf, requireRole, type AuthContext } from '../auth.ts';
+import { EVERY_ROLE, INBOX_ROLES } from '../access.ts';
+import { authOf, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { OPTIONAL_BODY } from '../openapi-options.ts';
@@ -143,7 +144,6 @@ const noteBody = {
  * Who may work the inbox: owners and staff; consultant keys read only.
  * Provisional: the central role policy in auth.ts will take this over.
  */
-const INBOX_ROLES = ['owner', 'staff'] as const;
 
 /** A response recorded a little ahead of the server's clock is a clock difference, not the future. */
 const CLOCK_SKEW_MS = 60_000;
@@ -193,6 +193,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get<{ Querystring: ListItemsQuery; Reply: { items: ItemJson[]; nextCursor: string | null } }>(
       '/v1/items',
       {
+        config: { access: { roles: EVERY_ROLE } },
         schema: {
           summary: 'List reviews and mentions, newest first',
           tags: ['items'],
@@ -228,6 +229,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get<{ Params: IdParams; Reply: ItemDetailJson }>(
       '/v1/items/:id',
       {
+        config: { access: { roles: EVERY_ROLE, target: 'item' } },
         schema: {
           summary: 'Get one item with its timeline',
           description:
@@ -267,11 +269,9 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       response: { 200: { $ref: 'ItemDetail#', description: 'The item as it now is, with its timeline' }, ...errorResponses(...(options.statuses ?? [400, 401, 403, 404])) },
     });
 
-    /** The caller may work items; returns who to name in the timeline. Malformed ids are simply not found. */
+    /** Who to name in the timeline (the route's access rule has already checked the role). Malformed ids are simply not found. */
     const actor = (request: FastifyRequest<{ Params: IdParams }>): { auth: AuthContext; actor: string } => {
       const auth = authOf(request);
-      // Provisional until the central role policy in auth.ts declares each route's roles.
-      requireRole(auth, INBOX_ROLES);
       if (!isUuid(request.params.id)) throw notFound('item');
       return { auth, actor: auth.keyName };
     };
@@ -279,6 +279,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: IdParams; Body: RespondBody; Reply: ItemDetailJson }>(
       '/v1/items/:id/respond',
       {
+        config: { access: { roles: INBOX_ROLES, target: 'item' } },
         preValidation: bodyOptional,
         schema: actionSchema(
           'Record that the customer was answered',
@@ -299,6 +300,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: IdParams; Body: ResolveBody; Reply: ItemDetailJson }>(
       '/v1/items/:id/resolve',
       {
+        config: { access: { roles: INBOX_ROLES, target: 'item' } },
         preValidation: bodyOptional,
         schema: actionSchema(
           "Record that the customer's problem was fixed",
@@ -316,6 +318,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: IdParams; Body: ReopenBody; Reply: ItemDetailJson }>(
       '/v1/items/:id/reopen',
       {
+        config: { access: { roles: INBOX_ROLES, target: 'item' } },
         schema: actionSchema(
           'Reopen a resolved item',
           'The fix did not hold. The item goes back to `responded` if it was ever answered, else to `new`; its resolution time is cleared so the next `resolve` dates the real fix. Answers are never undone. 409 unless the item is resolved.',
@@ -332,6 +335,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: IdParams; Body: AssignBody; Reply: ItemDetailJson }>(
       '/v1/items/:id/assign',
       {
+        config: { access: { roles: INBOX_ROLES, target: 'item' } },
         schema: actionSchema(
           'Give the item to someone',
           "`to` is an API key id of this account (shown under the key's name) or a person's name or email; null or an empty string unassigns.",
@@ -346,7 +350,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
 
     app.post<{ Params: IdParams; Body: NoteBody; Reply: ItemDetailJson }>(
       '/v1/items/:id/notes',
-      { schema: actionSchema('Add a note to the timeline', 'So nobody has to ask the customer to tell the story twice.', noteBody) },
+      { config: { access: { roles: INBOX_ROLES, target: 'item' } }, schema: actionSchema('Add a note to the timeline', 'So nobody has to ask the customer to tell the story twice.', noteBody) },
       async (request) => {
         const { auth, actor: name } = actor(request);
         return itemOrError(await addItemNote(deps.db, auth, request.params.id, { actor: name, text: request.body.text }));
@@ -356,6 +360,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: IdParams; Body: CreateReReviewBody; Reply: ReReviewRequestJson }>(
       '/v1/items/:id/re-review-requests',
       {
+        config: { access: { roles: INBOX_ROLES, target: 'item' } },
         schema: {
           summary: 'Record that the customer was asked to update their review',
           description:

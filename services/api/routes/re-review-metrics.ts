@@ -7,6 +7,7 @@ import { invalidInput, notFound } from '../errors.ts';
 import { uuid } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { reReviewGroupSchema, type ReReviewGroupJson } from '../schemas/re-review.ts';
+import { EVERY_ROLE } from '../access.ts';
 
 interface ReReviewMetricsQuery {
   businessId?: string;
@@ -41,6 +42,7 @@ export function reReviewMetricsRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get<{ Querystring: ReReviewMetricsQuery; Reply: { groups: ReReviewGroupJson[] } }>(
       '/v1/metrics/re-reviews',
       {
+        config: { access: { roles: EVERY_ROLE } },
         schema: {
           summary: 'How re-review requests turned out',
           description:
