@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { enforceAccess, requireAccessRule } from './access.ts';
 import { authenticate } from './auth.ts';
@@ -50,6 +51,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(deps));
   await app.register(openapiRoute);
+  // A browsable view of the same document; its assets ship in the package, so it works offline.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(webhookRoutes(deps));
   await app.register(async (v1) => {
     v1.addHook('onRoute', requireAccessRule);

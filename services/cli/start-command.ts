@@ -16,7 +16,7 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
     throw error;
   }
   const lines = [`Earshot is running (${roles.join(', ')}).`];
-  if (earshot.url) lines.push(`API: ${earshot.url}   (OpenAPI: ${earshot.url}/openapi.json)`);
+  if (earshot.url) lines.push(`API: ${earshot.url}   (browse it at ${earshot.url}/docs)`);
   if (earshot.firstOwnerKey) {
     lines.push(
       '',

@@ -119,3 +119,15 @@ describe('listen', () => {
     }
   });
 });
+
+describe('GET /docs', () => {
+  test('serves a browsable view of the OpenAPI document, without a key', async () => {
+    const page = await h.app.inject({ method: 'GET', url: '/docs' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('swagger');
+    const spec = await h.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(spec.statusCode).toBe(200);
+    expect(spec.json().info.title).toBe('Earshot');
+  });
+});
