@@ -7,6 +7,7 @@ import { invalidInput, notFound } from '../errors.ts';
 import { openingHoursSchema, presentBusiness, type BusinessJson } from '../schemas/business.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
+import { canonicalTimezone, dedupeEmails } from '../business-input.ts';
 
 interface BusinessSettingsBody {
   name?: string;
@@ -35,21 +36,6 @@ const businessSettingsBody = {
   },
   examples: [{ timezone: 'Europe/Paris', slaHours: 48, openingHours: { tue: [{ open: '12:00', close: '14:30' }, { open: '19:00', close: '23:00' }] } }],
 } as const;
-
-/** The zone's canonical name (`europe/paris` → `Europe/Paris`), or a 400 when the runtime does not know it. */
-function canonicalTimezone(timezone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
-  } catch {
-    throw invalidInput('body.timezone', `body.timezone "${timezone}" is not an IANA time zone (e.g. Europe/Paris)`);
-  }
-}
-
-/** One alert per mailbox, spelled as first given (mailbox names are case-insensitive in practice). */
-function dedupeEmails(emails: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return emails.filter((email) => !seen.has(email.toLowerCase()) && seen.add(email.toLowerCase()));
-}
 
 function checkedOpeningHours(hours: OpeningHours | null | undefined): OpeningHours | null | undefined {
   if (hours === undefined || hours === null) return hours;

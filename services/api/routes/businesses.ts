@@ -7,6 +7,7 @@ import { invalidInput, notFound } from '../errors.ts';
 import { presentBusiness, type BusinessJson } from '../schemas/business.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
+import { canonicalTimezone, dedupeEmails } from '../business-input.ts';
 
 interface CreateBusinessBody {
   name: string;
@@ -30,26 +31,6 @@ const createBusinessBody = {
     },
   },
 } as const;
-
-/** The zone's canonical name (`europe/paris` → `Europe/Paris`), or a 400 when the runtime does not know it. */
-function canonicalTimezone(timezone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
-  } catch {
-    throw invalidInput('body.timezone', `body.timezone "${timezone}" is not an IANA time zone (e.g. Europe/Paris)`);
-  }
-}
-
-/** Mailbox names are case-insensitive in practice: one alert per person, spelled as first given. */
-function dedupeEmails(emails: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return emails.filter((email) => {
-    const key = email.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
   return async (app) => {
