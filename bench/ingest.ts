@@ -7,7 +7,6 @@
  *   npm run bench                 # 100,000 items
  *   BENCH_ITEMS=20000 npm run bench
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,15 +15,13 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../config/config.ts';
 import type { NormalizedItem } from '../connectors/contract.ts';
-import { createDb, type Db } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import type { Db } from '../db/database.ts';
 import { ingestPage } from '../services/ingest/ingest-page.ts';
 import { createMailTransport } from '../services/mail/mail-transport.ts';
 import { createQueues, jobIds } from '../services/queue/queues.ts';
-import { startEmbeddedPostgres } from '../services/runtime/embedded-postgres.ts';
-import { startRedisServer } from '../services/runtime/redis-server.ts';
 import { deriveCredentialsKey } from '../services/security/credentials.ts';
 import { startWorkers } from '../services/workers.ts';
+import { openBenchServices } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { items: { type: 'string' }, page: { type: 'string' }, streams: { type: 'string' } } });
 const TOTAL = Number(values.items ?? 100_000);
@@ -61,40 +58,21 @@ function syntheticItems(prefix: string, start: number, count: number): Normalize
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-'));
-  // As root, the embedded PostgreSQL runs as another OS user that must enter this directory.
-  await chmod(dir, 0o755);
-  const stops: Array<() => Promise<void>> = [];
+  const services = await openBenchServices({ redis: true, maxConnections: 12 });
   try {
-    // DATABASE_URL / REDIS_URL measure an existing server; unset, the embedded ones are used.
-    const configured = loadConfig(process.env);
-    const postgres = configured.databaseUrl ? { url: configured.databaseUrl } : await startEmbeddedPostgres(path.join(dir, 'pg'));
-    if ('stop' in postgres) stops.push(() => postgres.stop());
-    const redis = configured.redisUrl ? { url: configured.redisUrl } : await startRedisServer(path.join(dir, 'redis'), { persistent: false });
-    if ('stop' in redis) stops.push(() => redis.stop());
-    const dbName = `earshot_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const url = new URL(postgres.url);
-    url.pathname = `/${dbName}`;
-    const db = createDb(url.toString(), { maxConnections: 12 });
-    stops.push(() => db.destroy());
-    await migrateToLatest(db);
+    const { db, databaseUrl } = services;
     const { sources } = await setUp(db, STREAMS + 1);
     const [rawSource, ...pipelineSources] = sources as [Source, ...Source[]];
 
     console.log(`Earshot ingest benchmark: ${TOTAL.toLocaleString('en')} items, pages of ${PAGE}, ${STREAMS} parallel streams, ${os.cpus().length} cores`);
-    const rawRate = await rawUpsertRate(url.toString(), rawSource, TOTAL);
+    const rawRate = await rawUpsertRate(databaseUrl, rawSource, TOTAL);
     console.log(`raw batched upsert (same table, same batches, plain SQL):  ${Math.round(rawRate).toLocaleString('en')} items/s`);
 
-    const pipelineRate = await pipelineRateFor(db, redis.url, pipelineSources, TOTAL);
+    const pipelineRate = await pipelineRateFor(db, services.redisUrl as string, pipelineSources, TOTAL);
     console.log(`Earshot ingest + analyze (transactions, queue, workers):   ${Math.round(pipelineRate).toLocaleString('en')} items/s`);
     console.log(`ratio: ${(pipelineRate / rawRate).toFixed(2)} (goal ≥ 0.50)`);
   } finally {
-    for (const stop of stops.reverse()) await stop();
-    await rm(dir, { recursive: true, force: true });
+    await services.close();
   }
 }
 

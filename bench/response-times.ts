@@ -7,18 +7,12 @@
  *   npm run bench:metrics
  *   node bench/response-times.ts --items 200000 --runs 20
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { loadConfig } from '../config/config.ts';
-import { createDb, type Db } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import type { Db } from '../db/database.ts';
 import { responseTimeReport } from '../db/repositories/response-times.ts';
 import type { ResponseTimeGrouping } from '../services/metrics/response-time-query.ts';
-import { startEmbeddedPostgres } from '../services/runtime/embedded-postgres.ts';
+import { openBenchServices } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { items: { type: 'string' }, businesses: { type: 'string' }, runs: { type: 'string' } } });
 const ITEMS = Number(values.items ?? 1_000_000);
@@ -74,23 +68,9 @@ async function measure(label: string, runs: number, run: () => Promise<unknown>)
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-'));
-  await chmod(dir, 0o755);
-  const stops: Array<() => Promise<void>> = [];
+  const services = await openBenchServices({ redis: false, maxConnections: 4 });
   try {
-    const configured = loadConfig(process.env);
-    const postgres = configured.databaseUrl ? { url: configured.databaseUrl } : await startEmbeddedPostgres(path.join(dir, 'pg'));
-    if ('stop' in postgres) stops.push(() => postgres.stop());
-    const dbName = `earshot_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const url = new URL(postgres.url);
-    url.pathname = `/${dbName}`;
-    const db = createDb(url.toString(), { maxConnections: 4 });
-    stops.push(() => db.destroy());
-    await migrateToLatest(db);
+    const { db } = services;
 
     const seedStart = performance.now();
     const accountId = await seed(db);
@@ -112,8 +92,7 @@ async function main(): Promise<void> {
       console.log(`goal p95 ≤ 100 ms, by ${groupBy}: ${p95 <= 100 ? 'met' : `missed (${(p95 / 100).toFixed(1)}× the goal)`}`);
     }
   } finally {
-    for (const stop of stops.reverse()) await stop();
-    await rm(dir, { recursive: true, force: true });
+    await services.close();
   }
 }
 
