@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../db/repositories/sources.ts';
-import { addKey, createApiHarness, insertItem, type TestItem } from '../support/api.ts';
+import { addKey, createApiHarness, freshSource, insertItem } from '../support/api.ts';
 
 const h = await createApiHarness();
 afterAll(() => h.close());
@@ -205,24 +204,10 @@ describe('the timeline', () => {
   });
 });
 
-/** A business and source of the tenant's own, so filters see only this test's items. */
-async function freshSource(): Promise<TestItem> {
-  const business = await createBusiness(h.db, h.tenant.accountId, { name: 'Shop', timezone: 'UTC', alertEmails: ['s@example.com'] });
-  const source = await createSource(h.db, h.credentialsKey, {
-    accountId: h.tenant.accountId,
-    businessId: business.id,
-    type: 'test_platform',
-    config: {},
-    credentials: {},
-    pollEveryMinutes: 15,
-    scheduled: true,
-  });
-  return { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id };
-}
 
 describe('GET /v1/items filters', () => {
   test('kind, rating range, assignee, published range and text', async () => {
-    const owner = await freshSource();
+    const owner = await freshSource(h);
     const staff = await addKey(h.db, h.tenant.accountId, 'staff');
     const a = await insertItem(h.db, owner, { rating: 1, title: 'Cold SOUP', body: 'awful', sort_at: '2026-03-01T00:00:00Z', assignee: 'Sam' });
     const b = await insertItem(h.db, owner, { rating: 3, body: 'The soup was 50% water_ish', sort_at: '2026-03-05T00:00:00Z', assignee: 'staff key', assignee_key_id: staff.id });

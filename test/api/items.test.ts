@@ -1,31 +1,15 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../db/repositories/sources.ts';
-import { createApiHarness, insertItem, type TestItem } from '../support/api.ts';
+import { createApiHarness, freshSource, insertItem } from '../support/api.ts';
 
 const h = await createApiHarness();
 afterAll(() => h.close());
 
-/** A business and source of the tenant's own, so counts are not disturbed by other tests. */
-async function freshSource(): Promise<TestItem> {
-  const business = await createBusiness(h.db, h.tenant.accountId, { name: 'Shop', timezone: 'UTC', alertEmails: ['s@example.com'] });
-  const source = await createSource(h.db, h.credentialsKey, {
-    accountId: h.tenant.accountId,
-    businessId: business.id,
-    type: 'test_platform',
-    config: {},
-    credentials: {},
-    pollEveryMinutes: 15,
-    scheduled: true,
-  });
-  return { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id };
-}
 
 const list = (query: string) => h.call({ method: 'GET', url: `/v1/items?${query}` });
 
 describe('GET /v1/items', () => {
   test('pages through every item newest first, without duplicates, across equal timestamps', async () => {
-    const owner = await freshSource();
+    const owner = await freshSource(h);
     const inserted: string[] = [];
     for (let i = 0; i < 23; i++) {
       // Groups of three share a timestamp, with microseconds a JS Date cannot hold.
@@ -50,7 +34,7 @@ describe('GET /v1/items', () => {
   });
 
   test('orders by time, newest first', async () => {
-    const owner = await freshSource();
+    const owner = await freshSource(h);
     const old = await insertItem(h.db, owner, { sort_at: '2026-01-01T00:00:00Z' });
     const recent = await insertItem(h.db, owner, { sort_at: '2026-02-01T00:00:00Z' });
     const page = (await list(`sourceId=${owner.sourceId}`)).json();
@@ -59,7 +43,7 @@ describe('GET /v1/items', () => {
   });
 
   test('filters by status, sentiment and flag', async () => {
-    const owner = await freshSource();
+    const owner = await freshSource(h);
     const flagged = await insertItem(h.db, owner, { flagged: true, sentiment_label: 'negative', sentiment_score: -0.8 });
     const responded = await insertItem(h.db, owner, { status: 'responded', sentiment_label: 'positive', sentiment_score: 0.6 });
     await insertItem(h.db, owner);
@@ -106,7 +90,7 @@ describe('GET /v1/items', () => {
 
 describe('GET /v1/items/:id', () => {
   test('returns the item with everything known about it', async () => {
-    const owner = await freshSource();
+    const owner = await freshSource(h);
     const id = await insertItem(h.db, owner, {
       external_id: 'rev-1',
       author: 'Pat',

@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../db/repositories/sources.ts';
 import type { ReReviewChannel, ReReviewStatus } from '../../db/schema.ts';
-import { addKey, createApiHarness, insertItem, type TestItem } from '../support/api.ts';
+import { addKey, createApiHarness, freshSource, insertItem, type TestItem } from '../support/api.ts';
 
 const h = await createApiHarness();
 afterAll(() => h.close());
@@ -65,19 +63,6 @@ describe('POST /v1/items/:id/re-review-requests', () => {
   });
 });
 
-async function freshBusiness(): Promise<TestItem> {
-  const business = await createBusiness(h.db, h.tenant.accountId, { name: 'Shop', timezone: 'UTC', alertEmails: ['s@example.com'] });
-  const source = await createSource(h.db, h.credentialsKey, {
-    accountId: h.tenant.accountId,
-    businessId: business.id,
-    type: 'test_platform',
-    config: {},
-    credentials: {},
-    pollEveryMinutes: 15,
-    scheduled: true,
-  });
-  return { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id };
-}
 
 interface Fixture {
   channel: ReReviewChannel;
@@ -108,8 +93,8 @@ async function request(owner: TestItem, fixture: Fixture): Promise<void> {
 }
 
 // Figures below are worked out by hand from these requests.
-const x = await freshBusiness();
-const y = await freshBusiness();
+const x = await freshSource(h);
+const y = await freshSource(h);
 await request(x, { channel: 'email', requested: '2026-01-10T00:00:00Z', status: 'revised', before: 1, after: 4, closed: '2026-01-12T00:00:00Z' });
 await request(x, { channel: 'email', requested: '2026-01-20T00:00:00Z', status: 'revised', before: 2, after: 3, closed: '2026-01-24T00:00:00Z' });
 await request(x, { channel: 'phone', requested: '2026-02-05T00:00:00Z', status: 'revised', before: 3, after: 2, closed: '2026-02-11T00:00:00Z' });

@@ -121,3 +121,18 @@ export async function insertItem(db: Db, owner: TestItem, overrides: Partial<New
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A new business and source of the tenant's own, so a test's counts and filters see only its own items. */
+export async function freshSource(h: Pick<ApiHarness, 'db' | 'credentialsKey' | 'tenant'>): Promise<TestItem> {
+  const business = await createBusiness(h.db, h.tenant.accountId, { name: 'Shop', timezone: 'UTC', alertEmails: ['s@example.com'] });
+  const source = await createSource(h.db, h.credentialsKey, {
+    accountId: h.tenant.accountId,
+    businessId: business.id,
+    type: 'test_platform',
+    config: {},
+    credentials: {},
+    pollEveryMinutes: 15,
+    scheduled: true,
+  });
+  return { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id };
+}
