@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { listDueSources } from '../db/repositories/poll-state.ts';
+import { pruneFactChanges } from '../db/repositories/response-facts.ts';
+import { FACT_CHANGES_KEPT_MS } from './metrics/response-facts-cache.ts';
 import { enqueuePoll } from './polling/enqueue-poll.ts';
 import type { Queues } from './queue/queues.ts';
 import { checkQuietSources } from './quiet-sources.ts';
@@ -17,6 +19,8 @@ export interface RunningScheduler {
 
 // Scans every source's recent items; a quiet spell is measured in days, so a few hours is soon enough.
 const QUIET_CHECK_EVERY_MS = 6 * 3600_000;
+// The response-time change log only needs its last day; pruning hourly keeps it small.
+const PRUNE_FACT_CHANGES_EVERY_MS = 3600_000;
 
 /**
  * Cron only enqueues: every tick queues each due source under a job id made of the
@@ -28,6 +32,7 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
   let running: Promise<unknown> = Promise.resolve();
   let lastReconcile = 0;
   let lastQuietCheck = 0;
+  let lastFactPrune = 0;
   const expireReReviews = reReviewExpiry({ db, config, log });
 
   async function tick(): Promise<number> {
@@ -44,6 +49,10 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
       if (quiet > 0) log.info({ sources: quiet }, 'sources quiet for far longer than usual; owners told');
     }
     await expireReReviews();
+    if (Date.now() - lastFactPrune >= PRUNE_FACT_CHANGES_EVERY_MS) {
+      lastFactPrune = Date.now();
+      await pruneFactChanges(db, new Date(Date.now() - FACT_CHANGES_KEPT_MS));
+    }
     if (due.length > 0) log.debug({ due: due.length }, 'due sources queued');
     return due.length;
   }

@@ -4,6 +4,7 @@ import * as itemTopics from './2026-11-23T2100_item_topics.ts';
 import * as sourceNotices from './2026-11-23T2110_source_notices.ts';
 import * as itemWorkflow from './2026-11-23T2200_item_workflow.ts';
 import * as responseTimeFunctions from './2026-11-23T2210_response_time_functions.ts';
+import * as responseFactChanges from './2026-11-23T2300_response_fact_changes.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2110_source_notices': sourceNotices,
   '2026-11-23T2200_item_workflow': itemWorkflow,
   '2026-11-23T2210_response_time_functions': responseTimeFunctions,
+  '2026-11-23T2300_response_fact_changes': responseFactChanges,
 };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
+import type { ResponseFactsCache } from '../metrics/response-facts-cache.ts';
 import type { Queues } from '../queue/queues.ts';
 import type { CredentialsKey } from '../security/credentials.ts';
 
@@ -10,6 +11,8 @@ export interface ApiDeps {
   queues: Queues;
   config: Config;
   credentialsKey: CredentialsKey;
+  /** Item facts for response-time figures, kept between requests; one is made when omitted. */
+  responseFacts?: ResponseFactsCache;
   /** A pino logger to share with the rest of the process; false: silent; omitted: one at `config.logLevel`. */
   logger?: Logger | false;
   /** Readiness probe for Redis; defaults to a PING on the queues' connection. */

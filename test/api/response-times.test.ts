@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { updateBusinessSettings } from '../../db/repositories/business-settings.ts';
 import { createBusiness } from '../../db/repositories/businesses.ts';
-import { responseTimeReport } from '../../db/repositories/response-times.ts';
+import { createResponseFactsCache } from '../../services/metrics/response-facts-cache.ts';
+import { responseTimeReport } from '../../services/metrics/response-time-report.ts';
 import { addKey, createApiHarness, insertItem } from '../support/api.ts';
 
 const h = await createApiHarness();
@@ -182,8 +183,9 @@ describe('GET /v1/metrics/response-times', () => {
     // Mon 30 Mar 12:00 CEST: item 9 is 67 h old on the calendar, 4 opening hours (Fri 16–17, Mon 09–12).
     const now = at('2026-03-30T10:00:00Z');
     const base = { businessIds: [B.businessId], groupBy: 'business' as const, now, from: at('2026-03-01T00:00:00Z'), to: at('2026-04-01T00:00:00Z') };
-    const calendar = await responseTimeReport(h.db, OWNER, { ...base, businessHours: false });
-    const opening = await responseTimeReport(h.db, OWNER, { ...base, businessHours: true });
+    const { businesses, chunks } = await createResponseFactsCache().read(h.db, OWNER, [B.businessId]);
+    const calendar = responseTimeReport(businesses, chunks, { ...base, businessHours: false });
+    const opening = responseTimeReport(businesses, chunks, { ...base, businessHours: true });
     expect(calendar.groups[0]).toMatchObject({ items: 2, open: 1, overdue: 1 });
     expect(opening.groups[0]).toMatchObject({ items: 2, open: 1, overdue: 0 });
   });

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
-import { responseTimeReport } from '../../../db/repositories/response-times.ts';
 import type { ItemKind, SentimentLabel } from '../../../db/schema.ts';
+import { createResponseFactsCache } from '../../metrics/response-facts-cache.ts';
 import type { ResponseTimeGrouping, ResponseTimeReport } from '../../metrics/response-time-query.ts';
+import { responseTimeReport } from '../../metrics/response-time-report.ts';
 import { responseTimesCsv } from '../../metrics/response-times-csv.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -40,6 +41,7 @@ function wantsCsv(request: FastifyRequest<{ Querystring: ResponseTimesQuerystrin
 }
 
 export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
+  const facts = deps.responseFacts ?? createResponseFactsCache();
   return async (app) => {
     app.get<{ Querystring: ResponseTimesQuerystring; Reply: ResponseTimeReport | string }>(
       '/v1/metrics/response-times',
@@ -73,7 +75,8 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
         const from = cohortBound(query.from, 'from');
         const to = cohortBound(query.to, 'to');
         if (from !== undefined && to !== undefined && from >= to) throw invalidInput('query.to', 'query.to must be after query.from');
-        const report = await responseTimeReport(deps.db, auth, {
+        const scoped = await facts.read(deps.db, auth, businessIds);
+        const report = responseTimeReport(scoped.businesses, scoped.chunks, {
           businessIds,
           sourceType: query.sourceType,
           kind: query.kind,
