@@ -90,7 +90,7 @@ function evaluateTopics(): void {
 }
 
 const uci = loadUci(dir);
-const vader = loadVader(dir);
+const vader = loadVader(dir, true);
 console.log(`data sets from ${dir}\n`);
 crossValidateUci(uci, vader);
 const shipped = loadModel();

@@ -6,7 +6,7 @@ import { tagTopics, type ComplaintTopic } from './topics.ts';
  * Stored with each analysed item so a later model change can re-score what an older
  * one judged (`earshot reanalyze`). Bump it whenever the analyzer or its model changes.
  */
-export const ANALYZER_VERSION = 'sentence-lr-2';
+export const ANALYZER_VERSION = 'sentence-lr-3';
 
 export interface ItemToClassify {
   rating: number | null;

@@ -16,7 +16,7 @@ export const BEFORE_CONTRAST = 0.6;
 export const AFTER_CONTRAST = 1.2;
 export const LEXICON_POSITIVE = '~lex+';
 export const LEXICON_NEGATIVE = '~lex-';
-const LEXICON_SCALE = 4;
+export const LEXICON_SCALE = 4;
 const LEXICON_CAP = 3;
 
 export function sentenceFeatures(tokens: readonly string[], emit: FeatureSink): void {
@@ -41,4 +41,3 @@ export function sentenceFeatures(tokens: readonly string[], emit: FeatureSink): 
   if (lexicon.positive > 0) emit(LEXICON_POSITIVE, Math.min(lexicon.positive / LEXICON_SCALE, LEXICON_CAP));
   if (lexicon.negative < 0) emit(LEXICON_NEGATIVE, Math.min(-lexicon.negative / LEXICON_SCALE, LEXICON_CAP));
 }
-

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sentenceFeatures } from './features.ts';
+import { LEXICON_NEGATIVE, LEXICON_SCALE, sentenceFeatures } from './features.ts';
 
 /** The shipped model file: a sparse logistic regression over sentenceFeatures (positive = praise). */
 export interface ModelFile {
@@ -34,6 +34,8 @@ export interface SentenceEvidence {
   known: number;
   /** Whether the sentiment lexicon found anything in it (a scored word, phrase, emoji). */
   lexical: boolean;
+  /** The lexicon's negative sum for the sentence (≤ 0): how severe its complaint words are. */
+  severity: number;
 }
 
 /** The model's evidence in one sentence's tokens. */
@@ -41,13 +43,17 @@ export function sentenceEvidence(model: LinearModel, tokens: readonly string[]):
   let logit = 0;
   let known = 0;
   let lexical = false;
+  let severity = 0;
   sentenceFeatures(tokens, (feature, value) => {
-    if (feature.charCodeAt(0) === 126 /* ~ */) lexical = true;
+    if (feature.charCodeAt(0) === 126 /* ~ */) {
+      lexical = true;
+      if (feature === LEXICON_NEGATIVE) severity = -value * LEXICON_SCALE;
+    }
     const weight = model.weights.get(feature);
     if (weight !== undefined) {
       logit += weight * value;
       known++;
     }
   });
-  return { logit, known, lexical };
+  return { logit, known, lexical, severity };
 }

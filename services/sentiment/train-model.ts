@@ -11,12 +11,12 @@ import { MODEL_PATH } from './model.ts';
 import { buildModel } from './training/build-model.ts';
 import { weighted } from './training/training-set.ts';
 
-export const MODEL_ID = 'lr-uci-vader-1';
+export const MODEL_ID = 'lr-uci-vader-2';
 export const DEFAULT_DATASETS_DIR = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/datasets');
 
 function main(): void {
   const dir = path.resolve(process.argv[2] ?? DEFAULT_DATASETS_DIR);
-  const texts = [...loadUci(dir), ...loadVader(dir)];
+  const texts = [...loadUci(dir), ...loadVader(dir, true)];
   const started = performance.now();
   const model = buildModel(weighted(texts), MODEL_ID, ['UCI sentiment labelled sentences (CC BY 4.0)', 'VADER ground truth, Hutto & Gilbert 2014 (MIT)']);
   const json = `${JSON.stringify(model)}\n`;

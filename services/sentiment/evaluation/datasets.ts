@@ -7,6 +7,8 @@ export interface LabelledText {
   negative: boolean;
   /** Where the text came from inside its data set (file, star rating, original label). */
   group: string;
+  /** VADER only: the mean human valence (-4..+4). */
+  valence?: number;
 }
 
 export interface Dataset {
@@ -22,7 +24,7 @@ const VADER_DIR = 'vader-ground-truth';
 export const UCI_FILES = ['yelp_labelled.txt', 'amazon_cells_labelled.txt', 'imdb_labelled.txt'];
 export const VADER_FILES = ['tweets_GroundTruth.txt', 'amazonReviewSnippets_GroundTruth.txt', 'movieReviewSnippets_GroundTruth.txt', 'nytEditorialSnippets_GroundTruth.txt'];
 /** VADER's labels are mean human valences on -4..+4; snippets closer to 0 than this are too mild to call either way. */
-const VADER_MIN_VALENCE = 0.5;
+export const VADER_MIN_VALENCE = 0.5;
 
 /** UCI sentiment-labelled sentences (CC BY 4.0): `sentence<TAB>0|1`, split on the last tab. */
 export function loadUci(dir: string): LabelledText[] {
@@ -39,16 +41,19 @@ export function loadUci(dir: string): LabelledText[] {
   return texts;
 }
 
-/** VADER ground truth (MIT): `id<TAB>valence<TAB>text`; mild snippets (|valence| < 0.5) are dropped. */
-export function loadVader(dir: string): LabelledText[] {
+/**
+ * VADER ground truth (MIT): `id<TAB>valence<TAB>text`. Mild snippets (|valence| < 0.5)
+ * are too mild to call either way; they are kept only when `mild` is true.
+ */
+export function loadVader(dir: string, mild = false): LabelledText[] {
   const texts: LabelledText[] = [];
   for (const file of VADER_FILES) {
     for (const line of readFileSync(path.join(dir, VADER_DIR, file), 'utf8').split(/\r?\n/)) {
       const [, valenceField, ...rest] = line.split('\t');
       const valence = Number(valenceField);
       const text = rest.join('\t').trim();
-      if (!Number.isFinite(valence) || text === '' || Math.abs(valence) < VADER_MIN_VALENCE) continue;
-      texts.push({ text, negative: valence < 0, group: file.replace('_GroundTruth.txt', '') });
+      if (!Number.isFinite(valence) || text === '' || (!mild && Math.abs(valence) < VADER_MIN_VALENCE)) continue;
+      texts.push({ text, negative: valence < 0, group: file.replace('_GroundTruth.txt', ''), valence });
     }
   }
   return texts;

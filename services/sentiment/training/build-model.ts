@@ -2,10 +2,12 @@ import { sentenceFeatures } from '../features.ts';
 import type { ModelFile } from '../model.ts';
 import { splitSentences, tokenize } from '../tokens.ts';
 import { DEFAULT_TRAINING, trainLogistic, type SparseExample, type TrainOptions } from './logistic.ts';
+import { nbRatios, scaleExamples } from './nb-scaling.ts';
 
 export interface TrainingText {
   text: string;
-  negative: boolean;
+  /** 0 = complaint, 1 = praise; 0.5 = neither (a plain statement). */
+  target: number;
   /** How much the example counts (data sets of other domains count less). */
   weight: number;
 }
@@ -15,9 +17,11 @@ export interface BuildOptions extends TrainOptions {
   minCount: number;
   /** Weights smaller than this are left out of the file. */
   prune: number;
+  /** Add-k smoothing of the naive-Bayes feature scaling (nb-scaling.ts). */
+  nbSmoothing: number;
 }
 
-export const DEFAULT_BUILD: BuildOptions = { ...DEFAULT_TRAINING, minCount: 2, prune: 0.05 };
+export const DEFAULT_BUILD: BuildOptions = { ...DEFAULT_TRAINING, minCount: 2, prune: 0.05, nbSmoothing: 1 };
 
 /** The summed features of a whole text, as the model is trained on it. */
 export function textFeatures(text: string): Map<string, number> {
@@ -34,8 +38,8 @@ export function buildModel(texts: TrainingText[], id: string, trainedOn: string[
   const vocabulary = new Map<string, number>();
   for (const [feature, count] of counts) if (count >= options.minCount || feature.startsWith('~')) vocabulary.set(feature, vocabulary.size);
   // Each class carries the same total weight, so the bias does not learn the mix of the training data.
-  const negativeWeight = texts.filter((t) => t.negative).reduce((sum, t) => sum + t.weight, 0);
-  const positiveWeight = texts.filter((t) => !t.negative).reduce((sum, t) => sum + t.weight, 0);
+  const negativeWeight = texts.filter((t) => t.target < 0.5).reduce((sum, t) => sum + t.weight, 0);
+  const positiveWeight = texts.filter((t) => t.target > 0.5).reduce((sum, t) => sum + t.weight, 0);
   const examples: SparseExample[] = featured.map(({ features, t }) => {
     const ids: number[] = [];
     const values: number[] = [];
@@ -45,14 +49,16 @@ export function buildModel(texts: TrainingText[], id: string, trainedOn: string[
       ids.push(id);
       values.push(value);
     }
-    const balance = t.negative ? (negativeWeight + positiveWeight) / (2 * negativeWeight) : (negativeWeight + positiveWeight) / (2 * positiveWeight);
-    return { ids: Int32Array.from(ids), values: Float32Array.from(values), target: t.negative ? 0 : 1, weight: t.weight * balance };
+    const balance = t.target < 0.5 ? (negativeWeight + positiveWeight) / (2 * negativeWeight) : t.target > 0.5 ? (negativeWeight + positiveWeight) / (2 * positiveWeight) : 1;
+    return { ids: Int32Array.from(ids), values: Float32Array.from(values), target: t.target, weight: t.weight * balance };
   });
+  const names = [...vocabulary.keys()];
+  const ratios = nbRatios(examples, names, options.nbSmoothing);
+  scaleExamples(examples, ratios);
   const trained = trainLogistic(examples, vocabulary.size, options);
   const weights: Record<string, number> = {};
-  const names = [...vocabulary.keys()];
   const kept = names
-    .map((name, index) => ({ name, weight: trained.weights[index] as number }))
+    .map((name, index) => ({ name, weight: (trained.weights[index] as number) * (ratios[index] as number) }))
     .filter((entry) => Math.abs(entry.weight) >= options.prune)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const { name, weight } of kept) weights[name] = Math.round(weight * 1000) / 1000;

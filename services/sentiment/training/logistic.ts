@@ -8,8 +8,8 @@ export interface SparseExample {
   /** Feature ids and their values. */
   ids: Int32Array;
   values: Float32Array;
-  /** 1 = positive (praise), 0 = negative (complaint). */
-  target: 0 | 1;
+  /** 1 = positive (praise), 0 = negative (complaint); in between for a soft label (0.5 = neither). */
+  target: number;
   weight: number;
 }
 
