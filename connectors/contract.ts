@@ -27,6 +27,12 @@ export interface NormalizedItem {
 
 export interface Page {
   items: NormalizedItem[];
+  /**
+   * External ids the platform says no longer exist (deleted by their author or taken
+   * down). Only a platform that tells can fill this: absence from a listing proves
+   * nothing where the platform shows only a window of recent items.
+   */
+  removed?: string[];
   /** Opaque to the core; saved in the same transaction as the page's items. */
   cursor: unknown;
 }

@@ -114,6 +114,8 @@ export interface ItemsTable {
   first_response_source: 'platform' | 'earshot' | null;
   responded_at: NullableTimestamp;
   resolved_at: NullableTimestamp;
+  /** When the platform said the item is gone (deleted by its author or taken down). */
+  removed_at: NullableTimestamp;
   /** Who works the item: a person's name or email, or a key's name (then `assignee_key_id` is set). */
   assignee: string | null;
   assignee_key_id: string | null;

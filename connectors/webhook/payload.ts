@@ -70,15 +70,38 @@ function readItem(value: unknown, at: string): NormalizedItem {
   };
 }
 
-/** `{ "items": [ … ] }`: every item is checked before anything is stored. */
-export function readWebhookPayload(text: string): NormalizedItem[] {
+export interface WebhookPayload {
+  items: NormalizedItem[];
+  /** Platform ids of reviews or posts that no longer exist. */
+  removed: string[];
+}
+
+function readRemoved(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new WebhookPayloadError('body.removed', 'must be a list of platform ids');
+  if (value.length > MAX_ITEMS_PER_REQUEST) throw new WebhookPayloadError('body.removed', `must have at most ${MAX_ITEMS_PER_REQUEST} entries per request`);
+  return value.map((id, index) => {
+    const text = optionalText(id, `body.removed[${index}]`, 500);
+    if (text === null) throw new WebhookPayloadError(`body.removed[${index}]`, 'must be a platform id');
+    return text;
+  });
+}
+
+/**
+ * `{ "items": [ … ], "removed": [ "id", … ] }`, either list optional but not both:
+ * every entry is checked before anything is stored.
+ */
+export function readWebhookPayload(text: string): WebhookPayload {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new WebhookPayloadError('body', 'is not valid JSON');
   }
-  if (!isRecord(parsed) || !Array.isArray(parsed.items)) throw new WebhookPayloadError('body.items', 'must be a list');
+  if (!isRecord(parsed)) throw new WebhookPayloadError('body', 'must be an object with "items" and/or "removed"');
+  const removed = readRemoved(parsed.removed);
+  if (parsed.items === undefined && parsed.removed !== undefined) return { items: [], removed };
+  if (!Array.isArray(parsed.items)) throw new WebhookPayloadError('body.items', 'must be a list');
   if (parsed.items.length > MAX_ITEMS_PER_REQUEST) throw new WebhookPayloadError('body.items', `must have at most ${MAX_ITEMS_PER_REQUEST} entries per request`);
-  return parsed.items.map((item, index) => readItem(item, `body.items[${index}]`));
+  return { items: parsed.items.map((item, index) => readItem(item, `body.items[${index}]`)), removed };
 }

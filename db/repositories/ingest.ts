@@ -77,3 +77,20 @@ export async function insertNewItems(tx: Tx, source: { id: string; account_id: s
     RETURNING id, external_id`.execute(tx);
   return new Map(result.rows.map((row) => [row.external_id, row.id]));
 }
+
+/**
+ * Marks the source's items with these external ids as gone from the platform;
+ * returns the ids of the ones not already marked (unknown ids are ignored).
+ */
+export async function markItemsRemoved(tx: Tx, sourceId: string, externalIds: string[]): Promise<string[]> {
+  if (externalIds.length === 0) return [];
+  const rows = await tx
+    .updateTable('items')
+    .set({ removed_at: new Date(), updated_at: new Date() })
+    .where('source_id', '=', sourceId)
+    .where('external_id', 'in', externalIds)
+    .where('removed_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

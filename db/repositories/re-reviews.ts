@@ -132,9 +132,8 @@ export async function closeRequestsAsRevised(tx: Transaction<Database>, revision
 }
 
 /**
- * The review is gone from the platform. No connector reports removals yet (most
- * platforms' APIs list only a window of reviews, so absence proves nothing);
- * this is the state and the call a connector that does will use.
+ * Ingest calls this in the page's transaction when the platform says the review is
+ * gone (see `Page.removed`): its open request closes as removed.
  */
 export async function closeRequestsAsRemoved(tx: Transaction<Database>, itemIds: string[]): Promise<number> {
   if (itemIds.length === 0) return 0;

@@ -1,9 +1,9 @@
 import type { Insertable } from 'kysely';
 import type { NormalizedItem, Page } from '../../connectors/contract.ts';
 import type { Db } from '../../db/database.ts';
-import { insertNewItems, lockExistingItems, markItemsSeen, saveSourceCursor, type ExistingItem, type NewItemRow } from '../../db/repositories/ingest.ts';
+import { insertNewItems, lockExistingItems, markItemsRemoved, markItemsSeen, saveSourceCursor, type ExistingItem, type NewItemRow } from '../../db/repositories/ingest.ts';
 import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
-import { closeRequestsAsRevised } from '../../db/repositories/re-reviews.ts';
+import { closeRequestsAsRemoved, closeRequestsAsRevised } from '../../db/repositories/re-reviews.ts';
 import type { ItemRevisionsTable, ItemUpdate } from '../../db/schema.ts';
 import { contentHash } from './content-hash.ts';
 
@@ -19,6 +19,8 @@ export interface IngestResult {
   inserted: number;
   revised: number;
   repliesSeen: number;
+  /** Stored items newly reported gone by the platform. */
+  removed: number;
 }
 
 const PLATFORM = 'platform';
@@ -35,7 +37,7 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page): Prom
     // already stored are read back and compared.
     const inserted = await insertNewItems(tx, source, items.map(newItemRow));
     const existing = await lockExistingItems(tx, source.id, items.filter((i) => !inserted.has(i.externalId)).map((i) => i.externalId));
-    const result: IngestResult = { toAnalyze: [...inserted.values()], inserted: inserted.size, revised: 0, repliesSeen: 0 };
+    const result: IngestResult = { toAnalyze: [...inserted.values()], inserted: inserted.size, revised: 0, repliesSeen: 0, removed: 0 };
     const events: NewItemEvent[] = [];
     for (const item of items) {
       const id = inserted.get(item.externalId);
@@ -62,11 +64,17 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page): Prom
       await tx.updateTable('items').set(update).where('id', '=', before.id).execute();
     }
 
+    // Gone from the platform: kept, marked, and its customer's open re-review request closed as removed.
+    const removed = await markItemsRemoved(tx, source.id, [...new Set(page.removed ?? [])]);
+    result.removed = removed.length;
+    events.push(...removed.map((id) => event(source, id, 'removed', PLATFORM, {})));
+
     await markItemsSeen(tx, unchanged);
     if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
     await insertItemEvents(tx, events);
     // An edit answers the customer's open re-review request, in the same transaction as the edit.
     await closeRequestsAsRevised(tx, revisions.map((r) => ({ itemId: r.item_id, ratingAfter: r.rating_after ?? null, editedAt: r.platform_updated_at ? new Date(r.platform_updated_at) : null })));
+    await closeRequestsAsRemoved(tx, removed);
     await saveSourceCursor(tx, source.id, page.cursor, inserted.size > 0);
     return result;
   });

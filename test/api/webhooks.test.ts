@@ -47,7 +47,7 @@ describe('a webhook source', () => {
   test('a correctly signed POST stores the items and queues their analysis', async () => {
     const response = await push(items(['w1', 'w2']));
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ received: 2, new: 2, updated: 0 });
+    expect(response.json()).toEqual({ received: 2, new: 2, updated: 0, removed: 0 });
     expect(await stored()).toEqual(['w1', 'w2']);
     expect(await h.queues.analyze.getWaitingCount()).toBeGreaterThan(0);
     const health = (await h.call({ method: 'GET', url: `/v1/sources/${sourceId}` })).json().health;
@@ -99,9 +99,44 @@ describe('a webhook source', () => {
 
   test('an edit to a pushed item is an update, with the owner reply recorded', async () => {
     const response = await push({ items: [{ id: 'w1', rating: 2, body: 'Edited: still waiting for the refund', ownerReply: { text: 'We are on it', at: new Date().toISOString() } }] });
-    expect(response.json()).toEqual({ received: 1, new: 0, updated: 1 });
+    expect(response.json()).toEqual({ received: 1, new: 0, updated: 1, removed: 0 });
     const item = await h.db.selectFrom('items').selectAll().where('source_id', '=', sourceId).where('external_id', '=', 'w1').executeTakeFirstOrThrow();
     expect(item).toMatchObject({ rating: 2, owner_reply_text: 'We are on it', first_response_source: 'platform' });
+  });
+
+  test('a review reported removed is kept, marked, and closes its open re-review request as removed', async () => {
+    expect((await push(items(['gone-1']))).statusCode).toBe(202);
+    const row = await h.db.selectFrom('items').select('id').where('source_id', '=', sourceId).where('external_id', '=', 'gone-1').executeTakeFirstOrThrow();
+    expect((await h.call({ method: 'POST', url: `/v1/items/${row.id}/resolve`, payload: {} })).statusCode).toBe(200);
+    const asked = await h.call({ method: 'POST', url: `/v1/items/${row.id}/re-review-requests`, payload: { channel: 'email' } });
+    expect(asked.statusCode).toBe(201);
+
+    const response = await push({ removed: ['gone-1', 'never-seen'] });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ received: 0, new: 0, updated: 0, removed: 1 });
+    const item = (await h.call({ method: 'GET', url: `/v1/items/${row.id}` })).json();
+    const types = item.events.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['removed', 're_review_outcome']));
+    expect(item.events.find((e: { type: string }) => e.type === 're_review_outcome').data).toMatchObject({ outcome: 'removed' });
+    const request = await h.db.selectFrom('re_review_requests').selectAll().where('item_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(request).toMatchObject({ status: 'removed', closed_at: expect.any(Date) });
+    expect(await stored()).toContain('gone-1');
+
+    // Told again: nothing more happens.
+    expect((await push({ removed: ['gone-1'] })).json()).toMatchObject({ removed: 0 });
+    const again = (await h.call({ method: 'GET', url: `/v1/items/${row.id}` })).json();
+    expect(again.events.filter((e: { type: string }) => e.type === 'removed')).toHaveLength(1);
+  });
+
+  test.each([
+    [{ removed: 'gone-1' }, 'body.removed'],
+    [{ removed: [''] }, 'body.removed[0]'],
+    [{ removed: [42] }, 'body.removed[0]'],
+    [[], 'body'],
+  ])('a bad removal list %j is refused naming %s', async (payload, field) => {
+    const response = await push(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.field).toBe(field);
   });
 
   test('a short secret is refused when the source is created', async () => {

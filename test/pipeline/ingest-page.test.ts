@@ -31,7 +31,7 @@ test('the same page twice stores each item once and asks for no second analysis'
   expect(first).toMatchObject({ inserted: 2, revised: 0 });
   expect(first.toAnalyze).toHaveLength(2);
   const second = await ingestPage(testDb.db, source, page);
-  expect(second).toEqual({ toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0 });
+  expect(second).toEqual({ toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0, removed: 0 });
   expect(await count('items')).toBe(2);
   // Detection is the item's own first_seen_at, not an event row.
   expect(await count('item_events')).toBe(0);

@@ -29,9 +29,14 @@ function refused(message: string): ApiError {
 const accepted = {
   description: 'Stored; new and edited items go on to analysis',
   type: 'object',
-  required: ['received', 'new', 'updated'],
+  required: ['received', 'new', 'updated', 'removed'],
   additionalProperties: false,
-  properties: { received: { type: 'integer' }, new: { type: 'integer' }, updated: { type: 'integer' } },
+  properties: {
+    received: { type: 'integer' },
+    new: { type: 'integer' },
+    updated: { type: 'integer' },
+    removed: { type: 'integer', description: 'Stored items newly marked gone from the platform (unknown ids are ignored)' },
+  },
 } as const;
 
 /**
@@ -50,7 +55,8 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         schema: {
           summary: 'Receive signed items for a push (webhook) source',
           description:
-            'Body: {"items":[{"id","body","rating?","title?","author?","url?","kind?","language?","publishedAt?","updatedAt?","ownerReply?":{"text","at?"}}]}. ' +
+            'Body: {"items":[{"id","body","rating?","title?","author?","url?","kind?","language?","publishedAt?","updatedAt?","ownerReply?":{"text","at?"}}], ' +
+            '"removed?":["id of a review or post that no longer exists"]}. ' +
             'Headers: X-Earshot-Timestamp (Unix seconds) and X-Earshot-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">.',
           tags: ['sources'],
           security: [],
@@ -81,21 +87,21 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         }
         if (source.status === 'paused') throw new ApiError(409, 'conflict', 'the source is paused; resume it to receive items');
 
-        let items;
+        let payload;
         try {
-          items = readWebhookPayload(request.body.toString('utf8'));
+          payload = readWebhookPayload(request.body.toString('utf8'));
         } catch (error) {
           if (error instanceof WebhookPayloadError) throw invalidInput(error.field, error.message);
           throw error;
         }
-        const result = await ingestPage(deps.db, source, { items, cursor: null });
+        const result = await ingestPage(deps.db, source, { items: payload.items, removed: payload.removed, cursor: null });
         if (result.toAnalyze.length > 0) {
           const origin = `webhook-${source.id}-${createHash('sha256').update(signature ?? '').digest('hex').slice(0, 16)}`;
           await deps.queues.analyze.add('analyze', { itemIds: result.toAnalyze }, { jobId: jobIds.analyze(origin, 0), ...retryOptions(10) });
         }
         await deps.queues.connection.set(replayKey, '1', 'EX', 2 * SIGNATURE_TOLERANCE_SECONDS);
         await recordPollSuccess(deps.db, source.id);
-        return reply.status(202).send({ received: items.length, new: result.inserted, updated: result.revised });
+        return reply.status(202).send({ received: payload.items.length, new: result.inserted, updated: result.revised, removed: result.removed });
       },
     );
   };
