@@ -46,7 +46,7 @@ async function seed(db: Db): Promise<string> {
            CASE WHEN r.answered THEN 'platform' END,
            CASE WHEN g.n % 10 < 3 THEN p.at + random() * interval '10 days' END
     FROM generate_series(1, ${ITEMS}) g(n)
-    JOIN LATERAL (SELECT id, account_id, business_id FROM sources ORDER BY id OFFSET (g.n % (SELECT count(*) FROM sources)) LIMIT 1) s ON true
+    JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, account_id, business_id FROM sources) s ON s.k = g.n % ${BUSINESSES}
     CROSS JOIN LATERAL (SELECT now() - random() * interval '730 days' AS at) p
     CROSS JOIN LATERAL (SELECT random() < 0.8 AS answered) r
   `.execute(db);
