@@ -57,7 +57,11 @@ export function createResponseFactsCache(clock: () => number = Date.now): Respon
         for (const { id } of businesses) {
           const known = byBusiness.get(id);
           if (known === undefined || clock() - known.readAt > REREAD_AFTER_MS) whole.push(id);
-          else bySnapshot.set(known.snapshot, [...(bySnapshot.get(known.snapshot) ?? []), id]);
+          else {
+            const ids = bySnapshot.get(known.snapshot);
+            if (ids === undefined) bySnapshot.set(known.snapshot, [id]);
+            else ids.push(id);
+          }
         }
         const changed: FactChunkKey[] = [];
         for (const [since, ids] of bySnapshot) changed.push(...(await changedFactChunks(trx, ids, since)));
