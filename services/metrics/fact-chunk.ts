@@ -1,36 +1,64 @@
 import type { ResponseFactRow } from '../../db/repositories/response-facts.ts';
 import type { ItemKind, SentimentLabel } from '../../db/schema.ts';
+import { CALENDAR_CLOCK, type OpeningClock } from './opening-clock.ts';
 
 export const KIND_CODES: readonly ItemKind[] = ['review', 'mention'];
 /** Code 0: not analysed yet. */
 export const SENTIMENT_CODES: ReadonlyArray<SentimentLabel | null> = [null, 'negative', 'neutral', 'positive', 'unknown'];
 
 /**
+ * Columns of a chunk's segment table. A segment is a run of items that every filter
+ * and grouping treats alike (same source type, kind, sentiment, flag, rating and
+ * responder); the last four columns say where its items start in each list.
+ */
+export const SEGMENT = {
+  sourceType: 0,
+  kind: 1,
+  sentiment: 2,
+  flagged: 3,
+  /** 0: unrated. */
+  rating: 4,
+  responder: 5,
+  items: 6,
+  answered: 7,
+  resolved: 8,
+  unanswered: 9,
+  width: 10,
+} as const;
+
+/** How long each answered and each resolved item took, in seconds, on one clock; parallel to the chunk's lists. */
+export interface ChunkDurations {
+  responseSeconds: Float64Array;
+  resolutionSeconds: Float64Array;
+}
+
+/**
  * The response-time facts of one business's items whose clock starts in one month
- * (UTC), kept column by column in typed arrays, strings as small codes: a million
- * items take a few tens of MB and are scanned in milliseconds. Instants are ms since
- * the epoch; NaN: never happened.
+ * (UTC). Items are sorted by segment, then by the instant their clock starts, and
+ * kept as four lists of those instants (every item; the answered; the resolved; the
+ * unanswered): a report finds any time range of a segment with two binary searches
+ * and reads the durations of its answered items as one contiguous run, so it costs
+ * per segment, not per item. Instants are ms since the epoch.
  */
 export interface FactChunk {
   businessId: string;
   month: string;
   size: number;
-  cohortMs: Float64Array;
-  firstResponseMs: Float64Array;
-  resolvedMs: Float64Array;
-  /** 0: unrated. */
-  rating: Uint8Array;
-  flagged: Uint8Array;
-  /** Index into KIND_CODES. */
-  kind: Uint8Array;
-  /** Index into SENTIMENT_CODES. */
-  sentiment: Uint8Array;
-  /** Index into `sourceTypes`. */
-  sourceType: Uint8Array;
   sourceTypes: string[];
-  /** Index into `responders`: 'platform', who answered in Earshot, or null (unanswered). */
-  responder: Uint16Array;
+  /** 'platform', who answered in Earshot, or null (unanswered). */
   responders: Array<string | null>;
+  segmentCount: number;
+  /** `segmentCount + 1` rows of `SEGMENT.width` columns; the last row holds only where each list ends. */
+  segments: Int32Array;
+  cohortMs: Float64Array;
+  answeredCohortMs: Float64Array;
+  firstResponseMs: Float64Array;
+  resolvedCohortMs: Float64Array;
+  resolvedMs: Float64Array;
+  unansweredCohortMs: Float64Array;
+  calendar: ChunkDurations;
+  /** The durations on the last opening-hours clock asked for, kept until another clock is asked for. */
+  openingHours: { clock: OpeningClock; durations: ChunkDurations } | null;
 }
 
 function coder<T>(values: T[]): (value: T) => number {
@@ -46,37 +74,97 @@ function coder<T>(values: T[]): (value: T) => number {
   };
 }
 
+function measure(clock: OpeningClock, starts: Float64Array, ends: Float64Array): Float64Array {
+  const seconds = new Float64Array(starts.length);
+  for (let i = 0; i < starts.length; i++) seconds[i] = clock.openMsBetween(starts[i]!, ends[i]!) / 1000;
+  return seconds;
+}
+
+/** The chunk's durations on this clock: the calendar's are kept from the start, others are computed once per clock. */
+export function chunkDurations(chunk: FactChunk, clock: OpeningClock): ChunkDurations {
+  if (clock === CALENDAR_CLOCK) return chunk.calendar;
+  if (chunk.openingHours?.clock !== clock) {
+    const durations = {
+      responseSeconds: measure(clock, chunk.answeredCohortMs, chunk.firstResponseMs),
+      resolutionSeconds: measure(clock, chunk.resolvedCohortMs, chunk.resolvedMs),
+    };
+    chunk.openingHours = { clock, durations };
+  }
+  return chunk.openingHours.durations;
+}
+
+interface CodedRow {
+  row: ResponseFactRow;
+  /** The segment's columns, as one sortable number. */
+  segmentKey: number;
+  codes: [number, number, number, number, number, number];
+}
+
 function pack(list: readonly ResponseFactRow[]): FactChunk {
-  const size = list.length;
+  const sourceTypes: string[] = [];
+  const responders: Array<string | null> = [];
+  const sourceTypeCode = coder(sourceTypes);
+  const responderCode = coder(responders);
+  const coded: CodedRow[] = list.map((row) => ({
+    row,
+    segmentKey: 0,
+    codes: [
+      sourceTypeCode(row.source_type),
+      KIND_CODES.indexOf(row.kind),
+      SENTIMENT_CODES.indexOf(row.sentiment_label),
+      row.flagged ? 1 : 0,
+      row.rating ?? 0,
+      responderCode(row.responder),
+    ],
+  }));
+  for (const entry of coded) {
+    const [sourceType, kind, sentiment, flagged, rating, responder] = entry.codes;
+    entry.segmentKey = ((((sourceType * 2 + kind) * 5 + sentiment) * 2 + flagged) * 6 + rating) * responders.length + responder;
+  }
+  coded.sort((a, b) => a.segmentKey - b.segmentKey || a.row.cohort_ms - b.row.cohort_ms);
+
+  const size = coded.length;
+  const answered = coded.filter(({ row }) => row.first_response_ms !== null).length;
+  const resolved = coded.filter(({ row }) => row.resolved_ms !== null).length;
   const chunk: FactChunk = {
     businessId: list[0]!.business_id,
     month: list[0]!.cohort_month,
     size,
+    sourceTypes,
+    responders,
+    segmentCount: 0,
+    segments: new Int32Array(0),
     cohortMs: new Float64Array(size),
-    firstResponseMs: new Float64Array(size),
-    resolvedMs: new Float64Array(size),
-    rating: new Uint8Array(size),
-    flagged: new Uint8Array(size),
-    kind: new Uint8Array(size),
-    sentiment: new Uint8Array(size),
-    sourceType: new Uint8Array(size),
-    sourceTypes: [],
-    responder: new Uint16Array(size),
-    responders: [],
+    answeredCohortMs: new Float64Array(answered),
+    firstResponseMs: new Float64Array(answered),
+    resolvedCohortMs: new Float64Array(resolved),
+    resolvedMs: new Float64Array(resolved),
+    unansweredCohortMs: new Float64Array(size - answered),
+    calendar: { responseSeconds: new Float64Array(0), resolutionSeconds: new Float64Array(0) },
+    openingHours: null,
   };
-  const sourceTypeCode = coder(chunk.sourceTypes);
-  const responderCode = coder(chunk.responders);
-  list.forEach((row, i) => {
+  const rows: number[] = [];
+  let [a, r, u] = [0, 0, 0];
+  coded.forEach(({ row, segmentKey, codes }, i) => {
+    if (i === 0 || segmentKey !== coded[i - 1]!.segmentKey) rows.push(...codes, i, a, r, u);
     chunk.cohortMs[i] = row.cohort_ms;
-    chunk.firstResponseMs[i] = row.first_response_ms ?? Number.NaN;
-    chunk.resolvedMs[i] = row.resolved_ms ?? Number.NaN;
-    chunk.rating[i] = row.rating ?? 0;
-    chunk.flagged[i] = row.flagged ? 1 : 0;
-    chunk.kind[i] = KIND_CODES.indexOf(row.kind);
-    chunk.sentiment[i] = SENTIMENT_CODES.indexOf(row.sentiment_label);
-    chunk.sourceType[i] = sourceTypeCode(row.source_type);
-    chunk.responder[i] = responderCode(row.responder);
+    if (row.first_response_ms === null) chunk.unansweredCohortMs[u++] = row.cohort_ms;
+    else {
+      chunk.answeredCohortMs[a] = row.cohort_ms;
+      chunk.firstResponseMs[a++] = row.first_response_ms;
+    }
+    if (row.resolved_ms !== null) {
+      chunk.resolvedCohortMs[r] = row.cohort_ms;
+      chunk.resolvedMs[r++] = row.resolved_ms;
+    }
   });
+  chunk.segmentCount = rows.length / SEGMENT.width;
+  rows.push(0, 0, 0, 0, 0, 0, size, a, r, u);
+  chunk.segments = Int32Array.from(rows);
+  chunk.calendar = {
+    responseSeconds: measure(CALENDAR_CLOCK, chunk.answeredCohortMs, chunk.firstResponseMs),
+    resolutionSeconds: measure(CALENDAR_CLOCK, chunk.resolvedCohortMs, chunk.resolvedMs),
+  };
   return chunk;
 }
 

@@ -108,3 +108,20 @@ class HoursClock implements OpeningClock {
 export function openingClock(timeZone: string, hours: OpeningHours | null): OpeningClock {
   return hours === null ? CALENDAR_CLOCK : new HoursClock(timeZone, hours);
 }
+
+/**
+ * Clocks by zone and hours, each built once and kept: building one asks the zone
+ * database about every open interval, and a chunk keeps its opening-hours durations
+ * for as long as it is asked with the same clock. One per facts cache.
+ */
+export class OpeningClocks {
+  private readonly byId = new Map<string, OpeningClock>();
+
+  of(timeZone: string, hours: OpeningHours | null): OpeningClock {
+    if (hours === null) return CALENDAR_CLOCK;
+    const id = `${timeZone}|${JSON.stringify(hours)}`;
+    let clock = this.byId.get(id);
+    if (clock === undefined) this.byId.set(id, (clock = openingClock(timeZone, hours)));
+    return clock;
+  }
+}

@@ -11,6 +11,8 @@ import {
 import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import type { Database } from '../../db/schema.ts';
 import { packFactChunks, type FactChunk } from './fact-chunk.ts';
+import { OpeningClocks } from './opening-clock.ts';
+import type { ReportFacts } from './response-time-report.ts';
 
 /** How long the change log keeps rows (pruned by the scheduler). */
 export const FACT_CHANGES_KEPT_MS = 24 * 3_600_000;
@@ -24,7 +26,7 @@ interface BusinessFacts {
   chunks: Map<string, FactChunk>;
 }
 
-export interface ScopedFacts {
+export interface ScopedFacts extends ReportFacts {
   businesses: BusinessClockRow[];
   chunks: FactChunk[];
 }
@@ -42,6 +44,7 @@ export interface ResponseFactsCache {
 
 export function createResponseFactsCache(clock: () => number = Date.now): ResponseFactsCache {
   const byBusiness = new Map<string, BusinessFacts>();
+  const clocks = new OpeningClocks();
   // Reads run one at a time, so two never interleave their updates of the same chunks.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -90,7 +93,7 @@ export function createResponseFactsCache(clock: () => number = Date.now): Respon
         await refresh(db, businesses);
         const chunks: FactChunk[] = [];
         for (const { id } of businesses) chunks.push(...byBusiness.get(id)!.chunks.values());
-        return { businesses, chunks };
+        return { businesses, chunks, clocks };
       });
       queue = result.catch(() => undefined);
       return result;

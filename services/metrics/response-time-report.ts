@@ -1,8 +1,8 @@
 import type { BusinessClockRow } from '../../db/repositories/response-facts.ts';
-import { KIND_CODES, SENTIMENT_CODES, type FactChunk } from './fact-chunk.ts';
-import { CALENDAR_CLOCK, openingClock, type OpeningClock } from './opening-clock.ts';
+import { chunkDurations, KIND_CODES, SEGMENT, SENTIMENT_CODES, type FactChunk } from './fact-chunk.ts';
+import { CALENDAR_CLOCK, type OpeningClock, type OpeningClocks } from './opening-clock.ts';
 import type { OpeningHours } from './opening-hours.ts';
-import { percentileCont } from './percentile.ts';
+import { percentilesCont } from './percentile.ts';
 import { UNREPLIABLE_SOURCE_TYPES } from './repliable-sources.ts';
 import type { ResponseTimeGroup, ResponseTimeQuery, ResponseTimeReport } from './response-time-query.ts';
 
@@ -10,9 +10,8 @@ const DAY_MS = 86_400_000;
 const unrepliable = new Set(UNREPLIABLE_SOURCE_TYPES);
 
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-/** Monday of the (UTC) week of a day counted from 1970-01-01 (a Thursday). */
-const weekStart = (day: number) => isoDay(day - ((((day + 3) % 7) + 7) % 7));
-const monthStart = (day: number) => `${isoDay(day).slice(0, 7)}-01`;
+/** Monday 0 … Sunday 6, for a day counted from 1970-01-01 (a Thursday). */
+const weekdayOf = (day: number): number => (((day + 3) % 7) + 7) % 7;
 
 const roundSeconds = (value: number | null): number | null => (value === null ? null : Math.round(value));
 const pct = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part * 1000) / whole) / 10);
@@ -25,7 +24,130 @@ function compareKeys(a: string | null, b: string | null): number {
   return a < b ? -1 : 1;
 }
 
-/** The item filters of a query, as codes comparable with a chunk's columns (-1: no filter). */
+/** What a report reads: the businesses in scope, their items' chunks, and the clocks to measure with. */
+export interface ReportFacts {
+  businesses: readonly BusinessClockRow[];
+  chunks: readonly FactChunk[];
+  clocks: OpeningClocks;
+}
+
+/** The first index in values[lo..hi) (ascending) holding at least `target`; hi when none does. */
+function lowerBound(values: Float64Array, target: number, lo: number, hi: number): number {
+  if (lo >= hi || values[lo]! >= target) return lo;
+  if (values[hi - 1]! < target) return hi;
+  let low = lo + 1;
+  let high = hi - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid]! < target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * The first unanswered item of cohorts[lo..hi) (ascending) that is not yet past its
+ * SLA at `now`: ages only shrink as the clock starts later, so the overdue come first.
+ */
+function firstNotOverdue(cohorts: Float64Array, lo: number, hi: number, clock: OpeningClock, now: number, slaMs: number): number {
+  let low = lo;
+  let high = hi;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (clock.openMsBetween(cohorts[mid]!, now) > slaMs) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Durations in seconds, appended run by run. */
+class Durations {
+  values = new Float64Array(64);
+  length = 0;
+
+  append(source: Float64Array, lo: number, hi: number): void {
+    const needed = this.length + hi - lo;
+    if (needed > this.values.length) {
+      const bigger = new Float64Array(Math.max(needed, this.values.length * 2));
+      bigger.set(this.values.subarray(0, this.length));
+      this.values = bigger;
+    }
+    const values = this.values;
+    let at = this.length;
+    for (let i = lo; i < hi; i++) values[at++] = source[i]!;
+    this.length = at;
+  }
+
+  /** The list itself, to be rearranged by percentile selection. */
+  view(): Float64Array {
+    return this.values.subarray(0, this.length);
+  }
+}
+
+/** One group's running figures. */
+class GroupFigures {
+  readonly key: string | null;
+  items = 0;
+  responded = 0;
+  responseSum = 0;
+  within24h = 0;
+  within48h = 0;
+  overdue = 0;
+  resolved = 0;
+  readonly responses = new Durations();
+  readonly resolutions = new Durations();
+
+  constructor(key: string | null) {
+    this.key = key;
+  }
+
+  addResponses(seconds: Float64Array, lo: number, hi: number): void {
+    if (hi <= lo) return;
+    this.responded += hi - lo;
+    let sum = 0;
+    let within24h = 0;
+    let within48h = 0;
+    for (let i = lo; i < hi; i++) {
+      const value = seconds[i]!;
+      sum += value;
+      // Unary plus, not `if`: a comparison that goes either way at random costs a mispredicted branch.
+      within24h += +(value <= 86_400);
+      within48h += +(value <= 172_800);
+    }
+    this.responseSum += sum;
+    this.within24h += within24h;
+    this.within48h += within48h;
+    this.responses.append(seconds, lo, hi);
+  }
+
+  addResolutions(seconds: Float64Array, lo: number, hi: number): void {
+    if (hi <= lo) return;
+    this.resolved += hi - lo;
+    this.resolutions.append(seconds, lo, hi);
+  }
+
+  report(): ResponseTimeGroup {
+    const [median, p90] = percentilesCont(this.responses.view(), [0.5, 0.9]) as [number | null, number | null];
+    const [medianResolution] = percentilesCont(this.resolutions.view(), [0.5]) as [number | null];
+    return {
+      key: this.key,
+      items: this.items,
+      responded: this.responded,
+      respondedPct: pct(this.responded, this.items),
+      medianSeconds: roundSeconds(median),
+      p90Seconds: roundSeconds(p90),
+      meanSeconds: this.responded === 0 ? null : Math.round(this.responseSum / this.responded),
+      within24hPct: pct(this.within24h, this.items),
+      within48hPct: pct(this.within48h, this.items),
+      open: this.items - this.responded,
+      overdue: this.overdue,
+      resolved: this.resolved,
+      medianResolutionSeconds: roundSeconds(medianResolution),
+    };
+  }
+}
+
+/** The item filters of a query, as codes comparable with a chunk's segment table (-1: no filter). */
 interface CodedFilter {
   from: number;
   to: number;
@@ -37,156 +159,124 @@ interface CodedFilter {
 }
 
 /**
- * Everything one report accumulates: per-group counters (typed arrays, grown as groups
- * appear) and every duration filed under its group number.
+ * How a chunk is cut in time: `cuts[p]` to `cuts[p + 1]` is piece p, filed under
+ * `groups[p]`; null groups mean the group is the segment's (its source or responder).
  */
-class Accumulator {
-  readonly keys: Array<string | null> = [];
-  private readonly numbers = new Map<string | null, number>();
-  items = new Float64Array(16);
-  responded = new Float64Array(16);
-  resolved = new Float64Array(16);
-  overdue = new Float64Array(16);
-  within24h = new Float64Array(16);
-  within48h = new Float64Array(16);
-  responseSum = new Float64Array(16);
-  readonly responseGroup: Int32Array;
-  readonly responses: Float64Array;
-  responseCount = 0;
-  readonly resolutionGroup: Int32Array;
-  readonly resolutions: Float64Array;
-  resolutionCount = 0;
-  readonly unrepliable = new Map<string, number>();
+interface Pieces {
+  cuts: number[];
+  groups: Array<GroupFigures | null>;
+}
 
-  constructor(capacity: number) {
-    this.responseGroup = new Int32Array(capacity);
-    this.responses = new Float64Array(capacity);
-    this.resolutionGroup = new Int32Array(capacity);
-    this.resolutions = new Float64Array(capacity);
-  }
-
-  group(key: string | null): number {
-    let n = this.numbers.get(key);
-    if (n === undefined) {
-      n = this.keys.length;
-      this.keys.push(key);
-      this.numbers.set(key, n);
-      if (n >= this.items.length) this.grow();
+/** A chunk's pieces: the query's range, cut at every week start inside the chunk's month when grouping by week. */
+function piecesOf(
+  chunk: FactChunk,
+  query: ResponseTimeQuery,
+  filter: CodedFilter,
+  group: (key: string | null) => GroupFigures,
+  weekGroup: (monday: number) => GroupFigures,
+): Pieces {
+  switch (query.groupBy) {
+    case 'business':
+      return { cuts: [filter.from, filter.to], groups: [group(chunk.businessId)] };
+    case 'month':
+      return { cuts: [filter.from, filter.to], groups: [group(chunk.month)] };
+    case 'source':
+    case 'responder':
+      return { cuts: [filter.from, filter.to], groups: [null] };
+    case 'week': {
+      const firstDay = Math.floor(Date.parse(`${chunk.month}T00:00:00Z`) / DAY_MS);
+      const start = new Date(firstDay * DAY_MS);
+      const nextMonthDay = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1) / DAY_MS;
+      const clip = (instant: number) => Math.min(Math.max(instant, filter.from), filter.to);
+      const cuts = [filter.from];
+      const groups = [weekGroup(firstDay - weekdayOf(firstDay))];
+      for (let monday = firstDay + ((7 - weekdayOf(firstDay)) % 7 || 7); monday < nextMonthDay; monday += 7) {
+        cuts.push(clip(monday * DAY_MS));
+        groups.push(weekGroup(monday));
+      }
+      cuts.push(filter.to);
+      return { cuts, groups };
     }
-    return n;
-  }
-
-  private grow(): void {
-    const bigger = (counts: Float64Array) => {
-      const next = new Float64Array(counts.length * 2);
-      next.set(counts);
-      return next;
-    };
-    this.items = bigger(this.items);
-    this.responded = bigger(this.responded);
-    this.resolved = bigger(this.resolved);
-    this.overdue = bigger(this.overdue);
-    this.within24h = bigger(this.within24h);
-    this.within48h = bigger(this.within48h);
-    this.responseSum = bigger(this.responseSum);
   }
 }
 
-/** How an item's group number is found in a chunk's `groups` table. */
-const GROUP_LOOKUP = { constant: 0, bySourceType: 1, byResponder: 2, byDayOfMonth: 3 } as const;
-type GroupLookup = (typeof GROUP_LOOKUP)[keyof typeof GROUP_LOOKUP];
-
-/** Files one chunk's items that pass the filter under their group numbers. */
-function scanChunk(
+/** Adds one chunk's items that pass the filter to their groups. */
+function addChunk(
   chunk: FactChunk,
   filter: CodedFilter,
   sourceWanted: number,
-  repliable: readonly boolean[],
-  lookup: GroupLookup,
-  groups: Int32Array,
-  firstDay: number,
+  pieces: Pieces,
+  groupOfSegment: ((segment: number) => GroupFigures) | null,
   clock: OpeningClock,
   slaMs: number,
   now: number,
-  acc: Accumulator,
+  unrepliableItems: Map<string, number>,
 ): void {
-  const { cohortMs, firstResponseMs, resolvedMs, sourceType, kind, sentiment, flagged, rating, responder } = chunk;
-  const { items, responded, resolved, overdue, within24h, within48h, responseSum, responseGroup, responses, resolutionGroup, resolutions } = acc;
-  const calendar = clock === CALENDAR_CLOCK;
-  let responseCount = acc.responseCount;
-  let resolutionCount = acc.resolutionCount;
-  for (let i = 0; i < chunk.size; i++) {
-    const cohort = cohortMs[i]!;
-    if (cohort < filter.from || cohort >= filter.to) continue;
-    if (sourceWanted !== -1 && sourceType[i] !== sourceWanted) continue;
-    if (filter.kind !== -1 && kind[i] !== filter.kind) continue;
-    if (filter.sentiment !== -1 && sentiment[i] !== filter.sentiment) continue;
-    if (filter.flagged !== -1 && flagged[i] !== filter.flagged) continue;
-    if (filter.ratingMax !== 0 && (rating[i] === 0 || rating[i]! > filter.ratingMax)) continue;
-    if (!repliable[sourceType[i]!]) {
-      const type = chunk.sourceTypes[sourceType[i]!]!;
-      acc.unrepliable.set(type, (acc.unrepliable.get(type) ?? 0) + 1);
+  const { segments, cohortMs, answeredCohortMs, resolvedCohortMs, unansweredCohortMs } = chunk;
+  const { responseSeconds, resolutionSeconds } = chunkDurations(chunk, clock);
+  const { cuts, groups } = pieces;
+  const W = SEGMENT.width;
+  for (let s = 0; s < chunk.segmentCount; s++) {
+    const row = s * W;
+    const sourceType = segments[row + SEGMENT.sourceType]!;
+    if (sourceWanted !== -1 && sourceType !== sourceWanted) continue;
+    if (filter.kind !== -1 && segments[row + SEGMENT.kind] !== filter.kind) continue;
+    if (filter.sentiment !== -1 && segments[row + SEGMENT.sentiment] !== filter.sentiment) continue;
+    if (filter.flagged !== -1 && segments[row + SEGMENT.flagged] !== filter.flagged) continue;
+    const rating = segments[row + SEGMENT.rating]!;
+    if (filter.ratingMax !== 0 && (rating === 0 || rating > filter.ratingMax)) continue;
+
+    let item = segments[row + SEGMENT.items]!;
+    const itemsEnd = segments[row + W + SEGMENT.items]!;
+    if (unrepliable.has(chunk.sourceTypes[sourceType]!)) {
+      const type = chunk.sourceTypes[sourceType]!;
+      const count = lowerBound(cohortMs, filter.to, item, itemsEnd) - lowerBound(cohortMs, filter.from, item, itemsEnd);
+      if (count > 0) unrepliableItems.set(type, (unrepliableItems.get(type) ?? 0) + count);
       continue;
     }
-    const group =
-      lookup === GROUP_LOOKUP.constant ? groups[0]!
-      : lookup === GROUP_LOOKUP.bySourceType ? groups[sourceType[i]!]!
-      : lookup === GROUP_LOOKUP.byResponder ? groups[responder[i]!]!
-      : groups[Math.floor(cohort / DAY_MS) - firstDay]!;
-    items[group]!++;
+    let answered = segments[row + SEGMENT.answered]!;
+    const answeredEnd = segments[row + W + SEGMENT.answered]!;
+    let resolved = segments[row + SEGMENT.resolved]!;
+    const resolvedEnd = segments[row + W + SEGMENT.resolved]!;
+    let unanswered = segments[row + SEGMENT.unanswered]!;
+    const unansweredEnd = segments[row + W + SEGMENT.unanswered]!;
+    const overdueEnd = unanswered < unansweredEnd ? firstNotOverdue(unansweredCohortMs, unanswered, unansweredEnd, clock, now, slaMs) : unanswered;
+    const segmentGroup = groupOfSegment === null ? null : groupOfSegment(s);
 
-    const answeredAt = firstResponseMs[i]!;
-    if (answeredAt !== answeredAt) {
-      // NaN: still unanswered.
-      const ageMs = calendar ? now - cohort : clock.openMsBetween(cohort, now);
-      if (ageMs > slaMs) overdue[group]!++;
-    } else {
-      const seconds = (calendar ? Math.max(0, answeredAt - cohort) : clock.openMsBetween(cohort, answeredAt)) / 1000;
-      responseGroup[responseCount] = group;
-      responses[responseCount++] = seconds;
-      responded[group]!++;
-      responseSum[group]! += seconds;
-      if (seconds <= 86_400) within24h[group]!++;
-      if (seconds <= 172_800) within48h[group]!++;
-    }
-    const resolvedAt = resolvedMs[i]!;
-    if (resolvedAt === resolvedAt) {
-      resolutionGroup[resolutionCount] = group;
-      resolutions[resolutionCount++] = (calendar ? Math.max(0, resolvedAt - cohort) : clock.openMsBetween(cohort, resolvedAt)) / 1000;
-      resolved[group]!++;
+    item = lowerBound(cohortMs, cuts[0]!, item, itemsEnd);
+    answered = lowerBound(answeredCohortMs, cuts[0]!, answered, answeredEnd);
+    resolved = lowerBound(resolvedCohortMs, cuts[0]!, resolved, resolvedEnd);
+    unanswered = lowerBound(unansweredCohortMs, cuts[0]!, unanswered, unansweredEnd);
+    for (let p = 0; p + 1 < cuts.length && item < itemsEnd; p++) {
+      const cut = cuts[p + 1]!;
+      const itemsTo = lowerBound(cohortMs, cut, item, itemsEnd);
+      if (itemsTo === item) continue;
+      const answeredTo = lowerBound(answeredCohortMs, cut, answered, answeredEnd);
+      const resolvedTo = lowerBound(resolvedCohortMs, cut, resolved, resolvedEnd);
+      const unansweredTo = lowerBound(unansweredCohortMs, cut, unanswered, unansweredEnd);
+      const group = segmentGroup ?? groups[p]!;
+      group.items += itemsTo - item;
+      group.addResponses(responseSeconds, answered, answeredTo);
+      group.addResolutions(resolutionSeconds, resolved, resolvedTo);
+      group.overdue += Math.max(0, Math.min(unansweredTo, overdueEnd) - unanswered);
+      item = itemsTo;
+      answered = answeredTo;
+      resolved = resolvedTo;
+      unanswered = unansweredTo;
     }
   }
-  acc.responseCount = responseCount;
-  acc.resolutionCount = resolutionCount;
-}
-
-/** One group's values of a duration, side by side in one array (a counting sort by group). */
-function slicesByGroup(groupOf: Int32Array, values: Float64Array, count: number, perGroup: Float64Array, groups: number): Float64Array[] {
-  const starts = new Int32Array(groups + 1);
-  for (let g = 0; g < groups; g++) starts[g + 1] = starts[g]! + perGroup[g]!;
-  const sorted = new Float64Array(starts[groups]!);
-  const next = starts.slice(0, groups);
-  for (let i = 0; i < count; i++) sorted[next[groupOf[i]!]!++] = values[i]!;
-  return Array.from({ length: groups }, (_, g) => sorted.subarray(starts[g]!, starts[g + 1]!));
 }
 
 /**
  * Response-time figures, as defined in docs/api.md ("Response time, defined once"),
- * over the facts of the businesses in scope. Pure: the same facts and query give the
- * same report. One pass files each item's durations under its group; the percentiles
- * then run on each group's values (linear-time selection, no sort).
+ * over the facts of the businesses in scope. Pure but for the durations each chunk
+ * memoises per clock: the same facts and query give the same report. Each chunk is
+ * read segment by segment: counts come from positions in its sorted lists, durations
+ * are copied run by run to their group, and the percentiles then run on each group's
+ * values (linear-time selection, no sort).
  */
-export function responseTimeReport(businesses: readonly BusinessClockRow[], chunks: readonly FactChunk[], query: ResponseTimeQuery): ResponseTimeReport {
-  const settings = new Map(businesses.map((b) => [b.id, b]));
-  const clocks = new Map<string, OpeningClock>();
-  const clockOf = (business: BusinessClockRow): OpeningClock => {
-    const hours = query.businessHours ? (business.opening_hours as OpeningHours | null) : null;
-    if (hours === null) return CALENDAR_CLOCK;
-    const id = `${business.timezone}|${JSON.stringify(hours)}`;
-    let clock = clocks.get(id);
-    if (clock === undefined) clocks.set(id, (clock = openingClock(business.timezone, hours)));
-    return clock;
-  };
+export function responseTimeReport(facts: ReportFacts, query: ResponseTimeQuery): ResponseTimeReport {
+  const settings = new Map(facts.businesses.map((b) => [b.id, b]));
   const filter: CodedFilter = {
     from: query.from?.getTime() ?? -Infinity,
     to: query.to?.getTime() ?? Infinity,
@@ -197,75 +287,45 @@ export function responseTimeReport(businesses: readonly BusinessClockRow[], chun
   };
   const now = query.now.getTime();
   const businessFilter = query.businessIds.length > 0 ? new Set(query.businessIds) : null;
-  const acc = new Accumulator(chunks.reduce((sum, chunk) => sum + chunk.size, 0));
-  const dayGroups = new Map<number, number>();
-  const groupOfDay = (day: number): number => {
-    let group = dayGroups.get(day);
-    if (group === undefined) dayGroups.set(day, (group = acc.group(query.groupBy === 'week' ? weekStart(day) : monthStart(day))));
-    return group;
+  const figures = new Map<string | null, GroupFigures>();
+  const group = (key: string | null): GroupFigures => {
+    let found = figures.get(key);
+    if (found === undefined) figures.set(key, (found = new GroupFigures(key)));
+    return found;
   };
+  const weeks = new Map<number, GroupFigures>();
+  const weekGroup = (monday: number): GroupFigures => {
+    let found = weeks.get(monday);
+    if (found === undefined) weeks.set(monday, (found = group(isoDay(monday))));
+    return found;
+  };
+  const clocks = new Map<string, OpeningClock>();
+  const clockOf = (business: BusinessClockRow): OpeningClock => {
+    if (!query.businessHours) return CALENDAR_CLOCK;
+    let clock = clocks.get(business.id);
+    if (clock === undefined) clocks.set(business.id, (clock = facts.clocks.of(business.timezone, business.opening_hours as OpeningHours | null)));
+    return clock;
+  };
+  const unrepliableItems = new Map<string, number>();
 
-  for (const chunk of chunks) {
+  for (const chunk of facts.chunks) {
     if (businessFilter !== null && !businessFilter.has(chunk.businessId)) continue;
     const business = settings.get(chunk.businessId);
     if (business === undefined) continue;
     const sourceWanted = query.sourceType === undefined ? -1 : chunk.sourceTypes.indexOf(query.sourceType);
     if (sourceWanted === -1 && query.sourceType !== undefined) continue;
-    if (chunk.cohortMs.length === 0) continue;
-    // Every group a chunk's items can fall in is numbered before its items are read.
-    let lookup: GroupLookup;
-    let groups: Int32Array;
-    // A chunk holds one month: by week or month, an item's group is looked up by its day of that month.
-    const firstDay = Math.floor(Date.parse(`${chunk.month}T00:00:00Z`) / DAY_MS);
-    switch (query.groupBy) {
-      case 'business':
-        lookup = GROUP_LOOKUP.constant;
-        groups = Int32Array.of(acc.group(chunk.businessId));
-        break;
-      case 'source':
-        lookup = GROUP_LOOKUP.bySourceType;
-        groups = Int32Array.from(chunk.sourceTypes, (type) => acc.group(type));
-        break;
-      case 'responder':
-        lookup = GROUP_LOOKUP.byResponder;
-        groups = Int32Array.from(chunk.responders, (who) => acc.group(who));
-        break;
-      case 'week':
-      case 'month':
-        lookup = GROUP_LOOKUP.byDayOfMonth;
-        groups = Int32Array.from({ length: 31 }, (_, d) => groupOfDay(firstDay + d));
-        break;
-    }
-    const repliable = chunk.sourceTypes.map((type) => !unrepliable.has(type));
-    scanChunk(chunk, filter, sourceWanted, repliable, lookup, groups, firstDay, clockOf(business), business.sla_hours * 3_600_000, now, acc);
+    const { segments } = chunk;
+    const groupOfSegment =
+      query.groupBy === 'source' ? (s: number) => group(chunk.sourceTypes[segments[s * SEGMENT.width + SEGMENT.sourceType]!]!)
+      : query.groupBy === 'responder' ? (s: number) => group(chunk.responders[segments[s * SEGMENT.width + SEGMENT.responder]!]!)
+      : null;
+    const pieces = piecesOf(chunk, query, filter, group, weekGroup);
+    addChunk(chunk, filter, sourceWanted, pieces, groupOfSegment, clockOf(business), business.sla_hours * 3_600_000, now, unrepliableItems);
   }
 
-  const count = acc.keys.length;
-  const responseSlices = slicesByGroup(acc.responseGroup, acc.responses, acc.responseCount, acc.responded, count);
-  const resolutionSlices = slicesByGroup(acc.resolutionGroup, acc.resolutions, acc.resolutionCount, acc.resolved, count);
-  const reported: ResponseTimeGroup[] = [];
-  acc.keys.forEach((key, g) => {
-    const items = acc.items[g]!;
-    // A group numbered for a chunk whose items were all filtered out has nothing to report.
-    if (items === 0) return;
-    const responded = acc.responded[g]!;
-    reported.push({
-      key,
-      items,
-      responded,
-      respondedPct: pct(responded, items),
-      medianSeconds: roundSeconds(percentileCont(responseSlices[g]!, 0.5)),
-      p90Seconds: roundSeconds(percentileCont(responseSlices[g]!, 0.9)),
-      meanSeconds: responded === 0 ? null : Math.round(acc.responseSum[g]! / responded),
-      within24hPct: pct(acc.within24h[g]!, items),
-      within48hPct: pct(acc.within48h[g]!, items),
-      open: items - responded,
-      overdue: acc.overdue[g]!,
-      resolved: acc.resolved[g]!,
-      medianResolutionSeconds: roundSeconds(percentileCont(resolutionSlices[g]!, 0.5)),
-    });
-  });
+  // A group numbered for a chunk whose items were all filtered out has nothing to report.
+  const reported = [...figures.values()].filter((g) => g.items > 0).map((g) => g.report());
   reported.sort((a, b) => compareKeys(a.key, b.key));
-  const sourceTypes = [...acc.unrepliable].sort((a, b) => compareKeys(a[0], b[0])).map(([sourceType, items]) => ({ sourceType, items }));
+  const sourceTypes = [...unrepliableItems].sort((a, b) => compareKeys(a[0], b[0])).map(([sourceType, items]) => ({ sourceType, items }));
   return { groups: reported, unrepliable: { items: sourceTypes.reduce((sum, row) => sum + row.items, 0), sourceTypes } };
 }

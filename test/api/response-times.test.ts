@@ -183,9 +183,9 @@ describe('GET /v1/metrics/response-times', () => {
     // Mon 30 Mar 12:00 CEST: item 9 is 67 h old on the calendar, 4 opening hours (Fri 16–17, Mon 09–12).
     const now = at('2026-03-30T10:00:00Z');
     const base = { businessIds: [B.businessId], groupBy: 'business' as const, now, from: at('2026-03-01T00:00:00Z'), to: at('2026-04-01T00:00:00Z') };
-    const { businesses, chunks } = await createResponseFactsCache().read(h.db, OWNER, [B.businessId]);
-    const calendar = responseTimeReport(businesses, chunks, { ...base, businessHours: false });
-    const opening = responseTimeReport(businesses, chunks, { ...base, businessHours: true });
+    const facts = await createResponseFactsCache().read(h.db, OWNER, [B.businessId]);
+    const calendar = responseTimeReport(facts, { ...base, businessHours: false });
+    const opening = responseTimeReport(facts, { ...base, businessHours: true });
     expect(calendar.groups[0]).toMatchObject({ items: 2, open: 1, overdue: 1 });
     expect(opening.groups[0]).toMatchObject({ items: 2, open: 1, overdue: 0 });
   });

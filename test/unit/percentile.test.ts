@@ -1,14 +1,6 @@
 import { expect, test } from 'vitest';
-import { percentileCont } from '../../services/metrics/percentile.ts';
-
-/** The textbook definition, by full sort, to check the selection against. */
-function bySort(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = p * (sorted.length - 1);
-  const below = Math.floor(rank);
-  return sorted[below]! + (rank - below) * ((sorted[Math.ceil(rank)] ?? sorted[below]!) - sorted[below]!);
-}
+import { percentileCont, percentilesCont } from '../../services/metrics/percentile.ts';
+import { percentileBySort as bySort, seededRandom } from '../support/reference-percentile.ts';
 
 test('as PostgreSQL percentile_cont: interpolated between neighbours', () => {
   expect(percentileCont(Float64Array.of(3_600, 7_200, 108_000, 259_200), 0.5)).toBe(57_600);
@@ -18,12 +10,23 @@ test('as PostgreSQL percentile_cont: interpolated between neighbours', () => {
 });
 
 test('matches a full sort on random data, with many ties, for every percentile asked in turn', () => {
-  let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = seededRandom(7);
   for (let round = 0; round < 200; round++) {
     const n = 1 + Math.floor(random() * 300);
     const values = Array.from({ length: n }, () => Math.floor(random() * (round % 2 === 0 ? 10 : 1e6)));
     const array = Float64Array.from(values);
     for (const p of [0.5, 0.9, 0.1, 0.99]) expect(percentileCont(array, p)).toBeCloseTo(bySort(values, p)!, 6);
   }
+});
+
+test('several fractions at once, each searching only what is above the last, match a full sort', () => {
+  const random = seededRandom(11);
+  for (let round = 0; round < 200; round++) {
+    const n = 1 + Math.floor(random() * 300);
+    const values = Array.from({ length: n }, () => Math.floor(random() * (round % 2 === 0 ? 10 : 1e6)));
+    const fractions = [0.1, 0.5, 0.5, 0.9, 0.99];
+    const got = percentilesCont(Float64Array.from(values), fractions);
+    fractions.forEach((p, i) => expect(got[i]).toBeCloseTo(bySort(values, p)!, 6));
+  }
+  expect(percentilesCont(new Float64Array(0), [0.5, 0.9])).toEqual([null, null]);
 });

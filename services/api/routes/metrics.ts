@@ -76,7 +76,7 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
         const to = cohortBound(query.to, 'to');
         if (from !== undefined && to !== undefined && from >= to) throw invalidInput('query.to', 'query.to must be after query.from');
         const scoped = await facts.read(deps.db, auth, businessIds);
-        const report = responseTimeReport(scoped.businesses, scoped.chunks, {
+        const report = responseTimeReport(scoped, {
           businessIds,
           sourceType: query.sourceType,
           kind: query.kind,
