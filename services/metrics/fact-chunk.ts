@@ -1,5 +1,6 @@
 import type { ResponseFactRow } from '../../db/repositories/response-facts.ts';
 import type { ItemKind, SentimentLabel } from '../../db/schema.ts';
+import { bucketsOf } from './duration-buckets.ts';
 import { CALENDAR_CLOCK, type OpeningClock } from './opening-clock.ts';
 
 export const KIND_CODES: readonly ItemKind[] = ['review', 'mention'];
@@ -26,10 +27,44 @@ export const SEGMENT = {
   width: 10,
 } as const;
 
-/** How long each answered and each resolved item took, in seconds, on one clock; parallel to the chunk's lists. */
+/**
+ * How long each answered and each resolved item took, in seconds, on one clock;
+ * parallel to the chunk's answered and resolved lists, with each duration's bucket
+ * (for percentiles) and running totals, so a run of items is summed in O(1).
+ */
 export interface ChunkDurations {
   responseSeconds: Float64Array;
+  responseBuckets: Uint16Array;
+  /** [i]: how many of the first i responses took at most 24 h; 48 h; their sum in seconds. */
+  within24hBefore: Int32Array;
+  within48hBefore: Int32Array;
+  responseSecondsBefore: Float64Array;
   resolutionSeconds: Float64Array;
+  resolutionBuckets: Uint16Array;
+}
+
+function durations(clock: OpeningClock, chunk: Pick<FactChunk, 'answeredCohortMs' | 'firstResponseMs' | 'resolvedCohortMs' | 'resolvedMs'>): ChunkDurations {
+  const responseSeconds = measure(clock, chunk.answeredCohortMs, chunk.firstResponseMs);
+  const resolutionSeconds = measure(clock, chunk.resolvedCohortMs, chunk.resolvedMs);
+  const n = responseSeconds.length;
+  const within24hBefore = new Int32Array(n + 1);
+  const within48hBefore = new Int32Array(n + 1);
+  const responseSecondsBefore = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const seconds = responseSeconds[i]!;
+    within24hBefore[i + 1] = within24hBefore[i]! + (seconds <= 86_400 ? 1 : 0);
+    within48hBefore[i + 1] = within48hBefore[i]! + (seconds <= 172_800 ? 1 : 0);
+    responseSecondsBefore[i + 1] = responseSecondsBefore[i]! + seconds;
+  }
+  return {
+    responseSeconds,
+    responseBuckets: bucketsOf(responseSeconds),
+    within24hBefore,
+    within48hBefore,
+    responseSecondsBefore,
+    resolutionSeconds,
+    resolutionBuckets: bucketsOf(resolutionSeconds),
+  };
 }
 
 /**
@@ -83,13 +118,7 @@ function measure(clock: OpeningClock, starts: Float64Array, ends: Float64Array):
 /** The chunk's durations on this clock: the calendar's are kept from the start, others are computed once per clock. */
 export function chunkDurations(chunk: FactChunk, clock: OpeningClock): ChunkDurations {
   if (clock === CALENDAR_CLOCK) return chunk.calendar;
-  if (chunk.openingHours?.clock !== clock) {
-    const durations = {
-      responseSeconds: measure(clock, chunk.answeredCohortMs, chunk.firstResponseMs),
-      resolutionSeconds: measure(clock, chunk.resolvedCohortMs, chunk.resolvedMs),
-    };
-    chunk.openingHours = { clock, durations };
-  }
+  if (chunk.openingHours?.clock !== clock) chunk.openingHours = { clock, durations: durations(clock, chunk) };
   return chunk.openingHours.durations;
 }
 
@@ -126,44 +155,42 @@ function pack(list: readonly ResponseFactRow[]): FactChunk {
   const size = coded.length;
   const answered = coded.filter(({ row }) => row.first_response_ms !== null).length;
   const resolved = coded.filter(({ row }) => row.resolved_ms !== null).length;
-  const chunk: FactChunk = {
-    businessId: list[0]!.business_id,
-    month: list[0]!.cohort_month,
-    size,
-    sourceTypes,
-    responders,
-    segmentCount: 0,
-    segments: new Int32Array(0),
+  const lists = {
     cohortMs: new Float64Array(size),
     answeredCohortMs: new Float64Array(answered),
     firstResponseMs: new Float64Array(answered),
     resolvedCohortMs: new Float64Array(resolved),
     resolvedMs: new Float64Array(resolved),
     unansweredCohortMs: new Float64Array(size - answered),
-    calendar: { responseSeconds: new Float64Array(0), resolutionSeconds: new Float64Array(0) },
-    openingHours: null,
   };
   const rows: number[] = [];
   let [a, r, u] = [0, 0, 0];
   coded.forEach(({ row, segmentKey, codes }, i) => {
     if (i === 0 || segmentKey !== coded[i - 1]!.segmentKey) rows.push(...codes, i, a, r, u);
-    chunk.cohortMs[i] = row.cohort_ms;
-    if (row.first_response_ms === null) chunk.unansweredCohortMs[u++] = row.cohort_ms;
+    lists.cohortMs[i] = row.cohort_ms;
+    if (row.first_response_ms === null) lists.unansweredCohortMs[u++] = row.cohort_ms;
     else {
-      chunk.answeredCohortMs[a] = row.cohort_ms;
-      chunk.firstResponseMs[a++] = row.first_response_ms;
+      lists.answeredCohortMs[a] = row.cohort_ms;
+      lists.firstResponseMs[a++] = row.first_response_ms;
     }
     if (row.resolved_ms !== null) {
-      chunk.resolvedCohortMs[r] = row.cohort_ms;
-      chunk.resolvedMs[r++] = row.resolved_ms;
+      lists.resolvedCohortMs[r] = row.cohort_ms;
+      lists.resolvedMs[r++] = row.resolved_ms;
     }
   });
-  chunk.segmentCount = rows.length / SEGMENT.width;
+  const segmentCount = rows.length / SEGMENT.width;
   rows.push(0, 0, 0, 0, 0, 0, size, a, r, u);
-  chunk.segments = Int32Array.from(rows);
-  chunk.calendar = {
-    responseSeconds: measure(CALENDAR_CLOCK, chunk.answeredCohortMs, chunk.firstResponseMs),
-    resolutionSeconds: measure(CALENDAR_CLOCK, chunk.resolvedCohortMs, chunk.resolvedMs),
+  const chunk: FactChunk = {
+    businessId: list[0]!.business_id,
+    month: list[0]!.cohort_month,
+    size,
+    sourceTypes,
+    responders,
+    segmentCount,
+    segments: Int32Array.from(rows),
+    ...lists,
+    calendar: durations(CALENDAR_CLOCK, lists),
+    openingHours: null,
   };
   return chunk;
 }

@@ -1,5 +1,8 @@
-/** The k-th smallest (0-based) of values[from..], rearranging values[from..] in place (quickselect). */
-function select(values: Float64Array, k: number, from: number): number {
+/**
+ * The k-th smallest (0-based) of values[from..], rearranging values[from..] in place
+ * (quickselect): afterwards nothing before k is larger, nothing after it smaller.
+ */
+export function selectKth(values: Float64Array, k: number, from: number): number {
   let lo = from;
   let hi = values.length - 1;
   while (lo < hi) {
@@ -37,7 +40,7 @@ export function percentilesCont(values: Float64Array, fractions: readonly number
   return fractions.map((p) => {
     const rank = p * (n - 1);
     const below = Math.floor(rank);
-    const low = select(values, below, from);
+    const low = selectKth(values, below, from);
     from = below;
     if (rank === below) return low;
     // Everything after `below` is now at least `low`: the next value is their minimum.

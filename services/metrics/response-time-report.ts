@@ -2,7 +2,7 @@ import type { BusinessClockRow } from '../../db/repositories/response-facts.ts';
 import { chunkDurations, KIND_CODES, SEGMENT, SENTIMENT_CODES, type FactChunk } from './fact-chunk.ts';
 import { CALENDAR_CLOCK, type OpeningClock, type OpeningClocks } from './opening-clock.ts';
 import type { OpeningHours } from './opening-hours.ts';
-import { percentilesCont } from './percentile.ts';
+import { DurationRuns } from './duration-runs.ts';
 import { UNREPLIABLE_SOURCE_TYPES } from './repliable-sources.ts';
 import type { ResponseTimeGroup, ResponseTimeQuery, ResponseTimeReport } from './response-time-query.ts';
 
@@ -60,33 +60,10 @@ function firstNotOverdue(cohorts: Float64Array, lo: number, hi: number, clock: O
   return low;
 }
 
-/** Durations in seconds, appended run by run. */
-class Durations {
-  values = new Float64Array(64);
-  length = 0;
-
-  append(source: Float64Array, lo: number, hi: number): void {
-    const needed = this.length + hi - lo;
-    if (needed > this.values.length) {
-      const bigger = new Float64Array(Math.max(needed, this.values.length * 2));
-      bigger.set(this.values.subarray(0, this.length));
-      this.values = bigger;
-    }
-    const values = this.values;
-    let at = this.length;
-    for (let i = lo; i < hi; i++) values[at++] = source[i]!;
-    this.length = at;
-  }
-
-  /** The list itself, to be rearranged by percentile selection. */
-  view(): Float64Array {
-    return this.values.subarray(0, this.length);
-  }
-}
-
-/** One group's running figures. */
+/** One group's running figures; its durations are collected as runs in the report's DurationRuns. */
 class GroupFigures {
   readonly key: string | null;
+  readonly index: number;
   items = 0;
   responded = 0;
   responseSum = 0;
@@ -94,57 +71,36 @@ class GroupFigures {
   within48h = 0;
   overdue = 0;
   resolved = 0;
-  readonly responses = new Durations();
-  readonly resolutions = new Durations();
 
-  constructor(key: string | null) {
+  constructor(key: string | null, index: number) {
     this.key = key;
+    this.index = index;
   }
 
-  addResponses(seconds: Float64Array, lo: number, hi: number): void {
-    if (hi <= lo) return;
-    this.responded += hi - lo;
-    let sum = 0;
-    let within24h = 0;
-    let within48h = 0;
-    for (let i = lo; i < hi; i++) {
-      const value = seconds[i]!;
-      sum += value;
-      // Unary plus, not `if`: a comparison that goes either way at random costs a mispredicted branch.
-      within24h += +(value <= 86_400);
-      within48h += +(value <= 172_800);
-    }
-    this.responseSum += sum;
-    this.within24h += within24h;
-    this.within48h += within48h;
-    this.responses.append(seconds, lo, hi);
-  }
-
-  addResolutions(seconds: Float64Array, lo: number, hi: number): void {
-    if (hi <= lo) return;
-    this.resolved += hi - lo;
-    this.resolutions.append(seconds, lo, hi);
-  }
-
-  report(): ResponseTimeGroup {
-    const [median, p90] = percentilesCont(this.responses.view(), [0.5, 0.9]) as [number | null, number | null];
-    const [medianResolution] = percentilesCont(this.resolutions.view(), [0.5]) as [number | null];
+  report(response: ReadonlyArray<number | null>, resolution: ReadonlyArray<number | null>): ResponseTimeGroup {
     return {
       key: this.key,
       items: this.items,
       responded: this.responded,
       respondedPct: pct(this.responded, this.items),
-      medianSeconds: roundSeconds(median),
-      p90Seconds: roundSeconds(p90),
+      medianSeconds: roundSeconds(response[0]!),
+      p90Seconds: roundSeconds(response[1]!),
       meanSeconds: this.responded === 0 ? null : Math.round(this.responseSum / this.responded),
       within24hPct: pct(this.within24h, this.items),
       within48hPct: pct(this.within48h, this.items),
       open: this.items - this.responded,
       overdue: this.overdue,
       resolved: this.resolved,
-      medianResolutionSeconds: roundSeconds(medianResolution),
+      medianResolutionSeconds: roundSeconds(resolution[0]!),
     };
   }
+}
+
+/** Everything one report collects. */
+interface Collected {
+  responses: DurationRuns;
+  resolutions: DurationRuns;
+  unrepliableItems: Map<string, number>;
 }
 
 /** The item filters of a query, as codes comparable with a chunk's segment table (-1: no filter). */
@@ -210,10 +166,12 @@ function addChunk(
   clock: OpeningClock,
   slaMs: number,
   now: number,
-  unrepliableItems: Map<string, number>,
+  collected: Collected,
 ): void {
   const { segments, cohortMs, answeredCohortMs, resolvedCohortMs, unansweredCohortMs } = chunk;
-  const { responseSeconds, resolutionSeconds } = chunkDurations(chunk, clock);
+  const durations = chunkDurations(chunk, clock);
+  const { within24hBefore, within48hBefore, responseSecondsBefore } = durations;
+  const { responses, resolutions, unrepliableItems } = collected;
   const { cuts, groups } = pieces;
   const W = SEGMENT.width;
   for (let s = 0; s < chunk.segmentCount; s++) {
@@ -256,8 +214,13 @@ function addChunk(
       const unansweredTo = lowerBound(unansweredCohortMs, cut, unanswered, unansweredEnd);
       const group = segmentGroup ?? groups[p]!;
       group.items += itemsTo - item;
-      group.addResponses(responseSeconds, answered, answeredTo);
-      group.addResolutions(resolutionSeconds, resolved, resolvedTo);
+      group.responded += answeredTo - answered;
+      group.within24h += within24hBefore[answeredTo]! - within24hBefore[answered]!;
+      group.within48h += within48hBefore[answeredTo]! - within48hBefore[answered]!;
+      group.responseSum += responseSecondsBefore[answeredTo]! - responseSecondsBefore[answered]!;
+      responses.add(group.index, durations.responseSeconds, durations.responseBuckets, answered, answeredTo);
+      group.resolved += resolvedTo - resolved;
+      resolutions.add(group.index, durations.resolutionSeconds, durations.resolutionBuckets, resolved, resolvedTo);
       group.overdue += Math.max(0, Math.min(unansweredTo, overdueEnd) - unanswered);
       item = itemsTo;
       answered = answeredTo;
@@ -271,9 +234,9 @@ function addChunk(
  * Response-time figures, as defined in docs/api.md ("Response time, defined once"),
  * over the facts of the businesses in scope. Pure but for the durations each chunk
  * memoises per clock: the same facts and query give the same report. Each chunk is
- * read segment by segment: counts come from positions in its sorted lists, durations
- * are copied run by run to their group, and the percentiles then run on each group's
- * values (linear-time selection, no sort).
+ * read segment by segment: counts and sums come from positions in its sorted lists
+ * and running totals, durations are noted as runs for their group, and percentiles
+ * then select inside the buckets that hold their ranks (see DurationRuns).
  */
 export function responseTimeReport(facts: ReportFacts, query: ResponseTimeQuery): ResponseTimeReport {
   const settings = new Map(facts.businesses.map((b) => [b.id, b]));
@@ -290,7 +253,7 @@ export function responseTimeReport(facts: ReportFacts, query: ResponseTimeQuery)
   const figures = new Map<string | null, GroupFigures>();
   const group = (key: string | null): GroupFigures => {
     let found = figures.get(key);
-    if (found === undefined) figures.set(key, (found = new GroupFigures(key)));
+    if (found === undefined) figures.set(key, (found = new GroupFigures(key, figures.size)));
     return found;
   };
   const weeks = new Map<number, GroupFigures>();
@@ -306,7 +269,7 @@ export function responseTimeReport(facts: ReportFacts, query: ResponseTimeQuery)
     if (clock === undefined) clocks.set(business.id, (clock = facts.clocks.of(business.timezone, business.opening_hours as OpeningHours | null)));
     return clock;
   };
-  const unrepliableItems = new Map<string, number>();
+  const collected: Collected = { responses: new DurationRuns(), resolutions: new DurationRuns(), unrepliableItems: new Map() };
 
   for (const chunk of facts.chunks) {
     if (businessFilter !== null && !businessFilter.has(chunk.businessId)) continue;
@@ -320,12 +283,14 @@ export function responseTimeReport(facts: ReportFacts, query: ResponseTimeQuery)
       : query.groupBy === 'responder' ? (s: number) => group(chunk.responders[segments[s * SEGMENT.width + SEGMENT.responder]!]!)
       : null;
     const pieces = piecesOf(chunk, query, filter, group, weekGroup);
-    addChunk(chunk, filter, sourceWanted, pieces, groupOfSegment, clockOf(business), business.sla_hours * 3_600_000, now, unrepliableItems);
+    addChunk(chunk, filter, sourceWanted, pieces, groupOfSegment, clockOf(business), business.sla_hours * 3_600_000, now, collected);
   }
 
   // A group numbered for a chunk whose items were all filtered out has nothing to report.
-  const reported = [...figures.values()].filter((g) => g.items > 0).map((g) => g.report());
+  const response = collected.responses.percentiles(figures.size, [0.5, 0.9]);
+  const resolution = collected.resolutions.percentiles(figures.size, [0.5]);
+  const reported = [...figures.values()].filter((g) => g.items > 0).map((g) => g.report(response[g.index]!, resolution[g.index]!));
   reported.sort((a, b) => compareKeys(a.key, b.key));
-  const sourceTypes = [...unrepliableItems].sort((a, b) => compareKeys(a[0], b[0])).map(([sourceType, items]) => ({ sourceType, items }));
+  const sourceTypes = [...collected.unrepliableItems].sort((a, b) => compareKeys(a[0], b[0])).map(([sourceType, items]) => ({ sourceType, items }));
   return { groups: reported, unrepliable: { items: sourceTypes.reduce((sum, row) => sum + row.items, 0), sourceTypes } };
 }
