@@ -37,6 +37,14 @@ export interface Page {
   cursor: unknown;
 }
 
+/** What a platform says today about items asked for by id. */
+export interface Recheck {
+  /** Items it still shows, as it shows them now: an edit is seen as in any page. */
+  items: NormalizedItem[];
+  /** Ids it says no longer exist (deleted by their author or taken down). */
+  removed: string[];
+}
+
 export interface Capabilities {
   hasRatings: boolean;
   detectsOwnerReplies: boolean;
@@ -86,6 +94,11 @@ export interface HttpRequest {
   body?: unknown;
   /** Names the request in errors and logs instead of the URL (which may carry a key). */
   label: string;
+  /**
+   * Statuses besides 2xx that are an answer, returned instead of thrown: a lookup's
+   * 404 or 410 means "gone", not "misconfigured".
+   */
+  answers?: number[];
 }
 
 export interface HttpResponse {
@@ -136,4 +149,11 @@ export interface Connector<C = Record<string, unknown>, K = Record<string, strin
   check(config: C, credentials: K, ctx: ConnectorContext): Promise<void>;
   /** Pages of items new or changed since `cursor` (null on the first poll). */
   fetch(config: C, credentials: K, cursor: unknown, ctx: ConnectorContext): AsyncIterable<Page>;
+  /**
+   * Optional: looks up stored items by external id, for platforms whose listings show
+   * only recent items, so that an older review's edit or removal is still seen (the
+   * core asks about items awaiting a re-review). An id neither found nor plainly
+   * reported gone (an unclear answer) is in neither list: silence proves nothing.
+   */
+  recheck?(config: C, credentials: K, externalIds: string[], ctx: ConnectorContext): Promise<Recheck>;
 }

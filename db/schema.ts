@@ -160,6 +160,8 @@ export interface ReReviewRequestsTable {
   status: Generated<ReReviewStatus>;
   rating_after: number | null;
   closed_at: NullableTimestamp;
+  /** While pending: when its item was last looked up on the platform. */
+  last_checked_at: NullableTimestamp;
 }
 
 export interface AlertDeliveriesTable {

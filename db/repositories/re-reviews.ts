@@ -153,3 +153,35 @@ export async function expireReReviewRequests(db: Kysely<Database>, before: Date)
     RETURNING *`;
   return closeWithEvents(db, closed, 'system');
 }
+
+/** A pending request whose item a poll should look up on its platform. */
+export interface AwaitedReview {
+  requestId: string;
+  externalId: string;
+}
+
+/**
+ * Up to `limit` of one source's pending requests whose items were not looked up since
+ * `checkedBefore`, least recently checked first, so every request gets its turn.
+ */
+export async function reviewsAwaitingRecheck(db: Kysely<Database>, sourceId: string, checkedBefore: Date, limit: number): Promise<AwaitedReview[]> {
+  const rows = await db
+    .selectFrom('re_review_requests as r')
+    .innerJoin('items as i', 'i.id', 'r.item_id')
+    .select(['r.id as requestId', 'i.external_id as externalId'])
+    .where('r.status', '=', 'pending')
+    .where('i.source_id', '=', sourceId)
+    .where('i.removed_at', 'is', null)
+    .where((eb) => eb.or([eb('r.last_checked_at', 'is', null), eb('r.last_checked_at', '<', checkedBefore)]))
+    .orderBy(sql`r.last_checked_at ASC NULLS FIRST`)
+    .orderBy('r.requested_at')
+    .limit(limit)
+    .execute();
+  return rows;
+}
+
+/** Notes that these requests' items were just looked up, whatever the platform answered. */
+export async function markRechecked(db: Kysely<Database>, requestIds: string[]): Promise<void> {
+  if (requestIds.length === 0) return;
+  await db.updateTable('re_review_requests').set({ last_checked_at: new Date() }).where('id', 'in', requestIds).execute();
+}

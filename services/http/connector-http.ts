@@ -108,6 +108,7 @@ export function createConnectorHttp(options: ConnectorHttpOptions): ConnectorHtt
         continue;
       }
       if (response.status >= 200 && response.status < 300) return response;
+      if (req.answers?.includes(response.status)) return response;
       // A conditional GET (feeds) is answered "not modified": the caller's answer, not a failure.
       if (response.status === 304 && isConditional(hop.headers)) return response;
       throw statusError(platform, req.label, response, secrets, now());

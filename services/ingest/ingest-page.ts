@@ -27,10 +27,10 @@ const PLATFORM = 'platform';
 
 /**
  * Stores one page in one transaction, together with the connector's cursor, so a
- * crash re-reads at most this page. Idempotent on (source, external id): the same
+ * crash re-reads at most this page (a page of looked-up items has no cursor to save). Idempotent on (source, external id): the same
  * page twice changes nothing the second time.
  */
-export async function ingestPage(db: Db, source: IngestSource, page: Page): Promise<IngestResult> {
+export async function ingestPage(db: Db, source: IngestSource, page: Page, options: { saveCursor: boolean } = { saveCursor: true }): Promise<IngestResult> {
   const items = lastWins(page.items);
   return db.transaction().execute(async (tx) => {
     // Insert first: new items (the common case) cost one statement, and only the ones
@@ -75,7 +75,7 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page): Prom
     // An edit answers the customer's open re-review request, in the same transaction as the edit.
     await closeRequestsAsRevised(tx, revisions.map((r) => ({ itemId: r.item_id, ratingAfter: r.rating_after ?? null, editedAt: r.platform_updated_at ? new Date(r.platform_updated_at) : null })));
     await closeRequestsAsRemoved(tx, removed);
-    await saveSourceCursor(tx, source.id, page.cursor, inserted.size > 0);
+    if (options.saveCursor) await saveSourceCursor(tx, source.id, page.cursor, inserted.size > 0);
     return result;
   });
 }

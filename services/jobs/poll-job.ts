@@ -11,7 +11,8 @@ import type { Source } from '../../db/schema.ts';
 import { createConnectorHttp } from '../http/connector-http.ts';
 import type { Dispatcher } from 'undici';
 import type { RequestBudget } from '../http/request-budget.ts';
-import { ingestPage } from '../ingest/ingest-page.ts';
+import { ingestPage, type IngestResult } from '../ingest/ingest-page.ts';
+import { recheckAwaitedReviews } from '../polling/recheck-awaited-reviews.ts';
 import { enqueueAlerts } from '../queue/enqueue-alerts.ts';
 import { jobIds, retryOptions, type PollJobData, type Queues } from '../queue/queues.ts';
 import { decryptCredentials, type CredentialsKey } from '../security/credentials.ts';
@@ -29,7 +30,7 @@ export interface PollJobDeps {
 
 export type PollJobResult =
   | { outcome: 'skipped'; reason: string }
-  | { outcome: 'polled'; pages: number; inserted: number; revised: number; queuedForAnalysis: number }
+  | { outcome: 'polled'; pages: number; inserted: number; revised: number; queuedForAnalysis: number; rechecked: number; removed: number }
   | { outcome: 'failed'; kind: string };
 
 /**
@@ -82,20 +83,27 @@ async function pollSource(
     now: () => new Date(),
     signal,
   };
-  const totals = { outcome: 'polled' as const, pages: 0, inserted: 0, revised: 0, queuedForAnalysis: 0 };
+  const totals = { outcome: 'polled' as const, pages: 0, inserted: 0, revised: 0, queuedForAnalysis: 0, rechecked: 0, removed: 0 };
+  // Each batch to analyze is numbered by page; the lookups after the last page come next.
+  const analyze = async (ingested: IngestResult, batch: number) => {
+    if (ingested.toAnalyze.length === 0) return;
+    await deps.queues.analyze.add('analyze', { itemIds: ingested.toAnalyze }, { jobId: jobIds.analyze(String(job.id), batch), ...retryOptions(10) });
+    totals.queuedForAnalysis += ingested.toAnalyze.length;
+  };
   for await (const page of connector.fetch(parsed.config, parsed.credentials, source.cursor, ctx)) {
     const ingested = await ingestPage(deps.db, source, page);
-    if (ingested.toAnalyze.length > 0) {
-      await deps.queues.analyze.add(
-        'analyze',
-        { itemIds: ingested.toAnalyze },
-        { jobId: jobIds.analyze(String(job.id), totals.pages), ...retryOptions(10) },
-      );
-    }
+    await analyze(ingested, totals.pages);
     totals.pages++;
     totals.inserted += ingested.inserted;
     totals.revised += ingested.revised;
-    totals.queuedForAnalysis += ingested.toAnalyze.length;
+    totals.removed += ingested.removed;
+  }
+  const rechecked = await recheckAwaitedReviews(deps.db, source, connector, parsed, ctx, log);
+  totals.rechecked = rechecked.asked;
+  if (rechecked.ingested !== null) {
+    await analyze(rechecked.ingested, totals.pages);
+    totals.revised += rechecked.ingested.revised;
+    totals.removed += rechecked.ingested.removed;
   }
   return totals;
 }

@@ -109,6 +109,14 @@ describe('status mapping', () => {
     expect(await connectorFailure(client().send({ url: `${API}/feed.xml`, label: 'feed' }))).toMatchObject({ kind: 'transient', status: 304 });
   });
 
+  test('a status the caller names as an answer (a lookup\'s 404) is returned, not thrown', async () => {
+    nock(API).get('/v1/things/gone').reply(404, '{"error":"not found"}');
+    const response = await client().send({ url: `${API}/v1/things/gone`, label: 'look up thing', answers: [404, 410] });
+    expect(response).toMatchObject({ status: 404, text: '{"error":"not found"}' });
+    nock(API).get('/v1/things/gone').reply(404, '');
+    expect(await connectorFailure(client().send({ url: `${API}/v1/things/gone`, label: 'look up thing' }))).toMatchObject({ kind: 'config', status: 404 });
+  });
+
   test('json(): a body that is not JSON is bad_payload, kept up to 64 KiB', async () => {
     const body = `{"truncated": ${'x'.repeat(70 * 1024)}`;
     nock(API).get('/v1/things').query(true).reply(200, body);

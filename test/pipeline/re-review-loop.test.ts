@@ -4,6 +4,7 @@ import { ingestPage } from '../../services/ingest/ingest-page.ts';
 import { reReviewExpiry } from '../../services/re-review-expiry.ts';
 import { createApiHarness } from '../support/api.ts';
 import { review } from '../support/items.ts';
+import { askedToReReview as askReReview } from '../support/re-reviews.ts';
 
 const h = await createApiHarness({ config: { reReviewExpireDays: 30 } });
 afterAll(() => h.close());
@@ -11,15 +12,7 @@ afterAll(() => h.close());
 const source = { id: h.tenant.sourceId, account_id: h.tenant.accountId, business_id: h.tenant.businessId };
 const silentLog = { info: () => {} } as never;
 
-/** A review stored by ingest, resolved and asked to re-review through the API; returns its id. */
-async function askedToReReview(externalId: string, rating: number): Promise<string> {
-  await ingestPage(h.db, source, { items: [review(externalId, rating, 'Cold food, rude waiter.')], cursor: null });
-  const { id } = await h.db.selectFrom('items').select('id').where('external_id', '=', externalId).executeTakeFirstOrThrow();
-  expect((await h.call({ method: 'POST', url: `/v1/items/${id}/resolve` })).statusCode).toBe(200);
-  const asked = await h.call({ method: 'POST', url: `/v1/items/${id}/re-review-requests`, payload: { channel: 'email' } });
-  expect(asked.statusCode).toBe(201);
-  return id;
-}
+const askedToReReview = (externalId: string, rating: number) => askReReview(h, source, externalId, rating);
 
 const requestOf = (itemId: string) =>
   h.db.selectFrom('re_review_requests').selectAll().where('item_id', '=', itemId).executeTakeFirstOrThrow();
