@@ -1,8 +1,9 @@
 import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { postSeenAt, postText, postToItem, type PostView } from './post-view.ts';
+import { PUBLIC_APPVIEW, recheckPosts } from './recheck.ts';
 import { searchPages } from './search-pages.ts';
 import { createSession } from './session.ts';
-import { configSchema, credentialsSchema, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
+import { configSchema, credentialsSchema, DEFAULT_BASE_URL, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { advanceWatermark, blueskyCursor, readSeen, readWatermark, searchSince } from './watermark.ts';
@@ -48,5 +49,10 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
       }
     }
     yield { items: held ?? [], cursor: blueskyCursor(newest, seen) };
+  },
+  // Search is read back only to the watermark: older posts awaiting a re-review are looked up by uri,
+  // without signing in. A baseUrl other than bsky.social is a sandbox or recording, which answers them too.
+  recheck(config, _credentials, uris, ctx) {
+    return recheckPosts(ctx, config.baseUrl === DEFAULT_BASE_URL ? PUBLIC_APPVIEW : config.baseUrl, uris);
   },
 };

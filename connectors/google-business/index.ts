@@ -2,6 +2,7 @@ import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { accessToken } from './access-token.ts';
 import { advanceWatermark, cursorValue, readBackTo, readCursor } from '../watermark-cursor.ts';
+import { recheckReviews } from './recheck.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
 import { reviewToItem, reviewUpdatedAt } from './reviews.ts';
 import { configSchema, credentialsSchema, parseSettings, type GoogleBusinessConfig, type GoogleBusinessCredentials } from './settings.ts';
@@ -39,5 +40,11 @@ export const googleBusiness: Connector<GoogleBusinessConfig, GoogleBusinessCrede
       seen = rememberVersions(seen, items);
     }
     yield { items: held ?? [], cursor: cursorValue(newest, seen) };
+  },
+  // Each poll reads back only to its watermark: older reviews awaiting a re-review are looked up one by one.
+  async recheck(config, credentials, reviewIds, ctx) {
+    if (reviewIds.length === 0) return { items: [], removed: [] };
+    const token = await accessToken(ctx.http, config, credentials);
+    return recheckReviews(ctx, config, token, reviewIds);
   },
 };

@@ -2,6 +2,7 @@ import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { hitCreatedAt, hitSearchableText, hitToItem, readSearchResponse, type Hit } from './hits.ts';
+import { recheckItems } from './recheck.ts';
 import { searchPages } from './search-pages.ts';
 import { configSchema, credentialsSchema, parseSettings, type HackerNewsConfig, type HackerNewsCredentials } from './settings.ts';
 import { advanceWatermark, cursorValue, readCursor, searchSince } from '../watermark-cursor.ts';
@@ -58,5 +59,9 @@ export const hackerNews: Connector<HackerNewsConfig, HackerNewsCredentials> = {
     }
     // A first poll that found nothing still records where it looked from, so the next one does not look back a whole day again.
     yield { items: held ?? [], cursor: cursorValue(newest ?? since, seen) };
+  },
+  // Search by date reaches only recent items: older ones awaiting a re-review are looked up one by one.
+  recheck(config, _credentials, ids, ctx) {
+    return recheckItems(ctx, config.baseUrl, ids);
   },
 };

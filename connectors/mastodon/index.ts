@@ -2,6 +2,7 @@ import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { readCursor, termWatermark, type MastodonCursor } from './cursor.ts';
+import { recheckStatuses } from './recheck.ts';
 import { configSchema, credentialsSchema, parseSettings, type MastodonConfig, type MastodonCredentials } from './settings.ts';
 import { statusCreatedAt, statusText, statusToItem, type Status } from './status.ts';
 import { checkAccess, searchPages, tagForward, tagNewest } from './timelines.ts';
@@ -80,5 +81,9 @@ export const mastodon: Connector<MastodonConfig, MastodonCredentials> = {
     }
 
     yield { items: held?.items ?? [], cursor: snapshot() };
+  },
+  // Timelines show only recent posts: older ones awaiting a re-review are looked up one by one.
+  recheck(config, credentials, uris, ctx) {
+    return recheckStatuses(ctx, config, credentials, uris);
   },
 };

@@ -5,6 +5,7 @@ import { accessToken } from './access-token.ts';
 import { cursorValue, readCursor, readSince } from './cursor.ts';
 import { createdAt, thingText, thingToItem, type Thing } from './listing.ts';
 import { streamPages, streams } from './listings.ts';
+import { recheckThings } from './recheck.ts';
 import { configSchema, credentialsSchema, parseSettings, type RedditConfig, type RedditCredentials } from './settings.ts';
 
 const EDIT_WINDOW_MS = 24 * 3600_000;
@@ -58,5 +59,11 @@ export const reddit: Connector<RedditConfig, RedditCredentials> = {
       }
     }
     yield { items: held ?? [], cursor: cursorValue(newest ?? since, seen) };
+  },
+  // Listings reach back about 1000 things: older ones awaiting a re-review are looked up by fullname.
+  async recheck(config, credentials, fullnames, ctx) {
+    if (fullnames.length === 0) return { items: [], removed: [] };
+    const token = await accessToken(ctx.http, config.authBaseUrl, credentials);
+    return recheckThings(ctx, config.baseUrl, token, fullnames);
   },
 };

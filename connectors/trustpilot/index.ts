@@ -1,6 +1,7 @@
 import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { advanceWatermark, cursorValue, readBackTo, readCursor } from '../watermark-cursor.ts';
+import { recheckReviews } from './recheck.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
 import { reviewCreatedAt, reviewToItem } from './reviews.ts';
 import { configSchema, credentialsSchema, parseSettings, type TrustpilotConfig, type TrustpilotCredentials } from './settings.ts';
@@ -38,5 +39,9 @@ export const trustpilot: Connector<TrustpilotConfig, TrustpilotCredentials> = {
       seen = rememberVersions(seen, items);
     }
     yield { items: held ?? [], cursor: cursorValue(newest, seen) };
+  },
+  // Only the newest reviews are re-read each poll: older ones awaiting a re-review are looked up one by one.
+  recheck(config, credentials, reviewIds, ctx) {
+    return recheckReviews(ctx, config, credentials, reviewIds);
   },
 };
