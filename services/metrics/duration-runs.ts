@@ -1,5 +1,5 @@
 import { BUCKET_COUNT } from './duration-buckets.ts';
-import { selectKth } from './percentile.ts';
+import { selectKth } from './select-kth.ts';
 
 /** Below this many values a group's percentiles are selected directly, without counting buckets. */
 const DIRECT_SELECTION_BELOW = 256;

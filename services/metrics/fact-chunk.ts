@@ -78,7 +78,6 @@ function durations(clock: OpeningClock, chunk: Pick<FactChunk, 'answeredCohortMs
 export interface FactChunk {
   businessId: string;
   month: string;
-  size: number;
   sourceTypes: string[];
   /** 'platform', who answered in Earshot, or null (unanswered). */
   responders: Array<string | null>;
@@ -183,7 +182,6 @@ function pack(list: readonly ResponseFactRow[]): FactChunk {
   const chunk: FactChunk = {
     businessId: list[0]!.business_id,
     month: list[0]!.cohort_month,
-    size,
     sourceTypes,
     responders,
     segmentCount,

@@ -13,6 +13,21 @@ test('buckets keep the order of durations and stay in range', () => {
   expect(bucketOf(1e12)).toBe(BUCKET_COUNT - 1);
 });
 
+/** One group's percentiles of these values, given as one run. */
+function percentilesOf(values: number[], fractions: number[]): Array<number | null> {
+  const runs = new DurationRuns();
+  const seconds = Float64Array.from(values);
+  runs.add(0, seconds, bucketsOf(seconds), 0, seconds.length);
+  return runs.percentiles(1, fractions)[0]!;
+}
+
+test('as PostgreSQL percentile_cont: interpolated between neighbours', () => {
+  expect(percentilesOf([3_600, 7_200, 108_000, 259_200], [0.5])).toEqual([57_600]);
+  expect(percentilesOf([259_200, 3_600, 108_000, 7_200], [0.9])[0]).toBeCloseTo(213_840, 6);
+  expect(percentilesOf([5], [0.5, 0.9])).toEqual([5, 5]);
+  expect(new DurationRuns().percentiles(2, [0.5])).toEqual([[null], [null]]);
+});
+
 test('percentiles over runs of several lists match a full sort, small groups and large, ties included', () => {
   const random = seededRandom(5);
   for (let round = 0; round < 60; round++) {
