@@ -1,5 +1,6 @@
+import type { NormalizedItem, Page } from './contract.ts';
 import { isRecord } from './payload-shape.ts';
-import { readSeenVersions, type SeenVersions } from './seen-versions.ts';
+import { readSeenVersions, rememberVersions, unreportedItems, type SeenVersions } from './seen-versions.ts';
 
 /**
  * The cursor most connectors keep: `{ since, seen }`. `since` is the newest platform
@@ -40,4 +41,33 @@ export function advanceWatermark(watermark: Date | null, times: ReadonlyArray<Da
 
 export function cursorValue(since: Date | null, seen: SeenVersions): WatermarkCursor {
   return { since: since === null ? null : since.toISOString(), seen };
+}
+
+/**
+ * A poll's pages, from batches of platform records read newest first. Each batch's
+ * items are reported only when new or changed since `seen`. Pages are handed on one
+ * step late: only the last one carries the advanced watermark, because a crash after an
+ * early page must not make the next poll skip the pages after it. The last page is
+ * always handed on, empty if nothing was new, so the cursor advances.
+ */
+export async function* pagesOneStepLate<T>(
+  batches: AsyncIterable<T[]>,
+  read: { itemsOf(batch: T[]): NormalizedItem[]; timeOf(record: T): Date | null },
+  previous: { since: Date | null; seen: SeenVersions },
+  now: () => Date,
+  cursorOf: (since: Date | null, seen: SeenVersions) => unknown = cursorValue,
+  /** What the last cursor records when no record was read at all (a first poll that found nothing). */
+  sinceWhenEmpty: Date | null = null,
+): AsyncGenerator<Page> {
+  let seen = previous.seen;
+  let newest = previous.since;
+  let held: NormalizedItem[] | null = null;
+  for await (const batch of batches) {
+    if (held !== null) yield { items: held, cursor: cursorOf(previous.since, seen) };
+    newest = advanceWatermark(newest, batch.map(read.timeOf), now());
+    const items = read.itemsOf(batch);
+    held = unreportedItems(items, seen);
+    seen = rememberVersions(seen, items);
+  }
+  yield { items: held ?? [], cursor: cursorOf(newest ?? sinceWhenEmpty, seen) };
 }

@@ -1,12 +1,14 @@
-import type { Connector, NormalizedItem, Page } from '../contract.ts';
+import type { Connector, Page } from '../contract.ts';
 import { postSeenAt, postText, postToItem, type PostView } from './post-view.ts';
 import { PUBLIC_APPVIEW, recheckPosts } from './recheck.ts';
 import { searchPages } from './search-pages.ts';
 import { createSession } from './session.ts';
 import { configSchema, credentialsSchema, DEFAULT_BASE_URL, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
-import { rememberVersions, unreportedItems } from '../seen-versions.ts';
-import { advanceWatermark, blueskyCursor, readSeen, readWatermark, searchSince } from './watermark.ts';
+import { pagesOneStepLate, readCursor, searchSince } from '../watermark-cursor.ts';
+
+// A new source looks back one day rather than through the platform's whole history.
+const FIRST_POLL_LOOKBACK_MS = 24 * 3600_000;
 
 /** Bluesky posts that mention the watched terms, found with the authenticated post search. */
 export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
@@ -27,28 +29,17 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
     await createSession(ctx.http, config.baseUrl, credentials);
   },
   async *fetch(config, credentials, cursor, ctx): AsyncGenerator<Page> {
-    const previous = readWatermark(cursor);
-    const since = searchSince(previous, ctx.now());
+    const previous = readCursor(cursor);
+    const since = searchSince(previous.since, ctx.now(), FIRST_POLL_LOOKBACK_MS);
     const accessJwt = await createSession(ctx.http, config.baseUrl, credentials);
     const mentionsTerm = containsAnyTerm(config.terms);
     const mentionsExcluded = containsAnyTerm(config.excludeTerms);
     const isMention = (post: PostView) => mentionsTerm(postText(post)) && !mentionsExcluded(postText(post));
-    // What earlier polls (and earlier pages of this one: a post found by several terms) reported.
-    let seen = readSeen(cursor);
-    let newest = previous;
-    // Pages are handed on one step late: only the last one may carry the advanced watermark,
-    // because a crash after an early page must not make the next poll skip the pages after it.
-    let held: NormalizedItem[] | null = null;
-    for (const term of config.terms) {
-      for await (const posts of searchPages(ctx, config.baseUrl, accessJwt, term, since)) {
-        if (held !== null) yield { items: held, cursor: blueskyCursor(previous, seen) };
-        newest = advanceWatermark(newest, posts.map(postSeenAt), ctx.now());
-        const mentions = posts.filter(isMention).map(postToItem);
-        held = unreportedItems(mentions, seen);
-        seen = rememberVersions(seen, mentions);
-      }
-    }
-    yield { items: held ?? [], cursor: blueskyCursor(newest, seen) };
+    const pages = (async function* () {
+      for (const term of config.terms) yield* searchPages(ctx, config.baseUrl, accessJwt, term, since);
+    })();
+    // A post found by several terms, or re-read in the overlap, is reported once.
+    yield* pagesOneStepLate(pages, { itemsOf: (posts) => posts.filter(isMention).map(postToItem), timeOf: postSeenAt }, previous, ctx.now);
   },
   // Search is read back only to the watermark: older posts awaiting a re-review are looked up by uri,
   // without signing in. A baseUrl other than bsky.social is a sandbox or recording, which answers them too.

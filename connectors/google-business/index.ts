@@ -1,7 +1,6 @@
-import type { Connector, NormalizedItem, Page } from '../contract.ts';
-import { rememberVersions, unreportedItems } from '../seen-versions.ts';
+import type { Connector, Page } from '../contract.ts';
 import { accessToken } from './access-token.ts';
-import { advanceWatermark, cursorValue, readBackTo, readCursor } from '../watermark-cursor.ts';
+import { pagesOneStepLate, readBackTo, readCursor } from '../watermark-cursor.ts';
 import { recheckReviews } from './recheck.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
 import { reviewToItem, reviewUpdatedAt } from './reviews.ts';
@@ -27,19 +26,8 @@ export const googleBusiness: Connector<GoogleBusinessConfig, GoogleBusinessCrede
   async *fetch(config, credentials, cursor, ctx): AsyncGenerator<Page> {
     const previous = readCursor(cursor);
     const token = await accessToken(ctx.http, config, credentials);
-    let seen = previous.seen;
-    let newest = previous.since;
-    // Pages are handed on one step late: only the last one may carry the advanced watermark,
-    // because a crash after an early page must not make the next poll skip the pages after it.
-    let held: NormalizedItem[] | null = null;
-    for await (const reviews of reviewPages(config, token, ctx, readBackTo(previous.since))) {
-      if (held !== null) yield { items: held, cursor: cursorValue(previous.since, seen) };
-      newest = advanceWatermark(newest, reviews.map(reviewUpdatedAt), ctx.now());
-      const items = reviews.map(reviewToItem);
-      held = unreportedItems(items, seen);
-      seen = rememberVersions(seen, items);
-    }
-    yield { items: held ?? [], cursor: cursorValue(newest, seen) };
+    const pages = reviewPages(config, token, ctx, readBackTo(previous.since));
+    yield* pagesOneStepLate(pages, { itemsOf: (reviews) => reviews.map(reviewToItem), timeOf: reviewUpdatedAt }, previous, ctx.now);
   },
   // Each poll reads back only to its watermark: older reviews awaiting a re-review are looked up one by one.
   async recheck(config, credentials, reviewIds, ctx) {

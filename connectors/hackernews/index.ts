@@ -1,11 +1,10 @@
-import type { Connector, NormalizedItem, Page } from '../contract.ts';
+import type { Connector, Page } from '../contract.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
-import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { hitCreatedAt, hitSearchableText, hitToItem, readSearchResponse, type Hit } from './hits.ts';
 import { recheckItems } from './recheck.ts';
 import { searchPages } from './search-pages.ts';
 import { configSchema, credentialsSchema, parseSettings, type HackerNewsConfig, type HackerNewsCredentials } from './settings.ts';
-import { advanceWatermark, cursorValue, readCursor, searchSince } from '../watermark-cursor.ts';
+import { cursorValue, pagesOneStepLate, readCursor, searchSince } from '../watermark-cursor.ts';
 
 // A new source looks back one day rather than through the site's whole history.
 const FIRST_POLL_LOOKBACK_MS = 24 * 3600_000;
@@ -42,23 +41,12 @@ export const hackerNews: Connector<HackerNewsConfig, HackerNewsCredentials> = {
       const text = hitSearchableText(hit);
       return mentionsTerm(text) && !mentionsExcluded(text);
     };
-    let seen = previous.seen;
-    let newest = previous.since;
-    // Pages are handed on one step late: only the last one may carry the advanced watermark,
-    // because a crash after an early page must not make the next poll skip the pages after it.
-    let held: NormalizedItem[] | null = null;
-    for (const term of config.terms) {
-      for await (const hits of searchPages(ctx, config.baseUrl, term, since)) {
-        if (held !== null) yield { items: held, cursor: cursorValue(previous.since, seen) };
-        newest = advanceWatermark(newest, hits.map(hitCreatedAt), ctx.now());
-        const items = hits.filter(isMention).map(hitToItem);
-        // A hit found by several terms, or re-read in the overlap, is reported once.
-        held = unreportedItems(items, seen);
-        seen = rememberVersions(seen, items);
-      }
-    }
-    // A first poll that found nothing still records where it looked from, so the next one does not look back a whole day again.
-    yield { items: held ?? [], cursor: cursorValue(newest ?? since, seen) };
+    const pages = (async function* () {
+      for (const term of config.terms) yield* searchPages(ctx, config.baseUrl, term, since);
+    })();
+    // A hit found by several terms, or re-read in the overlap, is reported once. A first poll
+    // that found nothing still records where it looked from, so the next one does not look back a whole day again.
+    yield* pagesOneStepLate(pages, { itemsOf: (hits) => hits.filter(isMention).map(hitToItem), timeOf: hitCreatedAt }, previous, ctx.now, cursorValue, since);
   },
   // Search by date reaches only recent items: older ones awaiting a re-review are looked up one by one.
   recheck(config, _credentials, ids, ctx) {

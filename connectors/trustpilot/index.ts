@@ -1,6 +1,5 @@
-import type { Connector, NormalizedItem, Page } from '../contract.ts';
-import { rememberVersions, unreportedItems } from '../seen-versions.ts';
-import { advanceWatermark, cursorValue, readBackTo, readCursor } from '../watermark-cursor.ts';
+import type { Connector, Page } from '../contract.ts';
+import { pagesOneStepLate, readBackTo, readCursor } from '../watermark-cursor.ts';
 import { recheckReviews } from './recheck.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
 import { reviewCreatedAt, reviewToItem } from './reviews.ts';
@@ -25,20 +24,9 @@ export const trustpilot: Connector<TrustpilotConfig, TrustpilotCredentials> = {
   },
   async *fetch(config, credentials, cursor, ctx): AsyncGenerator<Page> {
     const previous = readCursor(cursor);
-    let seen = previous.seen;
-    let newest = previous.since;
-    // Pages are handed on one step late: only the last one may carry the advanced watermark,
-    // because a crash after an early page must not make the next poll skip the pages after it.
-    let held: NormalizedItem[] | null = null;
-    for await (const reviews of reviewPages(config, credentials, ctx, readBackTo(previous.since))) {
-      if (held !== null) yield { items: held, cursor: cursorValue(previous.since, seen) };
-      newest = advanceWatermark(newest, reviews.map(reviewCreatedAt), ctx.now());
-      const items = reviews.map(reviewToItem);
-      // Reviews re-read in the overlap or the re-scan are reported only when new or changed.
-      held = unreportedItems(items, seen);
-      seen = rememberVersions(seen, items);
-    }
-    yield { items: held ?? [], cursor: cursorValue(newest, seen) };
+    // Reviews re-read in the overlap or the re-scan are reported only when new or changed.
+    const pages = reviewPages(config, credentials, ctx, readBackTo(previous.since));
+    yield* pagesOneStepLate(pages, { itemsOf: (reviews) => reviews.map(reviewToItem), timeOf: reviewCreatedAt }, previous, ctx.now);
   },
   // Only the newest reviews are re-read each poll: older ones awaiting a re-review are looked up one by one.
   recheck(config, credentials, reviewIds, ctx) {
