@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import { IPV4_EMBEDDINGS, SPECIAL_IPV4, SPECIAL_IPV6 } from './special-purpose-addresses.ts';
 
 /**
  * The guard for user-supplied URLs (a connector's `baseUrl`, a redirect target):
@@ -22,73 +23,40 @@ export type ResolveAll = (hostname: string) => Promise<ReadonlyArray<{ address: 
 
 const resolveWithSystem: ResolveAll = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
-// Not reachable as public internet hosts: this host, private networks, link-local,
-// carrier-grade NAT, documentation/benchmark/reserved blocks, multicast, broadcast.
-const BLOCKED_IPV4: ReadonlyArray<[string, number]> = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-];
-
-// ::/96 holds the unspecified address, loopback and the deprecated IPv4-compatible form.
-// IPv4-mapped (::ffff:0:0/96) is checked against the IPv4 list by BlockList itself.
-const BLOCKED_IPV6: ReadonlyArray<[string, number]> = [
-  ['::', 96],
-  ['64:ff9b:1::', 48],
-  ['100::', 64],
-  ['2001::', 32],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
-];
-
 function buildBlockList(): net.BlockList {
   const list = new net.BlockList();
-  for (const [network, prefix] of BLOCKED_IPV4) list.addSubnet(network, prefix, 'ipv4');
-  for (const [network, prefix] of BLOCKED_IPV6) list.addSubnet(network, prefix, 'ipv6');
+  for (const block of SPECIAL_IPV4) list.addSubnet(block.network, block.prefix, 'ipv4');
+  for (const block of SPECIAL_IPV6) list.addSubnet(block.network, block.prefix, 'ipv6');
   return list;
 }
 
-// Built once and never changed after: a lookup table, not state.
+// Built once and never changed after: lookup tables, not state.
 const BLOCKED = buildBlockList();
+const EMBEDDINGS = IPV4_EMBEDDINGS.map((embedding) => {
+  const list = new net.BlockList();
+  list.addSubnet(embedding.network, embedding.prefix, 'ipv6');
+  return { list, ipv4At: embedding.ipv4At };
+});
 
-/** True for any address that is not a public unicast internet address. Non-addresses are false. */
+/**
+ * True for any address that is not a public unicast internet address: every block of the
+ * IANA special-purpose registries (services/http/special-purpose-addresses.ts), and IPv6
+ * forms that carry such an IPv4 address. Non-addresses are false.
+ */
 export function isPrivateAddress(ip: string): boolean {
   const address = stripBrackets(ip).replace(/%.*$/, '');
   const family = net.isIP(address);
   if (family === 4) return BLOCKED.check(address, 'ipv4');
   if (family !== 6) return false;
   if (BLOCKED.check(address, 'ipv6')) return true;
-  // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address inside: judge that one.
-  const embedded = embeddedIpv4(address);
-  return embedded !== null && BLOCKED.check(embedded, 'ipv4');
+  const embedding = EMBEDDINGS.find((candidate) => candidate.list.check(address, 'ipv6'));
+  if (embedding === undefined) return false;
+  const [high, low] = embedding.ipv4At(ipv6Words(address));
+  return BLOCKED.check(wordsToIpv4(high, low), 'ipv4');
 }
 
 function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-function embeddedIpv4(ipv6: string): string | null {
-  const words = ipv6Words(ipv6);
-  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((word) => word === 0)) {
-    return wordsToIpv4(words[6] ?? 0, words[7] ?? 0);
-  }
-  if (words[0] === 0x2002) return wordsToIpv4(words[1] ?? 0, words[2] ?? 0);
-  return null;
 }
 
 function wordsToIpv4(high: number, low: number): string {
