@@ -183,6 +183,13 @@ export interface AlertDeliveriesTable {
   updated_at: CreatedAt;
 }
 
+/** Signed webhook requests already accepted, kept while their timestamp could still pass. */
+export interface WebhookSignaturesSeenTable {
+  source_id: string;
+  signature: string;
+  seen_at: CreatedAt;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -194,6 +201,7 @@ export interface Database {
   item_revisions: ItemRevisionsTable;
   re_review_requests: ReReviewRequestsTable;
   alert_deliveries: AlertDeliveriesTable;
+  webhook_signatures_seen: WebhookSignaturesSeenTable;
 }
 
 export type Business = Selectable<BusinessesTable>;

@@ -3,6 +3,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** How far a sender's clock may be from ours, and how long a signed request stays usable. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
+/**
+ * How long an accepted signature must be remembered to refuse its replays: a timestamp
+ * up to the tolerance ahead of our clock stays acceptable for twice the tolerance.
+ */
+export const REPLAY_MEMORY_SECONDS = 2 * SIGNATURE_TOLERANCE_SECONDS;
+
 export type SignatureProblem = 'missing' | 'malformed' | 'stale' | 'mismatch';
 
 /** `sha256=` + hex HMAC-SHA256 of `<timestamp>.<raw body>` under the source's secret. */

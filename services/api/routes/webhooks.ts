@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { webhook } from '../../../connectors/webhook/index.ts';
 import { readWebhookPayload, WebhookPayloadError } from '../../../connectors/webhook/payload.ts';
-import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhook, type SignatureProblem } from '../../../connectors/webhook/signature.ts';
+import { REPLAY_MEMORY_SECONDS, SIGNATURE_TOLERANCE_SECONDS, verifyWebhook, type SignatureProblem } from '../../../connectors/webhook/signature.ts';
 import { recordPollSuccess } from '../../../db/repositories/source-health.ts';
 import { findPushSource } from '../../../db/repositories/sources.ts';
+import { claimWebhookSignature, releaseWebhookSignature } from '../../../db/repositories/webhook-signatures.ts';
 import { ingestPage } from '../../ingest/ingest-page.ts';
 import { jobIds, retryOptions } from '../../queue/queues.ts';
 import { decryptCredentials } from '../../security/credentials.ts';
@@ -79,12 +80,6 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         const problem = verifyWebhook(secret ?? '', { timestamp: header('x-earshot-timestamp'), signature }, request.body, new Date());
         if (problem !== null) throw refused(PROBLEMS[problem]);
 
-        // Within the tolerance window a captured request could be sent again: each signature is
-        // accepted once. It is recorded only once stored, so a request that failed can be retried.
-        const replayKey = `${deps.queues.prefix}:webhook-seen:${source.id}:${signature}`;
-        if ((await deps.queues.connection.exists(replayKey)) === 1) {
-          throw new ApiError(409, 'conflict', 'this signed request was already received; sign a new request to send again');
-        }
         if (source.status === 'paused') throw new ApiError(409, 'conflict', 'the source is paused; resume it to receive items');
 
         let payload;
@@ -94,12 +89,28 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
           if (error instanceof WebhookPayloadError) throw invalidInput(error.field, error.message);
           throw error;
         }
-        const result = await ingestPage(deps.db, source, { items: payload.items, removed: payload.removed, cursor: null });
+        // Within the tolerance window a captured request could be sent again: each signature is
+        // accepted once, claimed atomically in PostgreSQL (so simultaneous copies and a flushed
+        // Redis change nothing), and released if storing fails, so a failed request can be retried.
+        const signed = signature ?? '';
+        if (!(await claimWebhookSignature(deps.db, source.id, signed, REPLAY_MEMORY_SECONDS))) {
+          throw new ApiError(409, 'conflict', 'this signed request was already received; sign a new request to send again');
+        }
+        let result;
+        try {
+          result = await ingestPage(deps.db, source, { items: payload.items, removed: payload.removed, cursor: null });
+        } catch (error) {
+          // If even this fails the database is down; the sender's retry then gets a 409 it should
+          // not, which the error returned here (5xx) already tells it to doubt.
+          await releaseWebhookSignature(deps.db, source.id, signed).catch((releaseError: unknown) =>
+            request.log.warn({ err: releaseError }, 'could not forget the signature of a webhook request that was not stored'),
+          );
+          throw error;
+        }
         if (result.toAnalyze.length > 0) {
           const origin = `webhook-${source.id}-${createHash('sha256').update(signature ?? '').digest('hex').slice(0, 16)}`;
           await deps.queues.analyze.add('analyze', { itemIds: result.toAnalyze }, { jobId: jobIds.analyze(origin, 0), ...retryOptions(10) });
         }
-        await deps.queues.connection.set(replayKey, '1', 'EX', 2 * SIGNATURE_TOLERANCE_SECONDS);
         await recordPollSuccess(deps.db, source.id);
         return reply.status(202).send({ received: payload.items.length, new: result.inserted, updated: result.revised, removed: result.removed });
       },
