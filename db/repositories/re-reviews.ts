@@ -89,6 +89,27 @@ export async function createReReviewRequest(
   });
 }
 
+/** Every re-review request of one item, newest first; undefined when the item is out of scope. */
+export async function listReReviewRequests(db: Kysely<Database>, scope: TenantScope, itemId: string): Promise<ReReviewRequestRecord[] | undefined> {
+  const item = await db
+    .selectFrom('items')
+    .select('id')
+    .where('id', '=', itemId)
+    .where('account_id', '=', scope.accountId)
+    .where(inBusinessScope('items.business_id', scope))
+    .executeTakeFirst();
+  if (item === undefined) return undefined;
+  const rows = await db
+    .selectFrom('re_review_requests')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .where('account_id', '=', scope.accountId)
+    .orderBy('requested_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toRecord);
+}
+
 export interface SeenRevision {
   itemId: string;
   ratingAfter: number | null;

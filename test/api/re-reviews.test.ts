@@ -63,6 +63,42 @@ describe('POST /v1/items/:id/re-review-requests', () => {
   });
 });
 
+describe('GET /v1/items/:id/re-review-requests', () => {
+  const list = (id: string, key?: string) => h.call({ method: 'GET', url: `/v1/items/${id}/re-review-requests`, ...(key && { key }) });
+
+  test("lists the item's requests newest first, with their outcomes", async () => {
+    const id = await insertItem(h.db, h.tenant, { rating: 1, status: 'resolved', resolved_at: new Date() });
+    const first = (await ask(id, { channel: 'phone', note: 'First call' })).json();
+    await h.db.updateTable('re_review_requests').set({ status: 'expired', closed_at: new Date(), requested_at: new Date(Date.now() - 60_000) }).where('id', '=', first.id).execute();
+    const second = (await ask(id, { channel: 'email' })).json();
+    const response = await list(id);
+    expect(response.statusCode).toBe(200);
+    const { requests } = response.json();
+    expect(requests.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      [second.id, 'pending'],
+      [first.id, 'expired'],
+    ]);
+    expect(requests[1]).toMatchObject({ itemId: id, businessId: h.tenant.businessId, channel: 'phone', note: 'First call', ratingBefore: 1 });
+  });
+
+  test('an item never asked about has an empty list; a consultant may read it', async () => {
+    const id = await insertItem(h.db, h.tenant);
+    const consultant = await addKey(h.db, h.tenant.accountId, 'consultant');
+    const response = await list(id, consultant.key);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ requests: [] });
+  });
+
+  test("another account's item, an unknown id and a malformed id are not found", async () => {
+    const foreign = await insertItem(h.db, h.stranger);
+    for (const id of [foreign, '00000000-0000-4000-8000-000000000000', 'not-an-id']) {
+      const response = await list(id);
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('not_found');
+    }
+  });
+});
+
 
 interface Fixture {
   channel: ReReviewChannel;

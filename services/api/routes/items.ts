@@ -10,7 +10,7 @@ import {
   type ActionOutcome,
 } from '../../../db/repositories/item-actions.ts';
 import { getItem, listItems } from '../../../db/repositories/item-queries.ts';
-import { createReReviewRequest } from '../../../db/repositories/re-reviews.ts';
+import { createReReviewRequest, listReReviewRequests } from '../../../db/repositories/re-reviews.ts';
 import { findSource } from '../../../db/repositories/sources.ts';
 import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
 import { EVERY_ROLE, INBOX_ROLES } from '../access.ts';
@@ -33,6 +33,7 @@ import { cursorQuery, decodeCursor, encodeCursor, limitQuery, nextCursor } from 
 import {
   createReReviewBody,
   presentReReviewRequest,
+  reReviewRequestList,
   reReviewRequestSchema,
   type CreateReReviewBody,
   type ReReviewRequestJson,
@@ -388,6 +389,27 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
           throw new ApiError(409, 'conflict', message);
         }
         return reply.status(201).send(presentReReviewRequest(outcome.created));
+      },
+    );
+
+    app.get<{ Params: IdParams; Reply: { requests: ReReviewRequestJson[] } }>(
+      '/v1/items/:id/re-review-requests',
+      {
+        config: { access: { roles: EVERY_ROLE, target: 'item' } },
+        schema: {
+          summary: "List the item's re-review requests",
+          description: 'Newest first, with each outcome: pending, revised (with `ratingAfter`), removed or expired. An empty list when the customer was never asked.',
+          tags: ['items'],
+          params: idParams,
+          querystring: noQuery,
+          response: { 200: reReviewRequestList, ...errorResponses(401, 404) },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const requests = isUuid(id) ? await listReReviewRequests(deps.db, authOf(request), id) : undefined;
+        if (requests === undefined) throw notFound('item');
+        return { requests: requests.map(presentReReviewRequest) };
       },
     );
   };

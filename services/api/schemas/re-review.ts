@@ -48,6 +48,14 @@ export const reReviewRequestSchema = {
   },
 } as const;
 
+export const reReviewRequestList = {
+  description: "The item's re-review requests, newest first (at most one is pending)",
+  type: 'object',
+  required: ['requests'],
+  additionalProperties: false,
+  properties: { requests: { type: 'array', items: reReviewRequestSchema } },
+} as const;
+
 export interface ReReviewRequestJson {
   id: string;
   itemId: string;
