@@ -80,6 +80,17 @@ export interface SourceBadPagesTable {
   created_at: CreatedAt;
 }
 
+/** Items a page held that could not be stored even after cleaning, kept for inspection. */
+export interface SkippedItemsTable {
+  id: Generated<string>;
+  source_id: string;
+  account_id: string;
+  external_id: string;
+  reason: string;
+  payload: string;
+  skipped_at: CreatedAt;
+}
+
 export interface ItemsTable {
   id: Generated<string>;
   account_id: string;
@@ -196,6 +207,7 @@ export interface Database {
   businesses: BusinessesTable;
   sources: SourcesTable;
   source_bad_pages: SourceBadPagesTable;
+  skipped_items: SkippedItemsTable;
   items: ItemsTable;
   item_events: ItemEventsTable;
   item_revisions: ItemRevisionsTable;

@@ -8,6 +8,7 @@ import * as responseFactChanges from './2026-11-23T2300_response_fact_changes.ts
 import * as itemRemovals from './2026-11-23T2310_item_removals.ts';
 import * as itemCohortIndex from './2026-11-23T2320_item_cohort_index.ts';
 import * as reReviewChecks from './2026-11-23T2330_re_review_checks.ts';
+import * as skippedItems from './2026-12-06T1000_skipped_items.ts';
 import * as webhookSignaturesSeen from './2026-12-06T1100_webhook_signatures_seen.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2310_item_removals': itemRemovals,
   '2026-11-23T2320_item_cohort_index': itemCohortIndex,
   '2026-11-23T2330_re_review_checks': reReviewChecks,
+  '2026-12-06T1000_skipped_items': skippedItems,
   '2026-12-06T1100_webhook_signatures_seen': webhookSignaturesSeen,
 };

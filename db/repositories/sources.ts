@@ -13,6 +13,8 @@ export interface SourceHealth {
   itemCount: number;
   /** Set when the source has heard nothing for far longer than it usually does. */
   quietSince: Date | null;
+  /** The last items kept aside because they could not be stored, newest first. */
+  skippedItems: Array<{ externalId: string; reason: string; at: Date }>;
 }
 
 /** A source as its owner sees it. Credentials are deliberately absent: they are write-only. */
@@ -62,7 +64,10 @@ const COLUMNS = [
 
 type SourceRow = Omit<Selectable<SourcesTable>, 'credentials' | 'cursor' | 'claimed_slot' | 'next_poll_at' | 'updated_at'> & {
   item_count: string | number;
+  skipped_items: Array<{ externalId: string; reason: string; at: string }>;
 };
+
+const SKIPPED_ITEMS_SHOWN = 10;
 
 function toRecord(row: SourceRow): SourceRecord {
   return {
@@ -84,6 +89,7 @@ function toRecord(row: SourceRow): SourceRecord {
       consecutiveFailures: row.consecutive_failures,
       itemCount: Number(row.item_count),
       quietSince: row.quiet_since,
+      skippedItems: row.skipped_items.map((item) => ({ ...item, at: new Date(item.at) })),
     },
   };
 }
@@ -93,6 +99,15 @@ function selectSources(db: Kysely<Database>, scope: TenantScope) {
     .selectFrom('sources')
     .select(COLUMNS)
     .select(sql<string>`(SELECT count(*) FROM items WHERE items.source_id = sources.id)`.as('item_count'))
+    .select(
+      sql<SourceRow['skipped_items']>`(
+        SELECT coalesce(json_agg(json_build_object('externalId', s.external_id, 'reason', s.reason, 'at', s.skipped_at) ORDER BY s.skipped_at DESC, s.id DESC), '[]'::json)
+        FROM (
+          SELECT id, external_id, reason, skipped_at FROM skipped_items WHERE skipped_items.source_id = sources.id
+          ORDER BY skipped_at DESC, id DESC LIMIT ${SKIPPED_ITEMS_SHOWN}
+        ) s
+      )`.as('skipped_items'),
+    )
     .where('sources.account_id', '=', scope.accountId)
     .where(inBusinessScope('sources.business_id', scope));
 }

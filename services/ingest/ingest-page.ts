@@ -1,83 +1,106 @@
-import type { Insertable } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { NormalizedItem, Page } from '../../connectors/contract.ts';
 import type { Db } from '../../db/database.ts';
-import { insertNewItems, lockExistingItems, markItemsRemoved, markItemsSeen, saveSourceCursor, type ExistingItem, type NewItemRow } from '../../db/repositories/ingest.ts';
-import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
-import { closeRequestsAsRemoved, closeRequestsAsRevised } from '../../db/repositories/re-reviews.ts';
-import type { ItemRevisionsTable, ItemUpdate } from '../../db/schema.ts';
-import { contentHash } from './content-hash.ts';
+import { markItemsRemoved, saveSourceCursor } from '../../db/repositories/ingest.ts';
+import { insertItemEvents } from '../../db/repositories/item-events.ts';
+import { closeRequestsAsRemoved } from '../../db/repositories/re-reviews.ts';
+import { keepSkippedItems, type SkippedItem } from '../../db/repositories/skipped-items.ts';
+import type { Database } from '../../db/schema.ts';
+import { storableText, storableTextUpTo } from '../../db/storable-text.ts';
+import { normalizeItem, storableJson } from './normalize-item.ts';
+import { isRefusedContent } from './refused-content.ts';
+import { event, storeItems, type IngestSource, type StoredItems } from './store-items.ts';
 
-export interface IngestSource {
-  id: string;
-  account_id: string;
-  business_id: string;
-}
+export type { IngestSource } from './store-items.ts';
 
-export interface IngestResult {
-  /** New or edited items: the ones the analyze step must (re)judge. */
-  toAnalyze: string[];
-  inserted: number;
-  revised: number;
-  repliesSeen: number;
+export interface IngestResult extends StoredItems {
   /** Stored items newly reported gone by the platform. */
   removed: number;
+  /** Items the database would not store even after cleaning, kept aside (external ids). */
+  skipped: string[];
 }
 
-const PLATFORM = 'platform';
+export interface IngestOptions {
+  /** False for a page of looked-up items: it has no cursor to save. */
+  saveCursor: boolean;
+  /**
+   * What to do with an item the database refuses: a poll keeps it aside and stores the
+   * rest (the platform will show it again and again); a push refuses the whole batch,
+   * storing nothing, so its sender can fix the item and send again.
+   */
+  unstorable?: 'keep_aside' | 'refuse';
+}
+
+/** A pushed item the database refused even after cleaning; nothing of its batch was stored. */
+export class UnstorableItemError extends Error {
+  readonly externalId: string;
+  constructor(externalId: string, reason: string) {
+    super(reason);
+    this.name = 'UnstorableItemError';
+    this.externalId = externalId;
+  }
+}
+
+type Tx = Transaction<Database>;
+const SKIPPED_PAYLOAD_CHARS = 64 * 1024;
 
 /**
  * Stores one page in one transaction, together with the connector's cursor, so a
- * crash re-reads at most this page (a page of looked-up items has no cursor to save). Idempotent on (source, external id): the same
- * page twice changes nothing the second time.
+ * crash re-reads at most this page. Idempotent on (source, external id): the same page
+ * twice changes nothing the second time. Every item is normalised first
+ * (normalize-item.ts). Should the database still refuse the page because of what an
+ * item holds, the page is stored again item by item, each under its own savepoint,
+ * and the refused ones are kept aside (`skipped_items`): one bad review never stops
+ * its source, and the cursor still moves only in the transaction that stores the page.
  */
-export async function ingestPage(db: Db, source: IngestSource, page: Page, options: { saveCursor: boolean } = { saveCursor: true }): Promise<IngestResult> {
-  const items = lastWins(page.items);
+export async function ingestPage(db: Db, source: IngestSource, page: Page, options: IngestOptions = { saveCursor: true }): Promise<IngestResult> {
+  const now = new Date();
+  const items = lastWins(page.items.map((item) => normalizeItem(item, now)));
+  const removed = [...new Set((page.removed ?? []).map((id) => storableText(String(id))))];
+  const cursor = page.cursor === undefined ? undefined : storableJson(page.cursor, { bounded: false });
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const stored = await storeItems(tx, source, items);
+      return finishPage(tx, source, { ...stored, removed: 0, skipped: [] }, removed, cursor, options);
+    });
+  } catch (error) {
+    if (!isRefusedContent(error) || items.length === 0) throw error;
+  }
   return db.transaction().execute(async (tx) => {
-    // Insert first: new items (the common case) cost one statement, and only the ones
-    // already stored are read back and compared.
-    const inserted = await insertNewItems(tx, source, items.map(newItemRow));
-    const existing = await lockExistingItems(tx, source.id, items.filter((i) => !inserted.has(i.externalId)).map((i) => i.externalId));
-    const result: IngestResult = { toAnalyze: [...inserted.values()], inserted: inserted.size, revised: 0, repliesSeen: 0, removed: 0 };
-    const events: NewItemEvent[] = [];
+    const result: IngestResult = { toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0, removed: 0, skipped: [] };
+    const skipped: SkippedItem[] = [];
     for (const item of items) {
-      const id = inserted.get(item.externalId);
-      if (id === undefined || !item.ownerReply) continue;
-      result.repliesSeen++;
-      events.push(event(source, id, 'platform_reply_seen', PLATFORM, { text: item.ownerReply.text }, item.ownerReply.at ?? undefined));
-    }
-
-    const revisions: Insertable<ItemRevisionsTable>[] = [];
-    const unchanged: string[] = [];
-    for (const item of items) {
-      const before = existing.get(item.externalId);
-      if (!before) continue;
-      const update = changesFor(before, item, revisions, events, source);
-      if (update === undefined) {
-        unchanged.push(before.id);
-        continue;
+      await sql`SAVEPOINT ingest_item`.execute(tx);
+      try {
+        const stored = await storeItems(tx, source, [item]);
+        await sql`RELEASE SAVEPOINT ingest_item`.execute(tx);
+        result.toAnalyze.push(...stored.toAnalyze);
+        result.inserted += stored.inserted;
+        result.revised += stored.revised;
+        result.repliesSeen += stored.repliesSeen;
+      } catch (error) {
+        if (!isRefusedContent(error)) throw error;
+        await sql`ROLLBACK TO SAVEPOINT ingest_item`.execute(tx);
+        const reason = storableTextUpTo(`the database refused it (${error.code}): ${error.message}`, 500);
+        if (options.unstorable === 'refuse') throw new UnstorableItemError(item.externalId, reason);
+        skipped.push({ externalId: storableTextUpTo(item.externalId, 1_000), reason, payload: asText(item) });
       }
-      if (update.content_hash !== undefined) {
-        result.toAnalyze.push(before.id);
-        result.revised++;
-      }
-      if (update.owner_reply_text !== undefined) result.repliesSeen++;
-      await tx.updateTable('items').set(update).where('id', '=', before.id).execute();
     }
-
-    // Gone from the platform: kept, marked, and its customer's open re-review request closed as removed.
-    const removed = await markItemsRemoved(tx, source.id, [...new Set(page.removed ?? [])]);
-    result.removed = removed.length;
-    events.push(...removed.map((id) => event(source, id, 'removed', PLATFORM, {})));
-
-    await markItemsSeen(tx, unchanged);
-    if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
-    await insertItemEvents(tx, events);
-    // An edit answers the customer's open re-review request, in the same transaction as the edit.
-    await closeRequestsAsRevised(tx, revisions.map((r) => ({ itemId: r.item_id, ratingAfter: r.rating_after ?? null, editedAt: r.platform_updated_at ? new Date(r.platform_updated_at) : null })));
-    await closeRequestsAsRemoved(tx, removed);
-    if (options.saveCursor) await saveSourceCursor(tx, source.id, page.cursor, inserted.size > 0);
-    return result;
+    await keepSkippedItems(tx, source, skipped);
+    result.skipped = skipped.map((item) => item.externalId);
+    return finishPage(tx, source, result, removed, cursor, options);
   });
+}
+
+/** What belongs to the page rather than its items: removals and the cursor. */
+async function finishPage(tx: Tx, source: IngestSource, result: IngestResult, removedIds: string[], cursor: unknown, options: IngestOptions): Promise<IngestResult> {
+  // Gone from the platform: kept, marked, and its customer's open re-review request closed as removed.
+  const removed = await markItemsRemoved(tx, source.id, removedIds);
+  result.removed = removed.length;
+  await insertItemEvents(tx, removed.map((id) => event(source, id, 'removed', 'platform', {})));
+  await closeRequestsAsRemoved(tx, removed);
+  if (options.saveCursor) await saveSourceCursor(tx, source.id, cursor, result.inserted > 0);
+  return result;
 }
 
 /** A platform can list the same item twice in one page; the later copy is the newer. */
@@ -85,84 +108,6 @@ function lastWins(items: NormalizedItem[]): NormalizedItem[] {
   return [...new Map(items.map((item) => [item.externalId, item])).values()];
 }
 
-function newItemRow(item: NormalizedItem): NewItemRow {
-  const reply = item.ownerReply;
-  return {
-    kind: item.kind,
-    external_id: item.externalId,
-    url: item.url,
-    author: item.author,
-    rating: item.rating,
-    title: item.title,
-    body: item.body,
-    language: item.language,
-    published_at: item.publishedAt,
-    platform_updated_at: item.updatedAt,
-    sort_at: item.publishedAt ?? new Date(),
-    content_hash: contentHash(item),
-    raw: JSON.stringify(item.raw ?? null),
-    owner_reply_text: reply?.text ?? null,
-    // A reply the platform does not date is dated when Earshot first sees it.
-    owner_reply_at: reply ? (reply.at ?? new Date()) : null,
-    first_response_source: reply ? PLATFORM : null,
-    status: reply ? 'responded' : 'new',
-  };
-}
-
-/** What an already-stored item needs after this sighting, or undefined when nothing changed. */
-function changesFor(
-  before: ExistingItem,
-  item: NormalizedItem,
-  revisions: Insertable<ItemRevisionsTable>[],
-  events: NewItemEvent[],
-  source: IngestSource,
-): ItemUpdate | undefined {
-  const update: ItemUpdate = {};
-  const hash = contentHash(item);
-  if (hash !== before.content_hash) {
-    revisions.push({
-      item_id: before.id,
-      account_id: source.account_id,
-      rating_before: before.rating,
-      rating_after: item.rating,
-      title_before: before.title,
-      title_after: item.title,
-      body_before: before.body,
-      body_after: item.body,
-      platform_updated_at: item.updatedAt,
-    });
-    events.push(event(source, before.id, 'revised', PLATFORM, { ratingBefore: before.rating, ratingAfter: item.rating }));
-    Object.assign(update, {
-      rating: item.rating,
-      title: item.title,
-      body: item.body,
-      language: item.language,
-      platform_updated_at: item.updatedAt,
-      content_hash: hash,
-      raw: JSON.stringify(item.raw ?? null),
-      // The new words must be judged again.
-      analyzed_at: null,
-    } satisfies ItemUpdate);
-  }
-  const reply = item.ownerReply;
-  if (reply && before.owner_reply_at === null) {
-    const at = reply.at ?? new Date();
-    events.push(event(source, before.id, 'platform_reply_seen', PLATFORM, { text: reply.text }, at));
-    Object.assign(update, {
-      owner_reply_text: reply.text,
-      owner_reply_at: at,
-      first_response_at: before.first_response_at === null || before.first_response_at > at ? at : before.first_response_at,
-      first_response_source: before.first_response_at === null || before.first_response_at > at ? PLATFORM : undefined,
-    } satisfies ItemUpdate);
-    if (before.status === 'new') Object.assign(update, { status: 'responded', responded_at: at } satisfies ItemUpdate);
-  }
-  if (Object.keys(update).length === 0) return undefined;
-  const now = new Date();
-  update.last_seen_at = now;
-  update.updated_at = now;
-  return update;
-}
-
-function event(source: IngestSource, itemId: string, type: string, actor: string, data: Record<string, unknown>, at?: Date): NewItemEvent {
-  return { itemId, accountId: source.account_id, type, actor, data, ...(at ? { at } : {}) };
+function asText(item: NormalizedItem): string {
+  return storableTextUpTo(JSON.stringify(item), SKIPPED_PAYLOAD_CHARS);
 }

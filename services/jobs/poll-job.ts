@@ -5,12 +5,13 @@ import { ConnectorError, type Connector, type ConnectorContext } from '../../con
 import { findConnector } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
 import { claimPollSlot } from '../../db/repositories/poll-state.ts';
-import { keepBadPage, recordPollFailure, recordPollSuccess } from '../../db/repositories/source-health.ts';
+import { keepBadPage, recordPollFailure, recordPollSuccess, recordRateLimited } from '../../db/repositories/source-health.ts';
 import { createSourceNotices } from '../../db/repositories/source-notices.ts';
 import type { Source } from '../../db/schema.ts';
 import { createConnectorHttp } from '../http/connector-http.ts';
 import type { Dispatcher } from 'undici';
 import type { RequestBudget } from '../http/request-budget.ts';
+import { credentialSecrets, redactAll } from '../http/request-secrets.ts';
 import { ingestPage, type IngestResult } from '../ingest/ingest-page.ts';
 import { recheckAwaitedReviews } from '../polling/recheck-awaited-reviews.ts';
 import { enqueueAlerts } from '../queue/enqueue-alerts.ts';
@@ -30,7 +31,7 @@ export interface PollJobDeps {
 
 export type PollJobResult =
   | { outcome: 'skipped'; reason: string }
-  | { outcome: 'polled'; pages: number; inserted: number; revised: number; queuedForAnalysis: number; rechecked: number; removed: number }
+  | { outcome: 'polled'; pages: number; inserted: number; revised: number; queuedForAnalysis: number; rechecked: number; removed: number; skipped: number }
   | { outcome: 'failed'; kind: string };
 
 /**
@@ -49,13 +50,18 @@ export async function runPollJob(job: Job<PollJobData>, deps: PollJobDeps, signa
     await recordPollFailure(deps.db, source.id, { kind: 'config', message: `unknown source type "${source.type}"`, needsAttention: true });
     throw new UnrecoverableError(`unknown source type ${source.type}`);
   }
+  // Whatever a platform sends back may echo the source's credentials: scrubbed from everything stored or logged.
+  let secrets: string[] = [];
+  const scrub = (text: string) => redactAll(text, secrets);
   try {
-    const result = await pollSource(job, source, connector, deps, log, signal);
+    const credentials = decryptCredentials(deps.credentialsKey, source.id, source.credentials);
+    secrets = credentialSecrets(credentials);
+    const result = await pollSource(job, source, connector, credentials, deps, log, signal);
     await recordPollSuccess(deps.db, source.id);
     log.info(result, 'source polled');
     return result;
   } catch (error) {
-    return handleFailure(error, source, deps, log, job);
+    return handleFailure(error, source, deps, log, job, scrub);
   }
 }
 
@@ -63,11 +69,11 @@ async function pollSource(
   job: Job<PollJobData>,
   source: Source,
   connector: Connector<any, any>,
+  credentials: Record<string, string>,
   deps: PollJobDeps,
   log: Logger,
   signal: AbortSignal,
 ): Promise<Extract<PollJobResult, { outcome: 'polled' }>> {
-  const credentials = decryptCredentials(deps.credentialsKey, source.id, source.credentials);
   const parsed = connector.parseConfig(source.config, credentials);
   const ctx: ConnectorContext = {
     http: createConnectorHttp({
@@ -83,7 +89,7 @@ async function pollSource(
     now: () => new Date(),
     signal,
   };
-  const totals = { outcome: 'polled' as const, pages: 0, inserted: 0, revised: 0, queuedForAnalysis: 0, rechecked: 0, removed: 0 };
+  const totals = { outcome: 'polled' as const, pages: 0, inserted: 0, revised: 0, queuedForAnalysis: 0, rechecked: 0, removed: 0, skipped: 0 };
   // Each batch to analyze is numbered by page; the lookups after the last page come next.
   const analyze = async (ingested: IngestResult, batch: number) => {
     if (ingested.toAnalyze.length === 0) return;
@@ -92,11 +98,15 @@ async function pollSource(
   };
   for await (const page of connector.fetch(parsed.config, parsed.credentials, source.cursor, ctx)) {
     const ingested = await ingestPage(deps.db, source, page);
+    if (ingested.skipped.length > 0) {
+      log.warn({ skipped: ingested.skipped }, 'items the database refused were kept aside; the rest of the page is stored (see the source health)');
+    }
     await analyze(ingested, totals.pages);
     totals.pages++;
     totals.inserted += ingested.inserted;
     totals.revised += ingested.revised;
     totals.removed += ingested.removed;
+    totals.skipped += ingested.skipped.length;
   }
   const rechecked = await recheckAwaitedReviews(deps.db, source, connector, parsed, ctx, log);
   totals.rechecked = rechecked.asked;
@@ -108,10 +118,17 @@ async function pollSource(
   return totals;
 }
 
-async function handleFailure(error: unknown, source: Source, deps: PollJobDeps, log: Logger, job: Job<PollJobData>): Promise<PollJobResult> {
+async function handleFailure(
+  error: unknown,
+  source: Source,
+  deps: PollJobDeps,
+  log: Logger,
+  job: Job<PollJobData>,
+  scrub: (text: string) => string,
+): Promise<PollJobResult> {
   if (!(error instanceof ConnectorError) && !(error instanceof Error && error.name === 'CredentialsDecryptionError')) {
     // Unknown failures are treated as passing ones: record them and let BullMQ retry.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = scrub(error instanceof Error ? error.message : String(error));
     await recordPollFailure(deps.db, source.id, { kind: 'transient', message, needsAttention: false });
     log.warn({ err: message, attempt: job.attemptsMade + 1 }, 'poll failed; will retry');
     throw error;
@@ -120,29 +137,30 @@ async function handleFailure(error: unknown, source: Source, deps: PollJobDeps, 
     await needsAttention(source, error.message, deps);
     throw new UnrecoverableError(error.message);
   }
+  const message = scrub(error.message);
   switch (error.kind) {
     case 'config':
-      await needsAttention(source, error.message, deps);
-      log.warn({ err: error.message }, 'source needs attention; polling paused until its config changes');
+      await needsAttention(source, message, deps);
+      log.warn({ err: message }, 'source needs attention; polling paused until its config changes');
       return { outcome: 'failed', kind: 'config' };
     case 'rate_limited': {
       const retryAt = new Date(Date.now() + (error.retryAfterMs ?? 60_000));
-      await recordPollFailure(deps.db, source.id, { kind: 'rate_limited', message: error.message, needsAttention: false, retryAt });
+      await recordRateLimited(deps.db, source.id, message, retryAt);
       log.warn({ retryAt }, 'platform rate limit reached; next poll postponed');
       return { outcome: 'failed', kind: 'rate_limited' };
     }
     case 'bad_payload':
-      await keepBadPage(deps.db, source, error.message, error.payload ?? '');
+      await keepBadPage(deps.db, source, message, scrub(error.payload ?? ''));
       await recordPollFailure(deps.db, source.id, {
         kind: 'bad_payload',
-        message: `${error.message} (the page was kept for inspection; items stored before it are unaffected)`,
+        message: `${message} (the page was kept for inspection; items stored before it are unaffected)`,
         needsAttention: false,
       });
-      log.warn({ err: error.message }, 'platform sent a page Earshot cannot read');
+      log.warn({ err: message }, 'platform sent a page Earshot cannot read');
       return { outcome: 'failed', kind: 'bad_payload' };
     case 'transient':
-      await recordPollFailure(deps.db, source.id, { kind: 'transient', message: error.message, needsAttention: false });
-      log.warn({ err: error.message, attempt: job.attemptsMade + 1 }, 'poll failed; will retry');
+      await recordPollFailure(deps.db, source.id, { kind: 'transient', message, needsAttention: false });
+      log.warn({ err: message, attempt: job.attemptsMade + 1 }, 'poll failed; will retry');
       throw error;
   }
 }

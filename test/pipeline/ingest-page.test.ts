@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { NormalizedItem } from '../../connectors/contract.ts';
 import { analyzeItems } from '../../services/analysis/analyze-items.ts';
-import { ingestPage, type IngestSource } from '../../services/ingest/ingest-page.ts';
+import { randomBytes } from 'node:crypto';
+import { ingestPage, UnstorableItemError, type IngestSource } from '../../services/ingest/ingest-page.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { review } from '../support/items.ts';
 
@@ -31,7 +32,7 @@ test('the same page twice stores each item once and asks for no second analysis'
   expect(first).toMatchObject({ inserted: 2, revised: 0 });
   expect(first.toAnalyze).toHaveLength(2);
   const second = await ingestPage(testDb.db, source, page);
-  expect(second).toEqual({ toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0, removed: 0 });
+  expect(second).toEqual({ toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0, removed: 0, skipped: [] });
   expect(await count('items')).toBe(2);
   // Detection is the item's own first_seen_at, not an event row.
   expect(await count('item_events')).toBe(0);
@@ -76,4 +77,79 @@ test('a bad review first seen long after it was written is flagged but not email
   const old = await ingestPage(testDb.db, source, { items: [review('old', 1, 'Dreadful.', 24 * 60)], cursor: null });
   const outcome = await analyzeItems(testDb.db, old.toAnalyze, { alertMaxAgeDays: 14 });
   expect(outcome).toMatchObject({ flagged: 1, deliveryIds: [] });
+});
+
+function deeplyNested(depth: number): unknown {
+  let value: unknown = 'bottom';
+  for (let level = 0; level < depth; level++) value = [value];
+  return value;
+}
+
+/** An id too large for the unique index: the database refuses it whatever its characters. */
+const unindexableId = () => randomBytes(12_000).toString('base64');
+
+test('odd platform values are cleaned and stored, with the rest of their page', async () => {
+  const year = (y: number) => {
+    const date = new Date(0);
+    date.setUTCFullYear(y);
+    return date;
+  };
+  const page = {
+    items: [
+      review('nul', 2, 'Cold \u0000 soup.'),
+      review('half-emoji', 4, 'Nice \uD83D'),
+      review('half-star', 1.5, 'Meh.'),
+      { ...review('ancient', 5, 'Old.'), publishedAt: year(-10000) },
+      { ...review('far-future', 5, 'Later.'), publishedAt: year(275760), updatedAt: year(9999) },
+      { ...review('deep', 3, 'Deep.'), raw: { nest: deeplyNested(5000), key: 'a\u0000' } },
+      review('complaint', 1, 'The waiter was rude and the food was cold.'),
+    ],
+    cursor: { after: 'complaint\u0000' },
+  };
+  const result = await ingestPage(testDb.db, source, page);
+  expect(result).toMatchObject({ inserted: 7, skipped: [] });
+  const rows = await testDb.db.selectFrom('items').selectAll().where('external_id', 'in', page.items.map((i) => i.externalId)).execute();
+  const byId = new Map(rows.map((row) => [row.external_id, row]));
+  expect(byId.get('nul')?.body).toBe('Cold \uFFFD soup.');
+  expect(byId.get('half-emoji')?.body).toBe('Nice \uFFFD');
+  expect(byId.get('half-star')?.rating).toBe(1);
+  expect(byId.get('ancient')?.published_at).toBeNull();
+  expect(byId.get('far-future')).toMatchObject({ published_at: null, platform_updated_at: null });
+  // Undated items sort by when Earshot first saw them.
+  expect(Math.abs((byId.get('far-future')?.sort_at.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
+  expect(JSON.stringify(byId.get('deep')?.raw)).toContain('nested deeper than');
+  expect(byId.get('complaint')?.rating).toBe(1);
+  const saved = await testDb.db.selectFrom('sources').select('cursor').where('id', '=', source.id).executeTakeFirstOrThrow();
+  expect(saved.cursor).toEqual({ after: 'complaint\uFFFD' });
+});
+
+test('an item the database still refuses is kept aside with its reason; the rest of the page and the cursor are stored', async () => {
+  const badId = unindexableId();
+  const page = { items: [review('before-bad', 1, 'Rude staff.'), review(badId, 1, 'Unstorable.'), review('after-bad', 2, 'Slow service.')], cursor: { page: 'next' } };
+  const result = await ingestPage(testDb.db, source, page);
+  expect(result).toMatchObject({ inserted: 2, skipped: [badId.slice(0, 999) + '…'] });
+  expect(result.toAnalyze).toHaveLength(2);
+  const stored = await testDb.db.selectFrom('items').select('external_id').where('external_id', 'in', ['before-bad', 'after-bad']).execute();
+  expect(stored).toHaveLength(2);
+  const saved = await testDb.db.selectFrom('sources').select('cursor').where('id', '=', source.id).executeTakeFirstOrThrow();
+  expect(saved.cursor).toEqual({ page: 'next' });
+  const [kept] = await testDb.db.selectFrom('skipped_items').selectAll().where('source_id', '=', source.id).execute();
+  expect(kept?.reason).toMatch(/database refused it \(54000\)/);
+  expect(kept?.payload).toContain('Unstorable.');
+
+  // The platform shows it again on the next poll: still one row, with the latest time.
+  const again = await ingestPage(testDb.db, source, page);
+  expect(again).toMatchObject({ inserted: 0, skipped: [expect.any(String)] });
+  const rows = await testDb.db.selectFrom('skipped_items').select('skipped_at').where('source_id', '=', source.id).execute();
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.skipped_at.getTime()).toBeGreaterThan(kept!.skipped_at.getTime());
+});
+
+test('a pushed batch with an item the database refuses is refused whole, naming the item', async () => {
+  const badId = unindexableId();
+  const before = await count('items');
+  const attempt = ingestPage(testDb.db, source, { items: [review('pushed-ok', 1, 'Bad.'), review(badId, 1, 'x')], cursor: null }, { saveCursor: false, unstorable: 'refuse' });
+  await expect(attempt).rejects.toBeInstanceOf(UnstorableItemError);
+  await expect(attempt).rejects.toMatchObject({ externalId: badId });
+  expect(await count('items')).toBe(before);
 });

@@ -38,7 +38,7 @@ export const sourceSchema = {
     },
     health: {
       type: 'object',
-      required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount', 'possiblyBroken', 'quietSince'],
+      required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount', 'possiblyBroken', 'quietSince', 'skippedItems'],
       additionalProperties: false,
       properties: {
         status: {
@@ -65,6 +65,22 @@ export const sourceSchema = {
           description: 'Polls succeed but nothing has arrived for far longer than this source usually goes quiet (the owner is emailed once)',
         },
         quietSince: { ...nullableDateTime, description: 'When the last item was published, if the source is possibly broken' },
+        skippedItems: {
+          type: 'array',
+          description:
+            'The last ten items the platform sent that could not be stored even after cleaning, newest first. ' +
+            'The rest of their page was stored and the source keeps polling; each is kept for inspection.',
+          items: {
+            type: 'object',
+            required: ['externalId', 'reason', 'at'],
+            additionalProperties: false,
+            properties: {
+              externalId: { type: 'string', description: "The platform's id of the item" },
+              reason: { type: 'string', description: 'Why it could not be stored' },
+              at: dateTime,
+            },
+          },
+        },
       },
     },
   },
@@ -88,6 +104,7 @@ export interface SourceJson {
     itemCount: number;
     possiblyBroken: boolean;
     quietSince: string | null;
+    skippedItems: Array<{ externalId: string; reason: string; at: string }>;
   };
 }
 
@@ -116,6 +133,7 @@ export function presentSource(source: SourceRecord, publicUrl: string): SourceJs
       itemCount: health.itemCount,
       possiblyBroken: health.quietSince !== null,
       quietSince: toIso(health.quietSince),
+      skippedItems: health.skippedItems.map((item) => ({ ...item, at: item.at.toISOString() })),
     },
   };
 }

@@ -1,0 +1,151 @@
+import type { Insertable, Transaction } from 'kysely';
+import type { NormalizedItem } from '../../connectors/contract.ts';
+import { insertNewItems, lockExistingItems, markItemsSeen, type ExistingItem, type NewItemRow } from '../../db/repositories/ingest.ts';
+import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
+import { closeRequestsAsRevised } from '../../db/repositories/re-reviews.ts';
+import type { Database, ItemRevisionsTable, ItemUpdate } from '../../db/schema.ts';
+import { contentHash } from './content-hash.ts';
+
+type Tx = Transaction<Database>;
+
+export interface IngestSource {
+  id: string;
+  account_id: string;
+  business_id: string;
+}
+
+export interface StoredItems {
+  /** New or edited items: the ones the analyze step must (re)judge. */
+  toAnalyze: string[];
+  inserted: number;
+  revised: number;
+  repliesSeen: number;
+}
+
+const PLATFORM = 'platform';
+
+/**
+ * Upserts already-normalised items (distinct external ids) with their revisions,
+ * platform replies and events, inside the caller's transaction.
+ */
+export async function storeItems(tx: Tx, source: IngestSource, items: NormalizedItem[]): Promise<StoredItems> {
+  // Insert first: new items (the common case) cost one statement, and only the ones
+  // already stored are read back and compared.
+  const inserted = await insertNewItems(tx, source, items.map(newItemRow));
+  const existing = await lockExistingItems(tx, source.id, items.filter((i) => !inserted.has(i.externalId)).map((i) => i.externalId));
+  const result: StoredItems = { toAnalyze: [...inserted.values()], inserted: inserted.size, revised: 0, repliesSeen: 0 };
+  const events: NewItemEvent[] = [];
+  for (const item of items) {
+    const id = inserted.get(item.externalId);
+    if (id === undefined || !item.ownerReply) continue;
+    result.repliesSeen++;
+    events.push(event(source, id, 'platform_reply_seen', PLATFORM, { text: item.ownerReply.text }, item.ownerReply.at ?? undefined));
+  }
+
+  const revisions: Insertable<ItemRevisionsTable>[] = [];
+  const unchanged: string[] = [];
+  for (const item of items) {
+    const before = existing.get(item.externalId);
+    if (!before) continue;
+    const update = changesFor(before, item, revisions, events, source);
+    if (update === undefined) {
+      unchanged.push(before.id);
+      continue;
+    }
+    if (update.content_hash !== undefined) {
+      result.toAnalyze.push(before.id);
+      result.revised++;
+    }
+    if (update.owner_reply_text !== undefined) result.repliesSeen++;
+    await tx.updateTable('items').set(update).where('id', '=', before.id).execute();
+  }
+
+  await markItemsSeen(tx, unchanged);
+  if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
+  await insertItemEvents(tx, events);
+  // An edit answers the customer's open re-review request, in the same transaction as the edit.
+  await closeRequestsAsRevised(tx, revisions.map((r) => ({ itemId: r.item_id, ratingAfter: r.rating_after ?? null, editedAt: r.platform_updated_at ? new Date(r.platform_updated_at) : null })));
+  return result;
+}
+
+function newItemRow(item: NormalizedItem): NewItemRow {
+  const reply = item.ownerReply;
+  return {
+    kind: item.kind,
+    external_id: item.externalId,
+    url: item.url,
+    author: item.author,
+    rating: item.rating,
+    title: item.title,
+    body: item.body,
+    language: item.language,
+    published_at: item.publishedAt,
+    platform_updated_at: item.updatedAt,
+    sort_at: item.publishedAt ?? new Date(),
+    content_hash: contentHash(item),
+    raw: JSON.stringify(item.raw ?? null),
+    owner_reply_text: reply?.text ?? null,
+    // A reply the platform does not date is dated when Earshot first sees it.
+    owner_reply_at: reply ? (reply.at ?? new Date()) : null,
+    first_response_source: reply ? PLATFORM : null,
+    status: reply ? 'responded' : 'new',
+  };
+}
+
+/** What an already-stored item needs after this sighting, or undefined when nothing changed. */
+function changesFor(
+  before: ExistingItem,
+  item: NormalizedItem,
+  revisions: Insertable<ItemRevisionsTable>[],
+  events: NewItemEvent[],
+  source: IngestSource,
+): ItemUpdate | undefined {
+  const update: ItemUpdate = {};
+  const hash = contentHash(item);
+  if (hash !== before.content_hash) {
+    revisions.push({
+      item_id: before.id,
+      account_id: source.account_id,
+      rating_before: before.rating,
+      rating_after: item.rating,
+      title_before: before.title,
+      title_after: item.title,
+      body_before: before.body,
+      body_after: item.body,
+      platform_updated_at: item.updatedAt,
+    });
+    events.push(event(source, before.id, 'revised', PLATFORM, { ratingBefore: before.rating, ratingAfter: item.rating }));
+    Object.assign(update, {
+      rating: item.rating,
+      title: item.title,
+      body: item.body,
+      language: item.language,
+      platform_updated_at: item.updatedAt,
+      content_hash: hash,
+      raw: JSON.stringify(item.raw ?? null),
+      // The new words must be judged again.
+      analyzed_at: null,
+    } satisfies ItemUpdate);
+  }
+  const reply = item.ownerReply;
+  if (reply && before.owner_reply_at === null) {
+    const at = reply.at ?? new Date();
+    events.push(event(source, before.id, 'platform_reply_seen', PLATFORM, { text: reply.text }, at));
+    Object.assign(update, {
+      owner_reply_text: reply.text,
+      owner_reply_at: at,
+      first_response_at: before.first_response_at === null || before.first_response_at > at ? at : before.first_response_at,
+      first_response_source: before.first_response_at === null || before.first_response_at > at ? PLATFORM : undefined,
+    } satisfies ItemUpdate);
+    if (before.status === 'new') Object.assign(update, { status: 'responded', responded_at: at } satisfies ItemUpdate);
+  }
+  if (Object.keys(update).length === 0) return undefined;
+  const now = new Date();
+  update.last_seen_at = now;
+  update.updated_at = now;
+  return update;
+}
+
+export function event(source: IngestSource, itemId: string, type: string, actor: string, data: Record<string, unknown>, at?: Date): NewItemEvent {
+  return { itemId, accountId: source.account_id, type, actor, data, ...(at ? { at } : {}) };
+}
