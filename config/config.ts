@@ -41,6 +41,10 @@ export interface Config {
   readonly jobLockSeconds: number;
   /** API requests each key may make per minute; 0: unlimited. */
   readonly apiRateLimitPerMinute: number;
+  /** How long `start` waits for PostgreSQL and Redis to answer before it gives up with a clear error. */
+  readonly startWaitSeconds: number;
+  /** After SIGTERM/SIGINT, the process exits within this time even when something it waits on is down. */
+  readonly shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -142,5 +146,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 256),
     jobLockSeconds: integer(env, 'JOB_LOCK_SECONDS', 30, 2, 3600),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    startWaitSeconds: integer(env, 'START_WAIT_SECONDS', 30, 1, 3600),
+    shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 3, 3600),
   });
 }

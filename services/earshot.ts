@@ -8,11 +8,16 @@ import { listen } from './api/listen.ts';
 import { createFirstOwnerKey } from './first-owner-key.ts';
 import { createMailTransport } from './mail/mail-transport.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
+import { waitForRedis } from './queue/redis-connection.ts';
 import { startBackingServices } from './runtime/backing-services.ts';
+import { shortReason } from './runtime/error-reason.ts';
 import { loadOrCreateSecret } from './runtime/instance-secret.ts';
-import { startScheduler, type RunningScheduler } from './scheduler.ts';
+import { withoutPassword } from './runtime/safe-url.ts';
+import { runShutdown, type ShutdownStep } from './runtime/shutdown-steps.ts';
+import { waitForDatabase } from './runtime/wait-for-database.ts';
+import { startScheduler } from './scheduler.ts';
 import { deriveCredentialsKey } from './security/credentials.ts';
-import { startWorkers, type RunningWorkers } from './workers.ts';
+import { startWorkers } from './workers.ts';
 
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
 export const ALL_ROLES: readonly ProcessRole[] = ['api', 'worker', 'scheduler'];
@@ -24,48 +29,61 @@ export interface RunningEarshot {
   url: string | undefined;
   /** The owner key made on the very first start; shown once, never stored. */
   firstOwnerKey: string | undefined;
-  /** Graceful: the API stops accepting, workers finish the jobs in hand, embedded servers stop. */
-  stop(): Promise<void>;
+  /**
+   * Graceful: the API stops accepting, workers finish the jobs in hand, embedded servers
+   * stop; all within `config.shutdownTimeoutSeconds`. Resolves to the names of the parts
+   * that did not stop in time (empty when all did).
+   */
+  stop(): Promise<string[]>;
 }
 
 /** Starts the roles asked for, in one process, on the configured (or embedded) services. */
 export async function startEarshot(config: Config, roles: readonly ProcessRole[], log: Logger): Promise<RunningEarshot> {
   const backing = await startBackingServices(config, log);
-  const stops: Array<() => Promise<void>> = [() => backing.stop()];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) {
-      await stop().catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown step failed'));
-    }
-  };
+  const steps: Array<ShutdownStep & { last?: boolean }> = [{ name: 'embedded servers', stop: () => backing.stop(), last: true }];
+  const stopAll = () =>
+    runShutdown(steps, config.shutdownTimeoutSeconds * 1000, (name, error) =>
+      log.error({ err: error instanceof Error ? error.message : String(error) }, `shutdown: stopping ${name} failed`),
+    );
   try {
-    const db = createDb(backing.databaseUrl, { onIdleError: (error) => log.warn({ err: error.message }, 'idle database connection lost') });
-    stops.push(() => db.destroy());
+    const startWaitMs = config.startWaitSeconds * 1000;
+    // Outages are logged once per change of state; during start-up the wait below speaks instead.
+    let started = false;
+    const databaseAt = withoutPassword(backing.databaseUrl);
+    const db = createDb(backing.databaseUrl, {
+      watch: {
+        onLost: (error) => started && log.error({ postgres: databaseAt, reason: shortReason(error) }, `PostgreSQL connection lost (${databaseAt}): ${shortReason(error)}; requests answer 503 and jobs retry until it is back`),
+        onBack: () => started && log.info({ postgres: databaseAt }, `PostgreSQL connection back (${databaseAt})`),
+      },
+    });
+    steps.push({ name: 'database connections', stop: () => db.destroy() });
+    await waitForDatabase(db, backing.databaseUrl, startWaitMs, config.databaseUrl === undefined ? `the embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL');
     const applied = await migrateToLatest(db);
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
     const credentialsKey = deriveCredentialsKey(await loadOrCreateSecret(config.secret, config.dataDir));
-    const queues = createQueues(backing.redisUrl, config.queuePrefix);
-    stops.push(() => queues.close());
+    const queues = createQueues(backing.redisUrl, config.queuePrefix, log);
+    steps.push({ name: 'Redis queues', stop: () => queues.close() });
+    await waitForRedis(queues.connection, backing.redisUrl, startWaitMs);
 
-    let workers: RunningWorkers | undefined;
     if (roles.includes('worker')) {
       const mail = createMailTransport(backing.mail);
-      stops.push(async () => mail.close());
-      workers = startWorkers({ db, queues, config, credentialsKey, mail, log });
-      stops.push(() => (workers as RunningWorkers).close());
+      steps.push({ name: 'mail transport', stop: async () => mail.close() });
+      const workers = startWorkers({ db, queues, config, credentialsKey, mail, log });
+      steps.push({ name: 'workers (jobs in hand)', stop: () => workers.close() });
     }
-    let scheduler: RunningScheduler | undefined;
     if (roles.includes('scheduler')) {
-      scheduler = startScheduler({ db, queues, config, log: log.child({ role: 'scheduler' }) });
-      stops.push(() => (scheduler as RunningScheduler).stop());
+      const scheduler = startScheduler({ db, queues, config, log: log.child({ role: 'scheduler' }) });
+      steps.push({ name: 'scheduler', stop: () => scheduler.stop() });
     }
     let url: string | undefined;
     let firstOwnerKey: string | undefined;
     if (roles.includes('api')) {
       firstOwnerKey = await createFirstOwnerKey(db);
       const app: FastifyInstance = await buildApp({ db, queues, config, credentialsKey, logger: log.child({ role: 'api' }) });
-      stops.push(() => app.close());
+      steps.push({ name: 'API (requests in progress)', stop: () => app.close() });
       url = await listen(app, config);
     }
+    started = true;
     return { db, queues, url, firstOwnerKey, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -1,5 +1,4 @@
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
@@ -11,6 +10,9 @@ import { runPollJob } from './jobs/poll-job.ts';
 import type { MailTransport } from './mail/mail-transport.ts';
 import { cappedExponentialDelay } from './queue/backoff.ts';
 import { QUEUE_NAMES, type Queues } from './queue/queues.ts';
+import { closeRedis, createWorkerConnection } from './queue/redis-connection.ts';
+import { isRedisUnreachable } from './queue/redis-errors.ts';
+import { isDatabaseUnreachable } from '../db/connection-errors.ts';
 import type { CredentialsKey } from './security/credentials.ts';
 
 export interface WorkerDeps {
@@ -32,8 +34,11 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const shutdown = new AbortController();
   const budget = createRequestBudget(queues.connection, `${queues.prefix}:budget`);
   const agent = createGuardedAgent(config.allowPrivateUrls);
+  const connection = createWorkerConnection(queues.connection);
+  // A lost Redis is reported once by the queues' connection watch; each retry here is the same outage.
+  connection.on('error', () => undefined);
   const options: WorkerOptions = {
-    connection: queues.connection.duplicate() as Redis,
+    connection,
     prefix: queues.prefix,
     concurrency: config.workerConcurrency,
     lockDuration: config.jobLockSeconds * 1000,
@@ -50,9 +55,13 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
-      log.warn({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');
+      // During an outage every job fails the same way; the outage itself is logged once, when it starts.
+      const level = isDatabaseUnreachable(error) || isRedisUnreachable(error) ? 'debug' : 'warn';
+      log[level]({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');
     });
-    worker.on('error', (error) => log.error({ queue: worker.name, err: error.message }, 'worker error'));
+    worker.on('error', (error) => {
+      if (!isRedisUnreachable(error)) log.error({ queue: worker.name, err: error.message }, 'worker error');
+    });
   }
   return {
     async close() {
@@ -60,7 +69,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       const closing = Promise.all(workers.map((w) => w.close()));
       setTimeout(() => shutdown.abort(), 10_000).unref();
       await closing;
-      await (options.connection as Redis).quit().catch(() => undefined);
+      await closeRedis(connection);
       await agent.close();
     },
   };

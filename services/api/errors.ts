@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
+import { isRedisUnreachable } from '../queue/redis-errors.ts';
 import { validationProblem } from './validation-problem.ts';
 
 /** Every `error.code` the API returns. Clients branch on these; they never change meaning. */
@@ -12,6 +14,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'unavailable'
   | 'internal';
 
 export interface ErrorBody {
@@ -55,6 +58,8 @@ export function forbidden(message: string): ApiError {
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
+/** PostgreSQL or Redis is away (a restart, a fail-over): the client should simply try again. */
+const RETRY_UNAVAILABLE_AFTER_SECONDS = 5;
 
 /** Turns anything thrown into the error body; whatever is not understood becomes an opaque 500. */
 function toApiError(error: unknown, requestId: string): ApiError {
@@ -63,6 +68,11 @@ function toApiError(error: unknown, requestId: string): ApiError {
   if (fastifyError.validation && fastifyError.validationContext) {
     const problem = validationProblem(fastifyError.validationContext, fastifyError.validation);
     return invalidInput(problem.field, problem.message);
+  }
+  if (isDatabaseUnreachable(error) || isRedisUnreachable(error)) {
+    return new ApiError(503, 'unavailable', `a service Earshot depends on is unreachable; retry in ${RETRY_UNAVAILABLE_AFTER_SECONDS} s`, {
+      headers: { 'retry-after': String(RETRY_UNAVAILABLE_AFTER_SECONDS) },
+    });
   }
   if (fastifyError.code === PG_UNIQUE_VIOLATION) {
     return new ApiError(409, 'conflict', 'this already exists');
@@ -81,7 +91,8 @@ function toApiError(error: unknown, requestId: string): ApiError {
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const apiError = toApiError(error, request.id);
-  if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+  // An outage is logged once, when it starts, by the connection watch; not per request.
+  if (apiError.status >= 500 && apiError.code !== 'unavailable') request.log.error({ err: error }, 'request failed');
   const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
   if (apiError.field !== undefined) body.error.field = apiError.field;
   return reply.status(apiError.status).headers(apiError.headers).send(body);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import { startEarshot, type ProcessRole } from '../earshot.ts';
 import { RedisUnavailableError } from '../runtime/redis-server.ts';
+import { StartupError } from '../runtime/startup-error.ts';
 
 /** `earshot start`: runs until SIGINT/SIGTERM, then shuts down gracefully (a second signal forces it). */
 export async function start(config: Config, roles: ProcessRole[], log: Logger): Promise<number> {
@@ -11,6 +12,10 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
   } catch (error) {
     if (error instanceof RedisUnavailableError) {
       process.stderr.write(`\n${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof StartupError) {
+      process.stderr.write(`earshot: cannot start: ${error.message}\n`);
       return 1;
     }
     throw error;
@@ -45,7 +50,16 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  await earshot.stop();
+  const unfinished = await earshot.stop();
+  if (unfinished.length > 0) {
+    process.stderr.write(`Earshot did not stop cleanly within ${config.shutdownTimeoutSeconds} s: ${unfinished.join(', ')} did not finish; exiting anyway.\n`);
+    process.exit(1);
+  }
   process.stderr.write('Earshot stopped.\n');
+  // Everything reported stopped; should a forgotten handle still hold the process, do not wait for it for ever.
+  setTimeout(() => {
+    process.stderr.write('Earshot stopped, but something still held the process open; exiting.\n');
+    process.exit(1);
+  }, 5_000).unref();
   return 0;
 }

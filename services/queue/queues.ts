@@ -1,5 +1,9 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { closeRedis, createRedisConnection } from './redis-connection.ts';
+import { isRedisUnreachable } from './redis-errors.ts';
+import { watchRedis } from './redis-watch.ts';
 
 /**
  * Every job Earshot runs, declared in one place. Jobs carry batches (one source,
@@ -46,16 +50,21 @@ export const jobIds = {
 const KEEP_COMPLETED = { age: 24 * 3600, count: 100_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 
-export function createRedisConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
-}
-
-export function createQueues(redisUrl: string, prefix = 'earshot'): Queues {
+/** `log`: where a lost and recovered Redis is reported, once per change (without it, errors are only kept quiet). */
+export function createQueues(redisUrl: string, prefix = 'earshot', log?: Logger): Queues {
   const connection = createRedisConnection(redisUrl);
+  const watch = log ? watchRedis(connection, redisUrl, log) : undefined;
+  if (!watch) connection.on('error', () => undefined);
   const defaultJobOptions: JobsOptions = { removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED };
   const poll = new Queue<PollJobData>(QUEUE_NAMES.poll, { connection, prefix, defaultJobOptions });
   const analyze = new Queue<AnalyzeJobData>(QUEUE_NAMES.analyze, { connection, prefix, defaultJobOptions });
   const alert = new Queue<AlertJobData>(QUEUE_NAMES.alert, { connection, prefix, defaultJobOptions });
+  // BullMQ prints errors nobody listens to; an unreachable Redis is the watch's to report, once.
+  for (const queue of [poll, analyze, alert] as Queue[]) {
+    queue.on('error', (error) => {
+      if (!isRedisUnreachable(error)) log?.warn({ queue: queue.name, err: error.message }, 'queue error');
+    });
+  }
   return {
     poll,
     analyze,
@@ -63,8 +72,10 @@ export function createQueues(redisUrl: string, prefix = 'earshot'): Queues {
     connection,
     prefix,
     async close() {
-      await Promise.all([poll.close(), analyze.close(), alert.close()]);
-      await connection.quit().catch(() => connection.disconnect());
+      watch?.stop();
+      // Queue.close() waits on Redis; while it is away, there is nothing to close politely.
+      if (connection.status === 'ready') await Promise.all([poll.close(), analyze.close(), alert.close()]);
+      await closeRedis(connection);
     },
   };
 }

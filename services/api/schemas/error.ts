@@ -10,6 +10,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'unavailable',
   'internal',
 ];
 
@@ -41,13 +42,14 @@ const DESCRIPTIONS = {
   413: 'The body is larger than this route accepts',
   429: 'This API key made too many requests this minute; retry after `Retry-After` seconds',
   500: 'Internal error; details are logged, never returned',
+  503: 'PostgreSQL or Redis is unreachable for the moment (`unavailable`); retry after `Retry-After` seconds',
 } as const;
 
 type ErrorStatus = keyof typeof DESCRIPTIONS;
 
-/** Response schemas for the error statuses a route can answer with (500 is always included). */
+/** Response schemas for the error statuses a route can answer with (500 and 503 are always included). */
 export function errorResponses(...statuses: ErrorStatus[]): Record<number, { $ref: string; description: string }> {
   const responses: Record<number, { $ref: string; description: string }> = {};
-  for (const status of [...statuses, 500 as const]) responses[status] = { $ref: 'Error#', description: DESCRIPTIONS[status] };
+  for (const status of [...statuses, 500 as const, 503 as const]) responses[status] = { $ref: 'Error#', description: DESCRIPTIONS[status] };
   return responses;
 }
