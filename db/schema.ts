@@ -189,6 +189,8 @@ export interface AlertDeliveriesTable {
   claim_token: string | null;
   claimed_at: NullableTimestamp;
   last_error: string | null;
+  /** When last_error happened; both are cleared once sent. */
+  last_error_at: NullableTimestamp;
   sent_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: CreatedAt;

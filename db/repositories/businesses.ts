@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { OpeningHours } from '../../services/metrics/opening-hours.ts';
 import type { BusinessesTable, Database } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
@@ -9,6 +10,8 @@ export interface BusinessRecord {
   timezone: string;
   alertEmails: string[];
   slaHours: number;
+  /** null: no hours set; business-hours figures then count every hour. */
+  openingHours: OpeningHours | null;
   createdAt: Date;
 }
 
@@ -19,7 +22,7 @@ export interface NewBusiness {
   alertEmails: readonly string[];
 }
 
-const COLUMNS = ['id', 'account_id', 'name', 'timezone', 'alert_emails', 'sla_hours', 'created_at'] as const;
+const COLUMNS = ['id', 'account_id', 'name', 'timezone', 'alert_emails', 'sla_hours', 'opening_hours', 'created_at'] as const;
 
 function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number]>): BusinessRecord {
   return {
@@ -29,6 +32,7 @@ function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number
     timezone: row.timezone,
     alertEmails: row.alert_emails,
     slaHours: row.sla_hours,
+    openingHours: (row.opening_hours ?? null) as OpeningHours | null,
     createdAt: row.created_at,
   };
 }

@@ -7,6 +7,7 @@ import { authenticate } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { openapiOptions } from './openapi-options.ts';
+import { alertsHealthRoutes } from './routes/alerts-health.ts';
 import { businessSettingsRoutes } from './routes/business-settings.ts';
 import { businessRoutes } from './routes/businesses.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(metricsRoutes(deps));
     await v1.register(reReviewMetricsRoutes(deps));
     await v1.register(keyRoutes(deps));
+    await v1.register(alertsHealthRoutes(deps));
   });
 
   await app.ready();

@@ -1,9 +1,16 @@
+import { pino } from 'pino';
 import { afterAll, describe, expect, test } from 'vitest';
+import { listDueSources } from '../../db/repositories/poll-state.ts';
+import { createSource as insertSource } from '../../db/repositories/sources.ts';
+import { createGuardedAgent } from '../../services/http/guarded-agent.ts';
+import { createRequestBudget } from '../../services/http/request-budget.ts';
+import { runPollJob } from '../../services/jobs/poll-job.ts';
+import { enqueuePoll } from '../../services/polling/enqueue-poll.ts';
 import { googlePlaces } from '../../connectors/google-places/index.ts';
 import { buildApp } from '../../services/api/app.ts';
 import { jobIds } from '../../services/queue/queues.ts';
 import { decryptCredentials } from '../../services/security/credentials.ts';
-import { createApiHarness, insertItem } from '../support/api.ts';
+import { addKey, createApiHarness, freshSource, insertItem } from '../support/api.ts';
 
 const h = await createApiHarness();
 afterAll(() => h.close());
@@ -211,5 +218,119 @@ describe('POST /v1/sources/:id/poll', () => {
     expect(response.statusCode).toBe(404);
     const row = await h.db.selectFrom('sources').select('next_poll_at').where('id', '=', sourceId).executeTakeFirstOrThrow();
     expect(row.next_poll_at.toISOString()).toBe('2099-01-01T00:00:00.000Z');
+  });
+});
+
+describe('DELETE /v1/sources/:id', () => {
+  const remove = (id: string, query = '', key?: string) => h.call({ method: 'DELETE', url: `/v1/sources/${id}${query}`, ...(key && { key }) });
+
+  test('without ?confirm=<id> deletes nothing and says what would go', async () => {
+    const shop = await freshSource(h);
+    const item = await insertItem(h.db, shop);
+    await h.db.insertInto('item_events').values({ item_id: item, account_id: shop.accountId, type: 'note', actor: 'Sam', data: '{}' }).execute();
+    const response = await remove(shop.sourceId, '?confirm=yes');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'validation_failed',
+      field: 'query.confirm',
+      message: `query.confirm must repeat the source's id (?confirm=${shop.sourceId}) to delete the test_platform source with 1 item, 1 timeline event, 0 revisions, 0 alert deliveries, 0 re-review requests, 0 kept bad pages; this cannot be undone`,
+    });
+    expect((await h.call({ method: 'GET', url: `/v1/sources/${shop.sourceId}` })).json().health.itemCount).toBe(1);
+  });
+
+  test('with ?confirm=<id> deletes the source with its items, notices and bad pages, and nothing else', async () => {
+    const shop = await freshSource(h);
+    const other = await insertSource(h.db, h.credentialsKey, { ...shop, type: 'test_platform', config: {}, credentials: {}, pollEveryMinutes: 15, scheduled: true });
+    const gone = await insertItem(h.db, shop);
+    const kept = await insertItem(h.db, { ...shop, sourceId: other.id });
+    await h.db.insertInto('alert_deliveries').values({ account_id: shop.accountId, item_id: gone, recipient: 'o@example.com', kind: 'negative_item' }).execute();
+    await h.db
+      .insertInto('alert_deliveries')
+      .values({ account_id: shop.accountId, source_id: shop.sourceId, recipient: 'o@example.com', kind: 'source_needs_attention', incident: 'x' })
+      .execute();
+    await h.db.insertInto('source_bad_pages').values({ account_id: shop.accountId, source_id: shop.sourceId, message: 'bad', payload: '{' }).execute();
+
+    const response = await remove(shop.sourceId, `?confirm=${shop.sourceId}`);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toEqual({
+      id: shop.sourceId,
+      deleted: { businesses: 0, sources: 1, items: 1, events: 0, revisions: 0, alertDeliveries: 2, reReviewRequests: 0, badPages: 1, keysRevoked: 0 },
+    });
+    expect((await h.call({ method: 'GET', url: `/v1/sources/${shop.sourceId}` })).statusCode).toBe(404);
+    expect((await h.call({ method: 'GET', url: `/v1/items/${gone}` })).statusCode).toBe(404);
+    expect((await h.call({ method: 'GET', url: `/v1/items/${kept}` })).statusCode).toBe(200);
+    expect(await h.db.selectFrom('alert_deliveries').select('id').where('account_id', '=', shop.accountId).where((eb) => eb.or([eb('item_id', '=', gone), eb('source_id', '=', shop.sourceId)])).execute()).toEqual([]);
+    expect(await h.db.selectFrom('source_bad_pages').select('id').where('source_id', '=', shop.sourceId).execute()).toEqual([]);
+    expect((await h.call({ method: 'GET', url: `/v1/businesses/${shop.businessId}/sources` })).json().sources.map((s: { id: string }) => s.id)).toEqual([other.id]);
+  });
+
+  test("another account's source and unknown ids are not found; staff and consultants are refused", async () => {
+    for (const id of [h.stranger.sourceId, '00000000-0000-4000-8000-000000000000', 'urn:uuid:x']) {
+      const response = await remove(id, `?confirm=${id}`);
+      expect(response.statusCode, response.body).toBe(404);
+      expect(response.json()).toEqual({ error: { code: 'not_found', message: 'source not found' } });
+    }
+    const shop = await freshSource(h);
+    for (const role of ['staff', 'consultant'] as const) {
+      expect((await remove(shop.sourceId, `?confirm=${shop.sourceId}`, (await addKey(h.db, h.tenant.accountId, role)).key)).statusCode).toBe(403);
+    }
+    expect(await h.db.selectFrom('sources').select('id').where('id', 'in', [h.stranger.sourceId, shop.sourceId]).execute()).toHaveLength(2);
+  });
+
+  test('a poll already queued for a deleted source finds nothing and ends without error; the scheduler never queues it again', async () => {
+    const shop = await freshSource(h);
+    const row = await h.db.selectFrom('sources').select('next_poll_at').where('id', '=', shop.sourceId).executeTakeFirstOrThrow();
+    await enqueuePoll(h.queues, shop.sourceId, row.next_poll_at);
+    expect((await listDueSources(h.db, new Date(Date.now() + 3_600_000))).map((s) => s.id)).toContain(shop.sourceId);
+
+    expect((await remove(shop.sourceId, `?confirm=${shop.sourceId}`)).statusCode).toBe(200);
+
+    const job = await h.queues.poll.getJob(jobIds.poll(shop.sourceId, row.next_poll_at.toISOString()));
+    expect(job).toBeDefined();
+    const agent = createGuardedAgent(false);
+    try {
+      const deps = {
+        db: h.db,
+        queues: h.queues,
+        config: h.config,
+        credentialsKey: h.credentialsKey,
+        budget: createRequestBudget(h.queues.connection, `${h.queues.prefix}:budget`),
+        agent,
+        log: pino({ level: 'silent' }),
+      };
+      expect(await runPollJob(job!, deps, new AbortController().signal)).toEqual({ outcome: 'skipped', reason: expect.any(String) });
+    } finally {
+      await agent.close();
+    }
+    expect((await listDueSources(h.db, new Date('2999-01-01T00:00:00Z'))).map((s) => s.id)).not.toContain(shop.sourceId);
+  });
+
+  test('response-time figures drop the deleted items at once, and a deleted business drops out of them', async () => {
+    const shop = await freshSource(h);
+    const second = await insertSource(h.db, h.credentialsKey, { ...shop, type: 'test_platform', config: {}, credentials: {}, pollEveryMinutes: 15, scheduled: true });
+    const answered = (publishedAt: string, minutes: number) => ({
+      published_at: new Date(publishedAt),
+      first_response_at: new Date(Date.parse(publishedAt) + minutes * 60_000),
+      first_response_source: 'platform' as const,
+    });
+    await insertItem(h.db, shop, answered('2026-05-04T10:00:00Z', 60));
+    await insertItem(h.db, shop, answered('2026-05-05T10:00:00Z', 60));
+    await insertItem(h.db, { ...shop, sourceId: second.id }, answered('2026-05-06T10:00:00Z', 600));
+    const figures = async (query: string) => {
+      const response = await h.call({ method: 'GET', url: `/v1/metrics/response-times?${query}` });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json().groups as Array<Record<string, unknown>>;
+    };
+    const ofShop = () => figures(`businessId=${shop.businessId}&groupBy=business`);
+    // Read once first, so the figures come from the in-memory facts afterwards.
+    expect(await ofShop()).toEqual([expect.objectContaining({ items: 3, responded: 3, medianSeconds: 3_600 })]);
+
+    expect((await remove(second.id, `?confirm=${second.id}`)).statusCode).toBe(200);
+    expect(await ofShop()).toEqual([expect.objectContaining({ items: 2, responded: 2, medianSeconds: 3_600 })]);
+
+    const keys = (groups: Array<Record<string, unknown>>) => groups.map((group) => group.key);
+    expect(keys(await figures('groupBy=business'))).toContain(shop.businessId);
+    expect((await h.call({ method: 'DELETE', url: `/v1/businesses/${shop.businessId}?confirm=${shop.businessId}` })).statusCode).toBe(200);
+    expect(keys(await figures('groupBy=business'))).not.toContain(shop.businessId);
   });
 });

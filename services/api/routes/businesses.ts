@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import { presentBusiness, type BusinessJson } from '../schemas/business.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
+import { confirmQuery, deletionSummarySchema, answerDeletion, type ConfirmQuery, type DeletionSummaryJson } from '../schemas/deletion.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { canonicalTimezone, dedupeEmails } from '../business-input.ts';
 
@@ -104,6 +105,23 @@ export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
         if (business === undefined) throw notFound('business');
         return presentBusiness(business);
       },
+    );
+
+    app.delete<{ Params: IdParams; Querystring: ConfirmQuery; Reply: DeletionSummaryJson }>(
+      '/v1/businesses/:id',
+      {
+        config: { access: { roles: OWNER_ONLY, target: 'business' } },
+        schema: {
+          summary: 'Delete a business with its sources and items',
+          description:
+            'Deletes the business and everything recorded under it: its sources (polling stops), their items with timelines, revisions, alert deliveries and re-review requests, source notices and kept bad pages. API keys limited to it alone are revoked; keys limited to it among others just lose it. Only with `?confirm=<the id>`: without it nothing is deleted and the 400 (`error.field` `query.confirm`) says what would be, with counts. Cannot be undone.',
+          tags: ['businesses'],
+          params: idParams,
+          querystring: confirmQuery,
+          response: { 200: deletionSummarySchema, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => answerDeletion(deps.db, authOf(request), { kind: 'business', id: request.params.id }, request.query.confirm),
     );
   };
 }

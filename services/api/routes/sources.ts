@@ -11,6 +11,7 @@ import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
+import { confirmQuery, deletionSummarySchema, answerDeletion, type ConfirmQuery, type DeletionSummaryJson } from '../schemas/deletion.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { presentSource, type SourceJson } from '../schemas/source.ts';
 
@@ -278,6 +279,23 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         if (updated === undefined) throw notFound('source');
         return presentSource(updated, deps.config.publicUrl);
       },
+    );
+
+    app.delete<{ Params: IdParams; Querystring: ConfirmQuery; Reply: DeletionSummaryJson }>(
+      '/v1/sources/:id',
+      {
+        config: { access: CHANGE_SOURCES },
+        schema: {
+          summary: 'Delete a source with its items',
+          description:
+            'Stops watching: deletes the source and everything recorded under it — its items with their timelines, revisions, alert deliveries and re-review requests, its notices, poll state and kept bad pages. Polls already queued for it do nothing. Only with `?confirm=<the id>`: without it nothing is deleted and the 400 (`error.field` `query.confirm`) says what would be, with counts. To stop polling but keep the items, pause it instead (`PATCH` with `paused: true`).',
+          tags: ['sources'],
+          params: idParams,
+          querystring: confirmQuery,
+          response: { 200: deletionSummarySchema, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => answerDeletion(deps.db, authOf(request), { kind: 'source', id: request.params.id }, request.query.confirm),
     );
   };
 }

@@ -25,7 +25,7 @@ export const openingHoursSchema = {
 export const businessSchema = {
   $id: 'Business',
   type: 'object',
-  required: ['id', 'name', 'timezone', 'alertEmails', 'slaHours', 'createdAt'],
+  required: ['id', 'name', 'timezone', 'alertEmails', 'slaHours', 'openingHours', 'createdAt'],
   additionalProperties: false,
   properties: {
     id: uuid,
@@ -44,19 +44,19 @@ export interface BusinessJson {
   timezone: string;
   alertEmails: string[];
   slaHours: number;
-  /** Present when the caller loaded it (the settings route does). */
-  openingHours?: OpeningHours | null;
+  openingHours: OpeningHours | null;
   createdAt: string;
 }
 
-export function presentBusiness(business: BusinessRecord & { openingHours?: OpeningHours | null }): BusinessJson {
+/** Everything `PATCH /v1/businesses/:id` can set is shown, so a client can read before it writes. */
+export function presentBusiness(business: BusinessRecord): BusinessJson {
   return {
-    ...(business.openingHours !== undefined && { openingHours: business.openingHours }),
     id: business.id,
     name: business.name,
     timezone: business.timezone,
     alertEmails: business.alertEmails,
     slaHours: business.slaHours,
+    openingHours: business.openingHours,
     createdAt: toIso(business.createdAt),
   };
 }
