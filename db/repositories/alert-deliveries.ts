@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { insertItemEvents } from './item-events.ts';
 
 export interface ClaimedDelivery {
   id: string;
@@ -65,33 +66,43 @@ export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail
   await db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable('alert_deliveries')
-      .set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null, updated_at: sql<Date>`now()` })
+      .set({ status: 'sent', sent_at: sql<Date>`now()`, last_error: null, last_error_at: null, updated_at: sql<Date>`now()` })
       .where('id', '=', delivery.id)
       .where('claim_token', '=', delivery.claimToken)
       .returning(['account_id'])
       .executeTakeFirst();
     if (!row || delivery.itemId === null) return;
-    await tx
-      .insertInto('item_events')
-      .values({
-        item_id: delivery.itemId,
-        account_id: row.account_id,
-        type: 'alerted',
-        actor: 'system',
-        data: JSON.stringify({ to: delivery.recipient, kind: detail.kind, messageId: detail.messageId }),
-      })
-      .execute();
+    const data = { to: delivery.recipient, kind: detail.kind, messageId: detail.messageId };
+    await insertItemEvents(tx, [{ itemId: delivery.itemId, accountId: row.account_id, type: 'alerted', actor: 'system', data }]);
   });
 }
 
-/** Gives a delivery back after a failed attempt, so the next retry can claim it at once. */
+/**
+ * Gives a delivery back after a failed attempt, so the next retry can claim it at once.
+ * The first failure of a delivery also puts `alert_waiting` (with the reason) on its item's
+ * timeline: one event per change of state, not one per retry — later failures only
+ * update `last_error`, and `alerted` follows once it is sent.
+ */
 export async function releaseDelivery(db: Db, delivery: ClaimedDelivery, error: string): Promise<void> {
-  await db
-    .updateTable('alert_deliveries')
-    .set({ status: 'pending', claim_token: null, claimed_at: null, last_error: error.slice(0, 1000), updated_at: sql<Date>`now()` })
-    .where('id', '=', delivery.id)
-    .where('claim_token', '=', delivery.claimToken)
-    .execute();
+  const reason = error.slice(0, 1000);
+  await db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom('alert_deliveries')
+      .select(['account_id', 'last_error'])
+      .where('id', '=', delivery.id)
+      .where('claim_token', '=', delivery.claimToken)
+      .forUpdate()
+      .executeTakeFirst();
+    if (before === undefined) return;
+    await tx
+      .updateTable('alert_deliveries')
+      .set({ status: 'pending', claim_token: null, claimed_at: null, last_error: reason, last_error_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .where('id', '=', delivery.id)
+      .execute();
+    if (before.last_error !== null || delivery.itemId === null) return;
+    const data = { to: delivery.recipient, kind: delivery.kind, reason };
+    await insertItemEvents(tx, [{ itemId: delivery.itemId, accountId: before.account_id, type: 'alert_waiting', actor: 'system', data }]);
+  });
 }
 
 /**

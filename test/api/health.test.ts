@@ -18,7 +18,7 @@ describe('GET /readyz', () => {
   test('is ready when PostgreSQL and Redis answer', async () => {
     const response = await h.call({ method: 'GET', url: '/readyz', key: null });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ postgres: 'ok', redis: 'ok' });
+    expect(response.json()).toEqual({ postgres: 'ok', redis: 'ok', mail: expect.objectContaining({ status: 'ok', waiting: 0, lastError: null }) });
   });
 
   test('names the dependency that is down', async () => {
@@ -35,7 +35,7 @@ describe('GET /readyz', () => {
     try {
       const response = await app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ postgres: 'ok', redis: 'down' });
+      expect(response.json()).toMatchObject({ postgres: 'ok', redis: 'down' });
     } finally {
       await app.close();
     }
@@ -59,6 +59,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
       '/readyz',
+      '/v1/alerts/health',
       '/v1/businesses',
       '/v1/businesses/{id}',
       '/v1/businesses/{id}/sources',

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
+import { unsentDeliveries } from '../../../db/repositories/delivery-health.ts';
+import { judgeDeliveryHealth, withoutAddresses } from '../../mail/delivery-health.ts';
 import type { ApiDeps } from '../deps.ts';
+import { deliveryHealthSchema, presentDeliveryHealth, type DeliveryHealthJson } from '../schemas/delivery-health.ts';
 
 type Probe = 'ok' | 'down';
 
@@ -26,8 +29,28 @@ const readiness = {
   type: 'object',
   required: ['postgres', 'redis'],
   additionalProperties: false,
-  properties: { postgres: { type: 'string', enum: ['ok', 'down'] }, redis: { type: 'string', enum: ['ok', 'down'] } },
+  properties: {
+    postgres: { type: 'string', enum: ['ok', 'down'] },
+    redis: { type: 'string', enum: ['ok', 'down'] },
+    mail: {
+      ...deliveryHealthSchema,
+      description:
+        'Alert delivery, for the whole instance (absent while PostgreSQL is down). A degraded mail status does not make the instance unready: ' +
+        'the API and the pipeline work, alerts wait and are retried, and taking the instance out of rotation would not send one more email. ' +
+        'Recipient addresses are masked in lastError; owners see their own in full on GET /v1/alerts/health.',
+    },
+  },
 } as const;
+
+/** Mail health, or undefined when it cannot be read in time (PostgreSQL is then reported down anyway). */
+async function mailHealth(deps: ApiDeps): Promise<DeliveryHealthJson | undefined> {
+  let health: DeliveryHealthJson | undefined;
+  const state = await probe(async () => {
+    const judged = presentDeliveryHealth(judgeDeliveryHealth(await unsentDeliveries(deps.db)));
+    health = { ...judged, lastError: withoutAddresses(judged.lastError) };
+  });
+  return state === 'ok' ? health : undefined;
+}
 
 /** Liveness and readiness for load balancers and orchestrators; no API key needed. */
 export function healthRoutes(deps: ApiDeps): FastifyPluginAsync {
@@ -58,7 +81,7 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsync {
       '/readyz',
       {
         schema: {
-          summary: 'PostgreSQL and Redis are reachable',
+          summary: 'PostgreSQL and Redis are reachable; whether alert email is leaving',
           tags: ['health'],
           security: [],
           response: {
@@ -68,8 +91,8 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsync {
         },
       },
       async (_request, reply) => {
-        const [postgres, redis] = await Promise.all([probe(() => sql`SELECT 1`.execute(deps.db)), probe(checkRedis)]);
-        return reply.status(postgres === 'ok' && redis === 'ok' ? 200 : 503).send({ postgres, redis });
+        const [postgres, redis, mail] = await Promise.all([probe(() => sql`SELECT 1`.execute(deps.db)), probe(checkRedis), mailHealth(deps)]);
+        return reply.status(postgres === 'ok' && redis === 'ok' ? 200 : 503).send({ postgres, redis, ...(postgres === 'ok' && mail && { mail }) });
       },
     );
   };

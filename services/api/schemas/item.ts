@@ -16,7 +16,7 @@ export const itemEventSchema = {
     type: {
       type: 'string',
       description:
-        'detected, flagged, alerted (`data.to`), platform_reply_seen, responded, note, assigned, unassigned, resolved, reopened (`data.reason`), re_review_requested, revised (`data.ratingBefore`, `data.ratingAfter`), re_review_outcome (`data.outcome`: revised | removed | expired)',
+        'detected, flagged, alert_waiting (`data.to`, `data.reason`: the first failure to send an alert, e.g. SMTP down; once per alert, not per retry), alerted (`data.to`), platform_reply_seen, responded, note, assigned, unassigned, resolved, reopened (`data.reason`), re_review_requested, revised (`data.ratingBefore`, `data.ratingAfter`), re_review_outcome (`data.outcome`: revised | removed | expired)',
     },
     actor: { type: 'string', description: 'The API key name for staff actions, or the part of Earshot that acted' },
     at: dateTime,
