@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { optionalString, rejectUnknownFields, requiredString, urlWithDefault } from '../config-fields.ts';
+import { MAX_LENGTH, optionalString, rejectUnknownFields, requiredString, urlWithDefault } from '../config-fields.ts';
 import { ConnectorError, type FieldSpec } from '../contract.ts';
 import { isRecord } from '../payload-shape.ts';
 
@@ -85,7 +85,7 @@ export function parseSettings(config: Record<string, unknown>, credentials: Reco
     config: {
       packageName,
       baseUrl: urlWithDefault('config', config, 'baseUrl', DEFAULT_BASE_URL),
-      tokenUrl: optionalString('config', config, 'tokenUrl') === undefined ? null : urlWithDefault('config', config, 'tokenUrl', DEFAULT_TOKEN_URL),
+      tokenUrl: optionalString('config', config, 'tokenUrl', MAX_LENGTH.url) === undefined ? null : urlWithDefault('config', config, 'tokenUrl', DEFAULT_TOKEN_URL),
     },
     credentials: { serviceAccountJson },
   };

@@ -1,4 +1,4 @@
-import { optionalString, rejectUnknownFields, stringList, urlWithDefault } from '../config-fields.ts';
+import { MAX_LENGTH, optionalString, rejectUnknownFields, stringList, urlWithDefault } from '../config-fields.ts';
 import { ConnectorError, type FieldSpec } from '../contract.ts';
 
 export interface MastodonConfig {
@@ -40,7 +40,7 @@ function hashtags(config: Record<string, unknown>): string[] {
 export function parseSettings(config: Record<string, unknown>, credentials: Record<string, string>): { config: MastodonConfig; credentials: MastodonCredentials } {
   rejectUnknownFields('config', config, configSchema);
   rejectUnknownFields('credentials', credentials, credentialsSchema);
-  if (optionalString('config', config, 'instanceUrl') === undefined) throw new ConnectorError('config', 'config.instanceUrl is required');
+  if (optionalString('config', config, 'instanceUrl', MAX_LENGTH.url) === undefined) throw new ConnectorError('config', 'config.instanceUrl is required');
   // The fallback is never used: the value is present.
   const instanceUrl = urlWithDefault('config', config, 'instanceUrl', 'https://invalid.invalid');
   const parsed: MastodonConfig = {

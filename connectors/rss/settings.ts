@@ -1,4 +1,4 @@
-import { optionalString, rejectUnknownFields, stringList } from '../config-fields.ts';
+import { MAX_LENGTH, optionalString, rejectUnknownFields, stringList } from '../config-fields.ts';
 import { ConnectorError, type FieldSpec } from '../contract.ts';
 
 export interface RssConfig {
@@ -20,7 +20,7 @@ export const credentialsSchema: Record<string, FieldSpec> = {};
 export function parseSettings(config: Record<string, unknown>, credentials: Record<string, string>): { config: RssConfig; credentials: RssCredentials } {
   rejectUnknownFields('config', config, configSchema);
   rejectUnknownFields('credentials', credentials, credentialsSchema);
-  const value = optionalString('config', config, 'url');
+  const value = optionalString('config', config, 'url', MAX_LENGTH.url);
   if (value === undefined) throw new ConnectorError('config', 'config.url is required');
   if (!URL.canParse(value)) throw new ConnectorError('config', 'config.url is not a valid URL');
   const parsed = new URL(value);

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { accountRoutes } from './routes/account.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { reReviewMetricsRoutes } from './routes/re-review-metrics.ts';
 import { sourceTypeRoutes } from './routes/source-types.ts';
@@ -68,6 +69,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(metricsRoutes(deps));
     await v1.register(reReviewMetricsRoutes(deps));
     await v1.register(keyRoutes(deps));
+    await v1.register(accountRoutes(deps));
     await v1.register(alertsHealthRoutes(deps));
   });
 

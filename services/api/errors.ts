@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'request_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
@@ -57,6 +58,15 @@ export function forbidden(message: string): ApiError {
   return new ApiError(403, 'forbidden', message);
 }
 
+/** Errors quote at most this much of what the client sent: enough to recognise it, never a 5,000-character echo. */
+export const MAX_ECHO = 200;
+/** Our own words around a quote; the last line of defence for messages built elsewhere (connectors, features). */
+const MAX_MESSAGE = 2 * MAX_ECHO + 200;
+
+export function clipEcho(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 const PG_UNIQUE_VIOLATION = '23505';
 /** PostgreSQL or Redis is away (a restart, a fail-over): the client should simply try again. */
 const RETRY_UNAVAILABLE_AFTER_SECONDS = 5;
@@ -77,13 +87,13 @@ function toApiError(error: unknown, requestId: string): ApiError {
   if (fastifyError.code === PG_UNIQUE_VIOLATION) {
     return new ApiError(409, 'conflict', 'this already exists');
   }
-  // Fastify's own 4xx (unparsable JSON, wrong content type, oversized body) carry safe messages.
+  // Fastify's own 4xx (unparsable JSON, wrong content type, oversized body); their messages may quote the request.
   const status = fastifyError.statusCode;
   const fromFastify = typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_');
   if (fromFastify && typeof status === 'number' && status >= 400 && status < 500 && typeof fastifyError.message === 'string') {
     if (status === 413) return new ApiError(413, 'payload_too_large', fastifyError.message);
-    if (status === 415) return new ApiError(415, 'unsupported_media_type', fastifyError.message);
-    return new ApiError(400, 'malformed_request', fastifyError.message);
+    if (status === 415) return new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+    return new ApiError(400, 'malformed_request', clipEcho(fastifyError.message));
   }
   // The cause stays in the log; the client gets only an id to quote.
   return new ApiError(500, 'internal', `internal error; quote request id ${requestId} when reporting it`, { cause: error });
@@ -93,12 +103,13 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const apiError = toApiError(error, request.id);
   // An outage is logged once, when it starts, by the connection watch; not per request.
   if (apiError.status >= 500 && apiError.code !== 'unavailable') request.log.error({ err: error }, 'request failed');
-  const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
-  if (apiError.field !== undefined) body.error.field = apiError.field;
+  const body: ErrorBody = { error: { code: apiError.code, message: clipEcho(apiError.message, MAX_MESSAGE) } };
+  if (apiError.field !== undefined) body.error.field = clipEcho(apiError.field);
   return reply.status(apiError.status).headers(apiError.headers).send(body);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const body: ErrorBody = { error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } };
+  const path = request.url.split('?')[0] ?? '';
+  const body: ErrorBody = { error: { code: 'not_found', message: `no route ${clipEcho(request.method, 20)} ${clipEcho(path)}` } };
   return reply.status(404).send(body);
 }

@@ -59,6 +59,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
       '/readyz',
+      '/v1/account',
       '/v1/alerts/health',
       '/v1/businesses',
       '/v1/businesses/{id}',

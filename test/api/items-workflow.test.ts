@@ -37,7 +37,7 @@ describe('respond with a time', () => {
   test.each([
     [{ at: '2999-01-01T00:00:00Z' }, 'body.at', 'in the future'],
     [{ at: '2026-02-28T00:00:00Z' }, 'body.at', 'before the item was published'],
-    [{ at: 'yesterday' }, 'body.at', 'format'],
+    [{ at: 'yesterday' }, 'body.at', 'date-time'],
   ])('%j is refused naming %s', async (payload, field, words) => {
     const id = await insertItem(h.db, h.tenant, { published_at: '2026-03-01T09:00:00Z' });
     const response = await post(id, 'respond', payload);

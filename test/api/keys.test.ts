@@ -70,7 +70,8 @@ describe('GET /v1/keys', () => {
     const created = (await createKey({ role: 'staff', name: 'Front desk' })).json();
     const response = await h.call({ method: 'GET', url: '/v1/keys' });
     expect(response.statusCode).toBe(200);
-    const { keys } = response.json();
+    const { keys, accountId } = response.json();
+    expect(accountId).toBe(h.tenant.accountId);
     expect(keys.map((k: { id: string }) => k.id)).toContain(created.id);
     expect(keys.map((k: { id: string }) => k.id)).not.toContain(h.stranger.keyId);
     for (const key of keys) expect(Object.keys(key).sort()).toEqual(['businessIds', 'createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role']);

@@ -18,7 +18,7 @@ import { authOf, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { OPTIONAL_BODY } from '../openapi-options.ts';
-import { dateTime, idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
+import { apiDate, apiDateValue, idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import {
   ITEM_KINDS,
@@ -71,8 +71,8 @@ const listItemsQuery = {
     ratingMin: { ...rating, description: 'Only items rated at least this (unrated items are left out)' },
     ratingMax: { ...rating, description: 'Only items rated at most this (unrated items are left out)' },
     assignee: { type: 'string', minLength: 1, maxLength: 320, description: "An API key id, or a person's name or email (any case)" },
-    publishedFrom: { ...dateTime, description: 'Published at or after (first seen, for undated items)' },
-    publishedTo: { ...dateTime, description: 'Published before (first seen, for undated items)' },
+    publishedFrom: { ...apiDate, description: 'Published at or after (first seen, for undated items); a date is midnight UTC' },
+    publishedTo: { ...apiDate, description: 'Published before (first seen, for undated items); a date is midnight UTC' },
     q: { type: 'string', minLength: 1, maxLength: 200, description: 'Text in the title or body, any case; no wildcards' },
     limit: limitQuery,
     cursor: cursorQuery,
@@ -92,7 +92,7 @@ const respondBody = {
   additionalProperties: false,
   properties: {
     note,
-    at: { ...dateTime, description: 'When the answer actually happened (e.g. a phone call earlier); default now. Not in the future, not before publication.' },
+    at: { ...apiDate, description: 'When the answer actually happened (e.g. a phone call earlier); default now. Not in the future, not before publication.' },
   },
   examples: [{ note: 'Called Pat, apologised, offered a free dinner to make it right.', at: '2026-03-01T11:15:00Z' }],
 } as const;
@@ -163,7 +163,11 @@ function checkRanges(query: ListItemsQuery): void {
   if (query.ratingMin !== undefined && query.ratingMax !== undefined && query.ratingMin > query.ratingMax) {
     throw invalidInput('query.ratingMax', 'query.ratingMax must not be below query.ratingMin');
   }
-  if (query.publishedFrom !== undefined && query.publishedTo !== undefined && Date.parse(query.publishedFrom) >= Date.parse(query.publishedTo)) {
+  if (
+    query.publishedFrom !== undefined &&
+    query.publishedTo !== undefined &&
+    apiDateValue('query.publishedFrom', query.publishedFrom) >= apiDateValue('query.publishedTo', query.publishedTo)
+  ) {
     throw invalidInput('query.publishedTo', 'query.publishedTo must be after query.publishedFrom');
   }
 }
@@ -219,8 +223,8 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
         await assertFilterTargetsVisible(deps, auth, request.query);
         const page = await listItems(deps.db, auth, {
           ...filters,
-          ...(publishedFrom !== undefined && { publishedFrom: new Date(publishedFrom) }),
-          ...(publishedTo !== undefined && { publishedTo: new Date(publishedTo) }),
+          ...(publishedFrom !== undefined && { publishedFrom: apiDateValue('query.publishedFrom', publishedFrom) }),
+          ...(publishedTo !== undefined && { publishedTo: apiDateValue('query.publishedTo', publishedTo) }),
           ...(after && { after }),
         });
         return { items: page.items.map(presentItem), nextCursor: page.next && encodeCursor(page.next) };
@@ -292,7 +296,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request) => {
         const { auth, actor: name } = actor(request);
         const { note: text, at } = request.body;
-        const when = at === undefined ? undefined : new Date(at);
+        const when = at === undefined ? undefined : apiDateValue('body.at', at);
         if (when !== undefined && when.getTime() > Date.now() + CLOCK_SKEW_MS) throw invalidInput('body.at', 'body.at is in the future');
         return itemOrError(await respondToItem(deps.db, auth, request.params.id, { actor: name, note: text, at: when }));
       },

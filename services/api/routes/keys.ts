@@ -129,7 +129,7 @@ export function keyRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
     );
 
-    app.get<{ Reply: { keys: KeyJson[] } }>(
+    app.get<{ Reply: { accountId: string; keys: KeyJson[] } }>(
       '/v1/keys',
       {
         config: { access: MANAGE_KEYS },
@@ -142,15 +142,21 @@ export function keyRoutes(deps: ApiDeps): FastifyPluginAsync {
             200: {
               description: 'Oldest first',
               type: 'object',
-              required: ['keys'],
+              required: ['accountId', 'keys'],
               additionalProperties: false,
-              properties: { keys: { type: 'array', items: keySchema } },
+              properties: {
+                accountId: { ...uuid, description: 'The account these keys belong to: what `earshot keys create --account ID` takes' },
+                keys: { type: 'array', items: keySchema },
+              },
             },
             ...errorResponses(401, 403),
           },
         },
       },
-      async (request) => ({ keys: (await listKeys(deps.db, authOf(request).accountId)).map(presentKey) }),
+      async (request) => {
+        const { accountId } = authOf(request);
+        return { accountId, keys: (await listKeys(deps.db, accountId)).map(presentKey) };
+      },
     );
 
     app.delete<{ Params: IdParams }>(

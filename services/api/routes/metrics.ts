@@ -8,6 +8,7 @@ import { responseTimesCsv } from '../../metrics/response-times-csv.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { invalidInput, notFound } from '../errors.ts';
+import { apiDateValue } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { responseTimesQuerySchema, responseTimesReplySchema } from '../schemas/metrics.ts';
 
@@ -27,13 +28,6 @@ interface ResponseTimesQuerystring {
 
 /** Every role reads metrics, each within its own business scope. */
 const everyRole: object = { access: { roles: ['owner', 'staff', 'consultant'] } };
-
-function cohortBound(value: string | undefined, field: 'from' | 'to'): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) throw invalidInput(`query.${field}`, `query.${field} "${value}" is not a date`);
-  return date;
-}
 
 function wantsCsv(request: FastifyRequest<{ Querystring: ResponseTimesQuerystring }>): boolean {
   if (request.query.format !== undefined) return request.query.format === 'csv';
@@ -72,8 +66,8 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
         for (const businessId of businessIds) {
           if ((await findBusiness(deps.db, auth, businessId)) === undefined) throw notFound('business');
         }
-        const from = cohortBound(query.from, 'from');
-        const to = cohortBound(query.to, 'to');
+        const from = query.from === undefined ? undefined : apiDateValue('query.from', query.from);
+        const to = query.to === undefined ? undefined : apiDateValue('query.to', query.to);
         if (from !== undefined && to !== undefined && from >= to) throw invalidInput('query.to', 'query.to must be after query.from');
         const scoped = await facts.read(deps.db, auth, businessIds);
         const report = responseTimeReport(scoped, {

@@ -4,7 +4,7 @@ import { reReviewMetrics, type ReReviewGroupBy } from '../../../db/repositories/
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { invalidInput, notFound } from '../errors.ts';
-import { uuid } from '../schemas/common.ts';
+import { apiDate, apiDateValue, uuid } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { reReviewGroupSchema, type ReReviewGroupJson } from '../schemas/re-review.ts';
 import { EVERY_ROLE } from '../access.ts';
@@ -16,26 +16,16 @@ interface ReReviewMetricsQuery {
   groupBy: ReReviewGroupBy;
 }
 
-const dateOrDateTime = {
-  type: 'string',
-  anyOf: [{ format: 'date' }, { format: 'date-time' }],
-} as const;
-
 const metricsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
     businessId: uuid,
-    from: { ...dateOrDateTime, description: 'Requests made at or after (a date is midnight UTC)', examples: ['2026-10-01'] },
-    to: { ...dateOrDateTime, description: 'Requests made before (a date is midnight UTC)', examples: ['2026-11-01'] },
+    from: { ...apiDate, description: 'Requests made at or after (a date is midnight UTC)', examples: ['2026-10-01'] },
+    to: { ...apiDate, description: 'Requests made before (a date is midnight UTC)', examples: ['2026-11-01'] },
     groupBy: { type: 'string', enum: ['business', 'month', 'channel'], default: 'business' },
   },
 } as const;
-
-/** A bare date is that day's midnight UTC. */
-function instant(value: string): Date {
-  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-}
 
 export function reReviewMetricsRoutes(deps: ApiDeps): FastifyPluginAsync {
   return async (app) => {
@@ -83,8 +73,8 @@ export function reReviewMetricsRoutes(deps: ApiDeps): FastifyPluginAsync {
         // Every role reads metrics, consultants included; scope limits what is counted.
         const auth = authOf(request);
         const { businessId, groupBy } = request.query;
-        const from = request.query.from === undefined ? undefined : instant(request.query.from);
-        const to = request.query.to === undefined ? undefined : instant(request.query.to);
+        const from = request.query.from === undefined ? undefined : apiDateValue('query.from', request.query.from);
+        const to = request.query.to === undefined ? undefined : apiDateValue('query.to', request.query.to);
         if (from !== undefined && to !== undefined && from >= to) throw invalidInput('query.to', 'query.to must be after query.from');
         if (businessId !== undefined && (await findBusiness(deps.db, auth, businessId)) === undefined) throw notFound('business');
         const groups = await reReviewMetrics(deps.db, auth, {

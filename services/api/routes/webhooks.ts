@@ -11,6 +11,7 @@ import { jobIds, retryOptions } from '../../queue/queues.ts';
 import { decryptCredentials } from '../../security/credentials.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput } from '../errors.ts';
+import { readJsonText } from '../json-body.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 
@@ -84,7 +85,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
 
         let payload;
         try {
-          payload = readWebhookPayload(request.body.toString('utf8'));
+          payload = readWebhookPayload(readJsonText(request.body));
         } catch (error) {
           if (error instanceof WebhookPayloadError) throw invalidInput(error.field, error.message);
           throw error;

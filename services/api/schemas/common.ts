@@ -1,9 +1,25 @@
 /** Building blocks shared by the entity schemas; plain objects, so they inline wherever used. */
 
+import { API_DATE_DESCRIPTION, parseApiDate } from '../api-date.ts';
+import { invalidInput } from '../errors.ts';
+
 export const uuid = { type: 'string', format: 'uuid' } as const;
 export const dateTime = { type: 'string', format: 'date-time' } as const;
 export const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
 export const nullableString = { type: ['string', 'null'] } as const;
+
+/**
+ * Every date a client sends, in a query or a body: one rule (services/api/api-date.ts),
+ * checked by the `api-date` format so impossible dates are a 400 naming the field.
+ */
+export const apiDate = { type: 'string', format: 'api-date', maxLength: 40, description: `A date: ${API_DATE_DESCRIPTION}` } as const;
+
+/** The instant of a field that passed `apiDate`. */
+export function apiDateValue(field: string, text: string): Date {
+  const date = parseApiDate(text);
+  if (date === undefined) throw invalidInput(field, `${field} must be ${API_DATE_DESCRIPTION}`);
+  return date;
+}
 
 /**
  * Path ids are accepted as any string and checked in the handler: a malformed id

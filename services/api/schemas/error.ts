@@ -8,6 +8,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'not_found',
   'conflict',
   'payload_too_large',
+  'request_too_large',
   'unsupported_media_type',
   'rate_limited',
   'unavailable',

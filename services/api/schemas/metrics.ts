@@ -1,13 +1,8 @@
 import { RESPONSE_TIME_GROUPINGS } from '../../metrics/response-time-query.ts';
-import { uuid } from './common.ts';
+import { apiDate, uuid } from './common.ts';
 import { SENTIMENT_LABELS } from './item.ts';
 
 const ITEM_KINDS = ['review', 'mention'] as const;
-
-const cohortBound = {
-  type: 'string',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
-} as const;
 
 export const responseTimesQuerySchema = {
   type: 'object',
@@ -19,8 +14,8 @@ export const responseTimesQuerySchema = {
     sentiment: { type: 'string', enum: SENTIMENT_LABELS },
     flagged: { type: 'boolean' },
     ratingMax: { type: 'integer', minimum: 1, maximum: 5, description: 'Only rated items at or below this rating' },
-    from: { ...cohortBound, description: 'Cohort start (inclusive) by published date: a date (UTC midnight) or a date-time with offset' },
-    to: { ...cohortBound, description: 'Cohort end (exclusive), same forms as from' },
+    from: { ...apiDate, description: 'Cohort start (inclusive) by published date: a date (UTC midnight) or a date-time with offset' },
+    to: { ...apiDate, description: 'Cohort end (exclusive), same forms as from' },
     businessHours: { type: 'boolean', default: false, description: "true: count only each business's opening hours, in its time zone" },
     groupBy: { type: 'string', enum: RESPONSE_TIME_GROUPINGS, default: 'business' },
     format: { type: 'string', enum: ['json', 'csv'], description: 'csv: the groups as CSV (also chosen by `Accept: text/csv`)' },
