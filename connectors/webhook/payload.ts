@@ -1,3 +1,4 @@
+import { API_DATE_DESCRIPTION, parseApiDate } from '../../services/api/api-date.ts';
 import type { NormalizedItem } from '../contract.ts';
 import { isRecord } from '../payload-shape.ts';
 
@@ -12,6 +13,10 @@ export class WebhookPayloadError extends Error {
 }
 
 export const MAX_ITEMS_PER_REQUEST = 500;
+/** Clock drift a sender may have; an item dated later than this would sort first for years. */
+export const MAX_FUTURE_MS = 5 * 60_000;
+/** No review site predates this; an earlier date is a placeholder or a bug (the same rule as polled items). */
+const EARLIEST = Date.UTC(1970, 0, 1);
 
 function optionalText(value: unknown, field: string, max: number): string | null {
   if (value === undefined || value === null) return null;
@@ -20,10 +25,15 @@ function optionalText(value: unknown, field: string, max: number): string | null
   return value === '' ? null : value;
 }
 
-function optionalDate(value: unknown, field: string): Date | null {
+/** The API's one date rule (a plain date is midnight UTC), from 1970 up to five minutes from now. */
+function optionalDate(value: unknown, field: string, now: Date): Date | null {
   if (value === undefined || value === null) return null;
-  const date = typeof value === 'string' ? new Date(value) : null;
-  if (date === null || Number.isNaN(date.getTime())) throw new WebhookPayloadError(field, 'must be an ISO 8601 date-time');
+  const date = typeof value === 'string' ? parseApiDate(value) : undefined;
+  if (date === undefined) throw new WebhookPayloadError(field, `must be ${API_DATE_DESCRIPTION}`);
+  if (date.getTime() < EARLIEST) throw new WebhookPayloadError(field, 'must not be before 1970-01-01');
+  if (date.getTime() > now.getTime() + MAX_FUTURE_MS) {
+    throw new WebhookPayloadError(field, 'must not be more than 5 minutes in the future: send the time the review was written, with its offset (e.g. Z)');
+  }
   return date;
 }
 
@@ -34,7 +44,7 @@ function optionalUrl(value: unknown, field: string): string | null {
   return text;
 }
 
-function readItem(value: unknown, at: string): NormalizedItem {
+function readItem(value: unknown, at: string, now: Date): NormalizedItem {
   if (!isRecord(value)) throw new WebhookPayloadError(at, 'must be an object');
   const id = optionalText(value.id, `${at}.id`, 500);
   if (id === null) throw new WebhookPayloadError(`${at}.id`, 'is required (the platform id of the review or post)');
@@ -52,7 +62,7 @@ function readItem(value: unknown, at: string): NormalizedItem {
     if (!isRecord(value.ownerReply)) throw new WebhookPayloadError(`${at}.ownerReply`, 'must be an object');
     const text = optionalText(value.ownerReply.text, `${at}.ownerReply.text`, 50_000);
     if (text === null) throw new WebhookPayloadError(`${at}.ownerReply.text`, 'is required');
-    ownerReply = { text, at: optionalDate(value.ownerReply.at, `${at}.ownerReply.at`) };
+    ownerReply = { text, at: optionalDate(value.ownerReply.at, `${at}.ownerReply.at`, now) };
   }
   return {
     externalId: id,
@@ -63,8 +73,8 @@ function readItem(value: unknown, at: string): NormalizedItem {
     title,
     body,
     language: optionalText(value.language, `${at}.language`, 20),
-    publishedAt: optionalDate(value.publishedAt, `${at}.publishedAt`),
-    updatedAt: optionalDate(value.updatedAt, `${at}.updatedAt`),
+    publishedAt: optionalDate(value.publishedAt, `${at}.publishedAt`, now),
+    updatedAt: optionalDate(value.updatedAt, `${at}.updatedAt`, now),
     ownerReply,
     raw: value,
   };
@@ -89,9 +99,11 @@ function readRemoved(value: unknown): string[] {
 
 /**
  * `{ "items": [ … ], "removed": [ "id", … ] }`, either list optional but not both:
- * every entry is checked before anything is stored.
+ * every entry is checked before anything is stored. Text is taken as sent: characters
+ * the database cannot hold (U+0000, half a surrogate pair) are replaced when stored,
+ * like any platform's (services/ingest/normalize-item.ts).
  */
-export function readWebhookPayload(text: string): WebhookPayload {
+export function readWebhookPayload(text: string, now: Date): WebhookPayload {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -103,5 +115,5 @@ export function readWebhookPayload(text: string): WebhookPayload {
   if (parsed.items === undefined && parsed.removed !== undefined) return { items: [], removed };
   if (!Array.isArray(parsed.items)) throw new WebhookPayloadError('body.items', 'must be a list');
   if (parsed.items.length > MAX_ITEMS_PER_REQUEST) throw new WebhookPayloadError('body.items', `must have at most ${MAX_ITEMS_PER_REQUEST} entries per request`);
-  return { items: parsed.items.map((item, index) => readItem(item, `body.items[${index}]`)), removed };
+  return { items: parsed.items.map((item, index) => readItem(item, `body.items[${index}]`, now)), removed };
 }

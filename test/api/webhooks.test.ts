@@ -97,6 +97,54 @@ describe('a webhook source', () => {
     expect(await stored()).toEqual(before);
   });
 
+  const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+  test.each([
+    ['year -10000', { publishedAt: '-010000-01-01T00:00:00Z' }, 'body.items[1].publishedAt'],
+    ['year 275760', { publishedAt: '+275760-09-13T00:00:00Z' }, 'body.items[1].publishedAt'],
+    ['"1", which JavaScript reads as 2001', { publishedAt: '1' }, 'body.items[1].publishedAt'],
+    ['an impossible day', { publishedAt: '2026-02-30T10:00:00Z' }, 'body.items[1].publishedAt'],
+    ['a leap second', { updatedAt: '2026-06-30T23:59:60Z' }, 'body.items[1].updatedAt'],
+    ['a date before 1970', { publishedAt: '1969-12-31T23:00:00Z' }, 'body.items[1].publishedAt'],
+    ['a date ten minutes in the future', { publishedAt: inMinutes(10) }, 'body.items[1].publishedAt'],
+    ['an owner reply dated in the future', { ownerReply: { text: 'Thanks', at: inMinutes(60) } }, 'body.items[1].ownerReply.at'],
+    ['a half-star rating', { rating: 1.5 }, 'body.items[1].rating'],
+  ])('%s is refused naming the field, and nothing of the batch is stored', async (_, change, field) => {
+    const before = await stored();
+    const response = await push({ items: [{ id: 'fine-1', body: 'fine' }, { id: 'odd-2', body: 'odd', ...change }] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'validation_failed', field });
+    expect(await stored()).toEqual(before);
+  });
+
+  test('deep nesting in an item is refused with a 400, and nothing of the batch is stored', async () => {
+    const before = await stored();
+    // Written out by hand: JSON.stringify itself overflows the stack on such a value.
+    const body = `{"items":[{"id":"fine-3","body":"fine"},{"id":"deep-4","body":"deep","extra":${'{"next":'.repeat(5_000)}1${'}'.repeat(5_000)}}]}`;
+    const response = await push(null, { body });
+    expect(response.statusCode).toBe(400);
+    expect(await stored()).toEqual(before);
+  });
+
+  test('NUL and half an emoji are replaced, not refused, and the batch is stored; a plain date is midnight UTC; a date a minute ahead passes', async () => {
+    const response = await push({
+      items: [
+        { id: 'nul-\u0000-id', body: 'Cold \u0000 soup', author: 'Ann\u0000', publishedAt: '2026-03-01', extra: { 'k\u0000': 'v\u0000' } },
+        { id: 'half-emoji', body: 'Great \uD83D', title: '\uDE00', publishedAt: inMinutes(1) },
+      ],
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ received: 2, new: 2 });
+    const rows = await h.db.selectFrom('items').selectAll().where('source_id', '=', sourceId).where('external_id', 'in', ['nul-\uFFFD-id', 'half-emoji']).orderBy('external_id').execute();
+    expect(rows.map((r) => [r.external_id, r.body, r.title])).toEqual([
+      ['half-emoji', 'Great \uFFFD', '\uFFFD'],
+      ['nul-\uFFFD-id', 'Cold \uFFFD soup', null],
+    ]);
+    expect(rows[1]!.author).toBe('Ann\uFFFD');
+    expect(rows[1]!.published_at?.toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    expect(rows[1]!.raw).toMatchObject({ extra: { 'k\uFFFD': 'v\uFFFD' } });
+  });
+
   test('an edit to a pushed item is an update, with the owner reply recorded', async () => {
     const response = await push({ items: [{ id: 'w1', rating: 2, body: 'Edited: still waiting for the refund', ownerReply: { text: 'We are on it', at: new Date().toISOString() } }] });
     expect(response.json()).toEqual({ received: 1, new: 0, updated: 1, removed: 0 });
