@@ -6,7 +6,8 @@ import { REPLAY_MEMORY_SECONDS, SIGNATURE_TOLERANCE_SECONDS, verifyWebhook, type
 import { recordPollSuccess } from '../../../db/repositories/source-health.ts';
 import { findPushSource } from '../../../db/repositories/sources.ts';
 import { claimWebhookSignature, releaseWebhookSignature } from '../../../db/repositories/webhook-signatures.ts';
-import { ingestPage } from '../../ingest/ingest-page.ts';
+import { storableText } from '../../../db/storable-text.ts';
+import { ingestPage, UnstorableItemError } from '../../ingest/ingest-page.ts';
 import { jobIds, retryOptions } from '../../queue/queues.ts';
 import { decryptCredentials } from '../../security/credentials.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -85,7 +86,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
 
         let payload;
         try {
-          payload = readWebhookPayload(readJsonText(request.body));
+          payload = readWebhookPayload(readJsonText(request.body), new Date());
         } catch (error) {
           if (error instanceof WebhookPayloadError) throw invalidInput(error.field, error.message);
           throw error;
@@ -99,13 +100,19 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         }
         let result;
         try {
-          result = await ingestPage(deps.db, source, { items: payload.items, removed: payload.removed, cursor: null });
+          // An item the database refuses even cleaned fails the whole request, naming it: the sender can fix and resend.
+          result = await ingestPage(deps.db, source, { items: payload.items, removed: payload.removed, cursor: null }, { saveCursor: true, unstorable: 'refuse' });
         } catch (error) {
           // If even this fails the database is down; the sender's retry then gets a 409 it should
           // not, which the error returned here (5xx) already tells it to doubt.
           await releaseWebhookSignature(deps.db, source.id, signed).catch((releaseError: unknown) =>
             request.log.warn({ err: releaseError }, 'could not forget the signature of a webhook request that was not stored'),
           );
+          if (error instanceof UnstorableItemError) {
+            const index = payload.items.findLastIndex((item) => storableText(item.externalId) === error.externalId);
+            const field = index === -1 ? 'body.items' : `body.items[${index}]`;
+            throw invalidInput(field, `${field} cannot be stored: ${error.message}`);
+          }
           throw error;
         }
         if (result.toAnalyze.length > 0) {
