@@ -2,7 +2,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
 import type { ItemKind, SentimentLabel } from '../../../db/schema.ts';
 import { createResponseFactsCache } from '../../metrics/response-facts-cache.ts';
-import type { ResponseTimeGrouping, ResponseTimeReport } from '../../metrics/response-time-query.ts';
+import { findConnector } from '../../../connectors/registry.ts';
+import { labelGroups, type LabelledGroup } from '../../metrics/group-labels.ts';
+import type { ResponseTimeGrouping, UnrepliableSummary } from '../../metrics/response-time-query.ts';
 import { responseTimeReport } from '../../metrics/response-time-report.ts';
 import { responseTimesCsv } from '../../metrics/response-times-csv.ts';
 import { authOf } from '../auth.ts';
@@ -37,12 +39,12 @@ function wantsCsv(request: FastifyRequest<{ Querystring: ResponseTimesQuerystrin
 export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
   const facts = deps.responseFacts ?? createResponseFactsCache();
   return async (app) => {
-    app.get<{ Querystring: ResponseTimesQuerystring; Reply: ResponseTimeReport | string }>(
+    app.get<{ Querystring: ResponseTimesQuerystring; Reply: { groups: LabelledGroup[]; unrepliable: UnrepliableSummary } | string }>(
       '/v1/metrics/response-times',
       {
         config: everyRole,
         schema: {
-          summary: 'Response times: how fast items are answered, per business, source, week, month or responder',
+          summary: 'Response times: how fast items are answered, per business, source, week, month, responder, or business and week/month',
           description: 'Rules in docs/api.md ("Response time"). `Accept: text/csv` or `format=csv` returns the groups as CSV.',
           tags: ['metrics'],
           querystring: responseTimesQuerySchema,
@@ -83,12 +85,17 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
           groupBy: query.groupBy,
           now: new Date(),
         });
-        if (!wantsCsv(request)) return report;
+        const businessNames = new Map(scoped.businesses.map((business) => [business.id, business.name]));
+        const groups = labelGroups(report.groups, query.groupBy, {
+          business: (id) => businessNames.get(id),
+          source: (type) => findConnector(type)?.displayName,
+        });
+        if (!wantsCsv(request)) return { groups, unrepliable: report.unrepliable };
         return reply
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="response-times-by-${query.groupBy}.csv"`)
+          .header('content-disposition', `attachment; filename="response-times-by-${query.groupBy.replace(',', '-')}.csv"`)
           .header('x-unrepliable-items', String(report.unrepliable.items))
-          .send(responseTimesCsv(report.groups));
+          .send(responseTimesCsv(groups, query.groupBy));
       },
     );
   };
