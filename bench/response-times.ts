@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       };
       const results: Array<[string, number]> = [];
       for (const businessHours of [false, true]) {
-        for (const groupBy of ['business', 'week'] as const) {
+        for (const groupBy of ['business', 'week', 'business,week'] as const) {
           const label = `by ${groupBy}, ${businessHours ? 'opening hours' : 'calendar'}`;
           results.push([label, await measure(label, RUNS, report(groupBy, businessHours))]);
           const run = report(groupBy, businessHours);

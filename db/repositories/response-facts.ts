@@ -5,6 +5,8 @@ import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 /** What response-time figures need to know of one business. */
 export interface BusinessClockRow {
   id: string;
+  /** Shown beside the figures, so a report reads without a second call. */
+  name: string;
   timezone: string;
   opening_hours: unknown;
   sla_hours: number;
@@ -35,7 +37,7 @@ export interface FactChunkKey {
 /** The businesses in scope (all of them when `businessIds` is empty), with their clocks. */
 export async function businessClocks(db: Kysely<Database>, scope: TenantScope, businessIds: readonly string[]): Promise<BusinessClockRow[]> {
   const rows = await sql<BusinessClockRow>`
-    SELECT id, timezone, opening_hours, sla_hours FROM businesses b
+    SELECT id, name, timezone, opening_hours, sla_hours FROM businesses b
     WHERE account_id = ${scope.accountId} AND ${inBusinessScope('b.id', scope)}
       ${businessIds.length > 0 ? sql`AND id = any(${[...businessIds]}::uuid[])` : sql``}
     ORDER BY id

@@ -1,8 +1,16 @@
 import type { ItemKind, SentimentLabel } from '../../db/schema.ts';
 
-/** How response-time figures are split into groups. */
-export const RESPONSE_TIME_GROUPINGS = ['business', 'source', 'week', 'month', 'responder'] as const;
+/**
+ * How response-time figures are split into groups. The two-level ones give one group per
+ * business and period ("per business per week" in one call), keyed `<business id>/<period start>`.
+ */
+export const RESPONSE_TIME_GROUPINGS = ['business', 'source', 'week', 'month', 'responder', 'business,week', 'business,month'] as const;
 export type ResponseTimeGrouping = (typeof RESPONSE_TIME_GROUPINGS)[number];
+
+/** The key of a two-level group. */
+export function businessPeriodKey(businessId: string, period: string): string {
+  return `${businessId}/${period}`;
+}
 
 /** Which items a response-time report covers, and how it measures and groups them. */
 export interface ResponseTimeQuery {

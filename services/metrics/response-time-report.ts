@@ -4,7 +4,7 @@ import { CALENDAR_CLOCK, type OpeningClock, type OpeningClocks } from './opening
 import type { OpeningHours } from './opening-hours.ts';
 import { DurationRuns } from './duration-runs.ts';
 import { UNREPLIABLE_SOURCE_TYPES } from './repliable-sources.ts';
-import type { ResponseTimeGroup, ResponseTimeQuery, ResponseTimeReport } from './response-time-query.ts';
+import { businessPeriodKey, type ResponseTimeGroup, type ResponseTimeQuery, type ResponseTimeReport } from './response-time-query.ts';
 
 const DAY_MS = 86_400_000;
 const unrepliable = new Set(UNREPLIABLE_SOURCE_TYPES);
@@ -129,26 +129,30 @@ function piecesOf(
   query: ResponseTimeQuery,
   filter: CodedFilter,
   group: (key: string | null) => GroupFigures,
-  weekGroup: (monday: number) => GroupFigures,
+  weekGroup: (monday: number, businessId: string | null) => GroupFigures,
 ): Pieces {
   switch (query.groupBy) {
     case 'business':
       return { cuts: [filter.from, filter.to], groups: [group(chunk.businessId)] };
     case 'month':
       return { cuts: [filter.from, filter.to], groups: [group(chunk.month)] };
+    case 'business,month':
+      return { cuts: [filter.from, filter.to], groups: [group(businessPeriodKey(chunk.businessId, chunk.month))] };
     case 'source':
     case 'responder':
       return { cuts: [filter.from, filter.to], groups: [null] };
-    case 'week': {
+    case 'week':
+    case 'business,week': {
+      const businessId = query.groupBy === 'week' ? null : chunk.businessId;
       const firstDay = Math.floor(Date.parse(`${chunk.month}T00:00:00Z`) / DAY_MS);
       const start = new Date(firstDay * DAY_MS);
       const nextMonthDay = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1) / DAY_MS;
       const clip = (instant: number) => Math.min(Math.max(instant, filter.from), filter.to);
       const cuts = [filter.from];
-      const groups = [weekGroup(firstDay - weekdayOf(firstDay))];
+      const groups = [weekGroup(firstDay - weekdayOf(firstDay), businessId)];
       for (let monday = firstDay + ((7 - weekdayOf(firstDay)) % 7 || 7); monday < nextMonthDay; monday += 7) {
         cuts.push(clip(monday * DAY_MS));
-        groups.push(weekGroup(monday));
+        groups.push(weekGroup(monday, businessId));
       }
       cuts.push(filter.to);
       return { cuts, groups };
@@ -256,10 +260,12 @@ export function responseTimeReport(facts: ReportFacts, query: ResponseTimeQuery)
     if (found === undefined) figures.set(key, (found = new GroupFigures(key, figures.size)));
     return found;
   };
-  const weeks = new Map<number, GroupFigures>();
-  const weekGroup = (monday: number): GroupFigures => {
-    let found = weeks.get(monday);
-    if (found === undefined) weeks.set(monday, (found = group(isoDay(monday))));
+  // Week keys are built once per week (per business when grouping by both), not once per chunk piece.
+  const weeks = new Map<string | number, GroupFigures>();
+  const weekGroup = (monday: number, businessId: string | null): GroupFigures => {
+    const id = businessId === null ? monday : `${businessId}${monday}`;
+    let found = weeks.get(id);
+    if (found === undefined) weeks.set(id, (found = group(businessId === null ? isoDay(monday) : businessPeriodKey(businessId, isoDay(monday)))));
     return found;
   };
   const clocks = new Map<string, OpeningClock>();

@@ -1,7 +1,8 @@
-import type { ResponseTimeGroup } from './response-time-query.ts';
+import { LABEL_COLUMNS, type LabelledGroup } from './group-labels.ts';
+import type { ResponseTimeGroup, ResponseTimeGrouping } from './response-time-query.ts';
 
-const COLUMNS: ReadonlyArray<keyof ResponseTimeGroup> = [
-  'key', 'items', 'responded', 'respondedPct', 'medianSeconds', 'p90Seconds', 'meanSeconds',
+const FIGURES: ReadonlyArray<keyof ResponseTimeGroup> = [
+  'items', 'responded', 'respondedPct', 'medianSeconds', 'p90Seconds', 'meanSeconds',
   'within24hPct', 'within48hPct', 'open', 'overdue', 'resolved', 'medianResolutionSeconds',
 ];
 
@@ -13,8 +14,9 @@ function cell(value: string | number | null): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** The same groups as the JSON answer, one row each, header first; empty cells for null. */
-export function responseTimesCsv(groups: readonly ResponseTimeGroup[]): string {
-  const lines = [COLUMNS.join(','), ...groups.map((group) => COLUMNS.map((column) => cell(group[column])).join(','))];
+/** The same groups as the JSON answer, one row each, header first: key, the grouping's labels, figures; empty cells for null. */
+export function responseTimesCsv(groups: readonly LabelledGroup[], groupBy: ResponseTimeGrouping): string {
+  const columns: ReadonlyArray<keyof LabelledGroup> = ['key', ...LABEL_COLUMNS[groupBy], ...FIGURES];
+  const lines = [columns.join(','), ...groups.map((group) => columns.map((column) => cell(group[column] ?? null)).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }

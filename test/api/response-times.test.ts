@@ -102,6 +102,8 @@ describe('GET /v1/metrics/response-times', () => {
       groups: [
         {
           key: A.businessId,
+          businessId: A.businessId,
+          businessName: 'Alice Bistro',
           items: 5,
           responded: 4,
           respondedPct: 80,
@@ -124,11 +126,11 @@ describe('GET /v1/metrics/response-times', () => {
     const { groups } = (await get(`${MARCH}&groupBy=week&businessId=${A.businessId}`)).json();
     expect(groups).toEqual([
       {
-        key: '2026-03-02', items: 4, responded: 4, respondedPct: 100, medianSeconds: 57_600, p90Seconds: 213_840, meanSeconds: 94_500,
+        key: '2026-03-02', period: '2026-03-02', items: 4, responded: 4, respondedPct: 100, medianSeconds: 57_600, p90Seconds: 213_840, meanSeconds: 94_500,
         within24hPct: 50, within48hPct: 75, open: 0, overdue: 0, resolved: 2, medianResolutionSeconds: 216_000,
       },
       {
-        key: '2026-03-09', items: 1, responded: 0, respondedPct: 0, medianSeconds: null, p90Seconds: null, meanSeconds: null,
+        key: '2026-03-09', period: '2026-03-09', items: 1, responded: 0, respondedPct: 0, medianSeconds: null, p90Seconds: null, meanSeconds: null,
         within24hPct: 0, within48hPct: 0, open: 1, overdue: 1, resolved: 0, medianResolutionSeconds: null,
       },
     ]);
@@ -156,7 +158,7 @@ describe('GET /v1/metrics/response-times', () => {
     const { groups, unrepliable } = (await get(`groupBy=source&businessId=${B.businessId}`)).json();
     expect(groups).toEqual([
       {
-        key: 'google_places', items: 3, responded: 2, respondedPct: 66.7,
+        key: 'google_places', sourceName: 'Google (Places API)', items: 3, responded: 2, respondedPct: 66.7,
         medianSeconds: 243_900, // (234,000 + 253,800) / 2
         p90Seconds: 251_820, // 234,000 + 0.9 × 19,800
         meanSeconds: 243_900,
@@ -170,7 +172,7 @@ describe('GET /v1/metrics/response-times', () => {
     const { groups } = (await get(`groupBy=business&businessId=${B.businessId}&businessHours=true`)).json();
     expect(groups).toEqual([
       {
-        key: B.businessId, items: 3, responded: 2, respondedPct: 66.7,
+        key: B.businessId, businessId: B.businessId, businessName: 'Brasserie B', items: 3, responded: 2, respondedPct: 66.7,
         medianSeconds: 18_900, // (7,200 + 30,600) / 2
         p90Seconds: 28_260, // 7,200 + 0.9 × 23,400
         meanSeconds: 18_900,
@@ -205,11 +207,50 @@ describe('GET /v1/metrics/response-times', () => {
     expect(byHeader.statusCode).toBe(200);
     expect(byHeader.headers['content-type']).toMatch(/^text\/csv/);
     expect(byHeader.body).toBe(
-      'key,items,responded,respondedPct,medianSeconds,p90Seconds,meanSeconds,within24hPct,within48hPct,open,overdue,resolved,medianResolutionSeconds\r\n' +
-        `${A.businessId},5,4,80,57600,213840,94500,40,60,1,1,2,216000\r\n`,
+      'key,businessId,businessName,items,responded,respondedPct,medianSeconds,p90Seconds,meanSeconds,within24hPct,within48hPct,open,overdue,resolved,medianResolutionSeconds\r\n' +
+        `${A.businessId},${A.businessId},Alice Bistro,5,4,80,57600,213840,94500,40,60,1,1,2,216000\r\n`,
     );
     const byFormat = await get(`${MARCH}&businessId=${A.businessId}&format=csv`);
     expect(byFormat.body).toBe(byHeader.body);
+  });
+
+  test('per business per week in one call: one group per business and week, named', async () => {
+    const response = await get(`${MARCH}&groupBy=business,week`);
+    expect(response.statusCode).toBe(200);
+    const rows = response.json().groups.map((g: Record<string, unknown>) => [g.key, g.businessId, g.businessName, g.period, g.items, g.responded, g.medianSeconds]);
+    const expected = [
+      // A, week of 2 March: items 1–4, answered 3,600 · 7,200 · 108,000 · 259,200 → median 57,600.
+      [`${A.businessId}/2026-03-02`, A.businessId, 'Alice Bistro', '2026-03-02', 4, 4, 57_600],
+      [`${A.businessId}/2026-03-09`, A.businessId, 'Alice Bistro', '2026-03-09', 1, 0, null],
+      // B, week of 23 March: items 7 (234,000 s on the calendar) and 9 (unanswered).
+      [`${B.businessId}/2026-03-23`, B.businessId, 'Brasserie B', '2026-03-23', 2, 1, 234_000],
+    ];
+    expect(rows).toEqual(expected.sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+  });
+
+  test('per business per month, and its CSV with the names beside the ids', async () => {
+    const json = (await get(`${MARCH}&groupBy=business,month&businessId=${B.businessId}`)).json();
+    expect(json.groups).toEqual([
+      expect.objectContaining({ key: `${B.businessId}/2026-03-01`, businessId: B.businessId, businessName: 'Brasserie B', period: '2026-03-01', items: 2, responded: 1 }),
+    ]);
+    const csv = await get(`${MARCH}&groupBy=business,month&businessId=${B.businessId}&format=csv`);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="response-times-by-business-month.csv"');
+    const [header, row] = csv.body.split('\r\n');
+    expect(header).toMatch(/^key,businessId,businessName,period,items,responded,/);
+    expect(row).toMatch(new RegExp(`^${B.businessId}/2026-03-01,${B.businessId},Brasserie B,2026-03-01,2,1,`));
+  });
+
+  test('CSV by source names the platform; a business name that looks like a formula is defused', async () => {
+    const csv = await get(`groupBy=source&businessId=${B.businessId}&format=csv`);
+    expect(csv.body.split('\r\n')[0]).toMatch(/^key,sourceName,items,/);
+    expect(csv.body.split('\r\n')[1]).toMatch(/^google_places,Google \(Places API\),3,/);
+    const tricky = await createBusiness(h.db, h.tenant.accountId, { name: '=HYPERLINK("x")', timezone: 'UTC', alertEmails: ['t@example.com'] });
+    await insertItem(h.db, { ...A, businessId: tricky.id, sourceId: await addSource(tricky.id, 'google_places') }, { published_at: at('2026-03-05T00:00:00Z') });
+    const named = await get(`${MARCH}&businessId=${tricky.id}&format=csv`);
+    expect(named.body.split('\r\n')[1]).toContain(`,"'=HYPERLINK(""x"")",`);
+    await h.db.deleteFrom('items').where('business_id', '=', tricky.id).execute();
+    await h.db.deleteFrom('sources').where('business_id', '=', tricky.id).execute();
+    await h.db.deleteFrom('businesses').where('id', '=', tricky.id).execute();
   });
 
   test('a consultant sees all the account or its scoped subset; other ids are 404', async () => {

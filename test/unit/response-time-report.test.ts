@@ -50,6 +50,8 @@ function itemByItem(businesses: BusinessClockRow[], rows: ResponseFactRow[], que
       week: weekOf(row.cohort_ms),
       month: row.cohort_month,
       responder: row.responder,
+      'business,week': `${row.business_id}/${weekOf(row.cohort_ms)}`,
+      'business,month': `${row.business_id}/${row.cohort_month}`,
     }[query.groupBy];
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = { items: 0, responses: [], resolutions: [], overdue: 0 }));
@@ -86,9 +88,9 @@ test('every figure, every grouping and filter, matches the definitions applied i
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const weekdays = { mon: [{ open: '09:00', close: '12:00' }, { open: '14:00', close: '18:00' }], fri: [{ open: '10:00', close: '24:00' }] };
   const businesses: BusinessClockRow[] = [
-    { id: 'b1', timezone: 'Europe/Paris', opening_hours: weekdays, sla_hours: 24 },
-    { id: 'b2', timezone: 'America/New_York', opening_hours: { sat: [{ open: '08:00', close: '20:00' }] }, sla_hours: 4 },
-    { id: 'b3', timezone: 'UTC', opening_hours: null, sla_hours: 48 },
+    { id: 'b1', name: 'One', timezone: 'Europe/Paris', opening_hours: weekdays, sla_hours: 24 },
+    { id: 'b2', name: 'Two', timezone: 'America/New_York', opening_hours: { sat: [{ open: '08:00', close: '20:00' }] }, sla_hours: 4 },
+    { id: 'b3', name: 'Three', timezone: 'UTC', opening_hours: null, sla_hours: 48 },
   ];
   // Mid-February to early May 2026: both DST changes, month and week boundaries.
   const start = Date.parse('2026-02-14T00:00:00Z');
@@ -151,7 +153,7 @@ test('a chunk keeps its opening-hours durations for one clock and measures again
   const chunks = [...packFactChunks(rows).values()];
   const clocks = new OpeningClocks();
   const query: ResponseTimeQuery = { businessIds: [], businessHours: true, groupBy: 'business', now: new Date('2026-03-10T00:00:00Z') };
-  const business = (hours: OpeningHours): BusinessClockRow => ({ id: 'b', timezone: 'UTC', opening_hours: hours, sla_hours: 24 });
+  const business = (hours: OpeningHours): BusinessClockRow => ({ id: 'b', name: 'B', timezone: 'UTC', opening_hours: hours, sla_hours: 24 });
   const mornings = responseTimeReport({ businesses: [business({ mon: [{ open: '09:00', close: '11:00' }] })], chunks, clocks }, query);
   const allDay = responseTimeReport({ businesses: [business({ mon: [{ open: '00:00', close: '24:00' }] })], chunks, clocks }, query);
   expect(mornings.groups[0]!.medianSeconds).toBe(2 * 3_600);

@@ -17,7 +17,12 @@ export const responseTimesQuerySchema = {
     from: { ...apiDate, description: 'Cohort start (inclusive) by published date: a date (UTC midnight) or a date-time with offset' },
     to: { ...apiDate, description: 'Cohort end (exclusive), same forms as from' },
     businessHours: { type: 'boolean', default: false, description: "true: count only each business's opening hours, in its time zone" },
-    groupBy: { type: 'string', enum: RESPONSE_TIME_GROUPINGS, default: 'business' },
+    groupBy: {
+      type: 'string',
+      enum: RESPONSE_TIME_GROUPINGS,
+      default: 'business',
+      description: '`business,week` and `business,month`: one group per business and period, keyed `<business id>/<period start>`',
+    },
     format: { type: 'string', enum: ['json', 'csv'], description: 'csv: the groups as CSV (also chosen by `Accept: text/csv`)' },
   },
 } as const;
@@ -32,7 +37,15 @@ const responseTimeGroup = {
     'within24hPct', 'within48hPct', 'open', 'overdue', 'resolved', 'medianResolutionSeconds',
   ],
   properties: {
-    key: { type: ['string', 'null'], description: 'Business id, source type, week or month start (YYYY-MM-DD, UTC), or responder; null: unanswered (responder)' },
+    key: {
+      type: ['string', 'null'],
+      description:
+        'Business id, source type, week or month start (YYYY-MM-DD, UTC), responder, or `<business id>/<period start>` for the two-level groupings; null: unanswered (responder)',
+    },
+    businessId: { ...uuid, description: 'When grouped by business (alone or with a period)' },
+    businessName: { type: 'string', description: 'Its name, as it is now' },
+    period: { type: 'string', format: 'date', description: 'Week (Monday) or month start, UTC, when grouped by period' },
+    sourceName: { type: 'string', description: 'The platform\'s display name (e.g. "Google Places") when grouped by source' },
     items: { type: 'integer', description: 'Items in the cohort' },
     responded: { type: 'integer', description: 'Items answered (platform reply seen or `respond` in Earshot)' },
     respondedPct: { ...nullableNumber, description: 'responded / items, percent, one decimal' },
@@ -77,7 +90,7 @@ export const responseTimesReplySchema = {
     {
       groups: [
         {
-          key: '3f0c8f5e-2a4b-4c53-9d7e-1b2f3a4c5d6e', items: 120, responded: 96, respondedPct: 80, medianSeconds: 15300,
+          key: '3f0c8f5e-2a4b-4c53-9d7e-1b2f3a4c5d6e', businessId: '3f0c8f5e-2a4b-4c53-9d7e-1b2f3a4c5d6e', businessName: 'Harbour Bistro', items: 120, responded: 96, respondedPct: 80, medianSeconds: 15300,
           p90Seconds: 151200, meanSeconds: 48211, within24hPct: 61.7, within48hPct: 72.5, open: 24, overdue: 9, resolved: 40,
           medianResolutionSeconds: 259200,
         },
