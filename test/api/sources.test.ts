@@ -48,6 +48,7 @@ describe('POST /v1/businesses/:id/sources', () => {
         itemCount: 0,
         possiblyBroken: false,
         quietSince: null,
+        skippedItems: [],
       },
     });
 
@@ -172,6 +173,7 @@ describe('GET /v1/sources/:id', () => {
       itemCount: 2,
       possiblyBroken: false,
       quietSince: null,
+      skippedItems: [],
     });
   });
 
