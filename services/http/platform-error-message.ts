@@ -1,4 +1,5 @@
 const MAX_LENGTH = 300;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
 
 /**
  * The human part of a platform's error body, or null. Covers the envelopes the
@@ -17,7 +18,13 @@ export function platformErrorMessage(bodyText: string): string | null {
   const parts = isRecord(error)
     ? [error.status ?? error.code, error.message ?? error.description]
     : [typeof error === 'string' ? error : undefined, body.message];
-  const text = parts.filter((part): part is string => typeof part === 'string' && part !== '').join(': ');
+  // Control characters (a NUL, a newline breaking a log line) and half an emoji carry no explanation.
+  const text = parts
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join(': ')
+    .replace(CONTROL_CHARACTERS, ' ')
+    .toWellFormed()
+    .trim();
   if (text === '') return null;
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}…` : text;
 }

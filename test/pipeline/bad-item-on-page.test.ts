@@ -138,7 +138,7 @@ test('an error body holding a NUL is recorded, and the source shows failing', as
     return view.body.health.status === 'failing' ? view.body.health : undefined;
   });
   expect(health.lastError).toMatchObject({ kind: 'transient' });
-  expect(health.lastError.message).toContain('backend \uFFFD down');
+  expect(health.lastError.message).toMatch(/UNAVAILABLE: backend\s+down/);
   nock.cleanAll();
 });
 

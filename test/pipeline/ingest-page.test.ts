@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { NormalizedItem } from '../../connectors/contract.ts';
+import { keepBadPage, recordPollFailure } from '../../db/repositories/source-health.ts';
 import { analyzeItems } from '../../services/analysis/analyze-items.ts';
 import { randomBytes } from 'node:crypto';
 import { ingestPage, UnstorableItemError, type IngestSource } from '../../services/ingest/ingest-page.ts';
@@ -152,4 +153,13 @@ test('a pushed batch with an item the database refuses is refused whole, naming 
   await expect(attempt).rejects.toBeInstanceOf(UnstorableItemError);
   await expect(attempt).rejects.toMatchObject({ externalId: badId });
   expect(await count('items')).toBe(before);
+});
+
+test("recording a failure never fails on the platform's text: NUL and half emoji in a message or a kept page", async () => {
+  await recordPollFailure(testDb.db, source.id, { kind: 'transient', message: 'boom \u0000 \uD83D', needsAttention: false });
+  await keepBadPage(testDb.db, source, 'bad \u0000 page', 'payload \u0000 \uDE00');
+  const row = await testDb.db.selectFrom('sources').select('last_error_message').where('id', '=', source.id).executeTakeFirstOrThrow();
+  expect(row.last_error_message).toBe('boom \uFFFD \uFFFD');
+  const [kept] = await testDb.db.selectFrom('source_bad_pages').select(['message', 'payload']).where('source_id', '=', source.id).execute();
+  expect(kept).toEqual({ message: 'bad \uFFFD page', payload: 'payload \uFFFD \uFFFD' });
 });
