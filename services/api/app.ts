@@ -6,6 +6,8 @@ import { enforceAccess, requireAccessRule } from './access.ts';
 import { authenticate } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.ts';
+import { parseJsonBody } from './json-body.ts';
 import { openapiOptions } from './openapi-options.ts';
 import { alertsHealthRoutes } from './routes/alerts-health.ts';
 import { businessSettingsRoutes } from './routes/business-settings.ts';
@@ -21,7 +23,9 @@ import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { rateLimitPerKey } from './rate-limit.ts';
+import { ajvOptions, partAwareValidators } from './request-validation.ts';
 import { sharedSchemas } from './schemas/index.ts';
+import { refuseUnstorableText } from './unstorable-text.ts';
 
 export type { ApiDeps } from './deps.ts';
 
@@ -37,13 +41,16 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     ...loggerOptions(deps),
     // Ids that mean something across processes, for quoting in bug reports.
     genReqId: () => randomUUID(),
-    // Unknown fields are an error the client should hear about, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
+    ajv: ajvOptions,
+    schemaController: { compilersFactory: { buildValidator: partAwareValidators() } },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.decorateRequest('auth', null);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -58,6 +65,14 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes(deps));
   await app.register(async (v1) => {
     v1.addHook('onRoute', requireAccessRule);
+    // The webhook keeps its own parser (it verifies a signature over the raw bytes) and calls readJsonText itself.
+    v1.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+      try {
+        done(null, parseJsonBody(body));
+      } catch (error) {
+        done(error as Error);
+      }
+    });
     v1.addHook('onRequest', authenticate(deps.db));
     v1.addHook('onRequest', rateLimitPerKey({ ...deps.queues, perMinute: deps.config.apiRateLimitPerMinute }, app.log));
     v1.addHook('onRequest', enforceAccess(deps.db));
