@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, 'earshot.ts');
@@ -15,7 +15,7 @@ const REQUIRED_MAJOR = 24;
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major >= REQUIRED_MAJOR && process.features.typescript) {
-  await import(cli);
+  await import(pathToFileURL(cli).href);
 } else if (existsSync(pinnedNode)) {
   runWithPinnedNode();
 } else {

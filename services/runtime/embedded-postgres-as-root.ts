@@ -60,8 +60,16 @@ export async function locatePostgresAsRoot(dataDir: string, packageNativeDir: st
     );
   }
   const databaseDir = useMoved ? moved : inDataDir;
-  if (!binariesReachable || useMoved) await makeReachableDir(home);
-  const binDir = binariesReachable ? path.join(packageNativeDir, 'bin') : path.join(await copyBinaries(packageNativeDir, home), 'bin');
+  let binDir = path.join(packageNativeDir, 'bin');
+  try {
+    if (!binariesReachable || useMoved) await makeReachableDir(home);
+    if (!binariesReachable) binDir = path.join(await copyBinaries(packageNativeDir, home), 'bin');
+  } catch (error) {
+    throw new StartupError(
+      `the postgres OS user cannot reach ${path.resolve(dataDir)} or the PostgreSQL binaries, and Earshot could not prepare ${home} for it (${(error as Error).message}): set DATABASE_URL, or run Earshot as a normal user`,
+      { cause: error },
+    );
+  }
 
   if (!(await canReach(user, path.join(binDir, 'postgres'))) || !(await canReach(user, path.dirname(databaseDir)))) {
     throw new StartupError(
@@ -162,7 +170,14 @@ async function copyBinaries(packageNativeDir: string, home: string): Promise<str
   await fs.rm(partial, { recursive: true, force: true });
   await fs.cp(packageNativeDir, partial, { recursive: true, verbatimSymlinks: true });
   await fs.chmod(partial, 0o755);
-  await fs.rename(partial, target);
+  try {
+    await fs.rename(partial, target);
+  } catch (error) {
+    // Another Earshot process (say `earshot keys create` beside `earshot start`) finished first.
+    await fs.rm(partial, { recursive: true, force: true });
+    if (!existsSync(path.join(target, 'bin', 'postgres'))) throw error;
+    return target;
+  }
   for (const entry of await fs.readdir(home)) {
     if (entry.startsWith('postgresql-') && entry !== path.basename(target)) await fs.rm(path.join(home, entry), { recursive: true, force: true });
   }

