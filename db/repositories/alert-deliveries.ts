@@ -78,6 +78,27 @@ export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail
 }
 
 /**
+ * Records a send the worker noted locally while PostgreSQL was unreachable (see
+ * services/mail/sent-journal.ts), whoever holds the claim now: the email left, so the
+ * delivery is sent, and a worker that took the lease over will find it so before sending.
+ * Does nothing to a delivery already sent or gone.
+ */
+export async function markJournalledSend(db: Db, send: { deliveryId: string; messageId: string; kind: string; sentAt: Date }): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('alert_deliveries')
+      .set({ status: 'sent', sent_at: send.sentAt, claim_token: null, last_error: null, last_error_at: null, updated_at: sql<Date>`now()` })
+      .where('id', '=', send.deliveryId)
+      .where('status', '<>', 'sent')
+      .returning(['account_id', 'item_id', 'recipient'])
+      .executeTakeFirst();
+    if (!row || row.item_id === null) return;
+    const data = { to: row.recipient, kind: send.kind, messageId: send.messageId };
+    await insertItemEvents(tx, [{ itemId: row.item_id, accountId: row.account_id, type: 'alerted', actor: 'system', data, at: send.sentAt }]);
+  });
+}
+
+/**
  * Gives a delivery back after a failed attempt, so the next retry can claim it at once.
  * The first failure of a delivery also puts `alert_waiting` (with the reason) on its item's
  * timeline: one event per change of state, not one per retry — later failures only
@@ -91,6 +112,7 @@ export async function releaseDelivery(db: Db, delivery: ClaimedDelivery, error: 
       .select(['account_id', 'last_error'])
       .where('id', '=', delivery.id)
       .where('claim_token', '=', delivery.claimToken)
+      .where('status', '=', 'sending')
       .forUpdate()
       .executeTakeFirst();
     if (before === undefined) return;
