@@ -100,8 +100,10 @@ export function storableJson(value: unknown, options: { bounded: boolean } = { b
     if (typeof node === 'number') return Number.isFinite(node) ? node : null;
     if (typeof node === 'string') return maxString === Number.POSITIVE_INFINITY ? storableText(node) : storableTextUpTo(node, maxString);
     if (typeof node === 'bigint') return node.toString();
-    if (node instanceof Date) return Number.isNaN(node.getTime()) ? null : node.toISOString();
     if (typeof node !== 'object') return null;
+    // As JSON.stringify does: a Date (or a URL) says what it is through toJSON.
+    // Counted as a level, so a toJSON that returns another such object cannot loop.
+    if ('toJSON' in node && typeof node.toJSON === 'function') return walk(node.toJSON(), depth + 1);
     if (depth >= maxDepth) return TOO_DEEP;
     if (Array.isArray(node)) {
       const out: unknown[] = [];
