@@ -32,14 +32,14 @@ export function hasRedisServer(): boolean {
  * Starts a private `redis-server` with its data under `dir`: append-only file on,
  * and no eviction, because queued work must never be silently dropped.
  */
-export async function startRedisServer(dir: string, options: { persistent?: boolean } = {}): Promise<RunningRedis> {
+export async function startRedisServer(dir: string, options: { persistent?: boolean; port?: number } = {}): Promise<RunningRedis> {
   await fs.mkdir(dir, { recursive: true });
   const stateFile = path.join(dir, 'earshot-redis.json');
   const running = await alreadyRunning(stateFile);
   // Another Earshot process on this machine started it; share it rather than fight over the data.
   if (running) return { url: `redis://127.0.0.1:${running.port}`, stop: async () => {} };
   if (!hasRedisServer()) throw new RedisUnavailableError();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const persistent = options.persistent ?? true;
   const args = [
     '--port', String(port),
