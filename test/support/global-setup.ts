@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { rootHomeFor } from '../../services/runtime/embedded-postgres-as-root.ts';
 import { startEmbeddedPostgres } from '../../services/runtime/embedded-postgres.ts';
 import { startRedisServer } from '../../services/runtime/redis-server.ts';
 
@@ -29,6 +30,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     for (const stop of stops.reverse()) await stop();
     await rm(dir, { recursive: true, force: true });
+    // As root from a private checkout, the cluster may have been kept there instead.
+    await rm(rootHomeFor(path.join(dir, 'pg')), { recursive: true, force: true });
   };
 }
 
