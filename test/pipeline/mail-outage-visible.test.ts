@@ -55,6 +55,12 @@ test('while SMTP is down, readiness, the alerts health route and the item timeli
   const foreign = await pipeline.app.inject({ method: 'GET', url: '/v1/alerts/health', headers: { authorization: `Bearer ${key}` } });
   expect(foreign.json()).toMatchObject({ status: 'ok', waiting: 0, lastError: null, oldestWaitingSince: null });
 
+  // A key limited to another business of the same account sees nothing of it either.
+  const elsewhere = await createBusinessAndSource(pipeline, ['other@diner.test'], 'ChIJelsewhere');
+  const limited = await createApiKey(pipeline.db, { accountId: pipeline.accountId, role: 'staff', name: 'Other desk', businessIds: [elsewhere.businessId] });
+  const scoped = await pipeline.app.inject({ method: 'GET', url: '/v1/alerts/health', headers: { authorization: `Bearer ${limited.key}` } });
+  expect(scoped.json()).toMatchObject({ status: 'ok', waiting: 0 });
+
   // One timeline entry for the change of state, however many retries followed.
   const item = await pipeline.api('GET', `/v1/items/${itemId}`);
   const waiting = item.body.events.filter((event: { type: string }) => event.type === 'alert_waiting');
