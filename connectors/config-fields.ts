@@ -13,7 +13,7 @@ type Part = 'config' | 'credentials';
  * a 900 KB place id is a mistake (or an attack) that would be stored and sent on every poll.
  * Credentials get more room: a Google service-account JSON key is a few kilobytes.
  */
-export const MAX_LENGTH = { text: 300, url: 2048, credential: 16 * 1024 } as const;
+export const MAX_LENGTH = { text: 300, url: 2048, credential: 10_000 } as const;
 /** Terms, hashtags, countries: a list longer than this is not a watch list any platform would answer. */
 export const MAX_LIST_ENTRIES = 100;
 
