@@ -149,6 +149,8 @@ describe('literalHostProblem', () => {
     ['http://127.0.0.1:8080/x', 'points at 127.0.0.1, a private address; set EARSHOT_ALLOW_PRIVATE_URLS=true to allow it'],
     ['https://10.0.0.5/', 'points at 10.0.0.5, a private address; set EARSHOT_ALLOW_PRIVATE_URLS=true to allow it'],
     ['http://[::1]/', 'points at ::1, a private address; set EARSHOT_ALLOW_PRIVATE_URLS=true to allow it'],
+    ['http://[::ffff:0:7f00:1]/', 'points at ::ffff:0:7f00:1, a private address; set EARSHOT_ALLOW_PRIVATE_URLS=true to allow it'],
+    ['http://[64:ff9b::a00:1]:8080/', 'points at 64:ff9b::a00:1, a private address; set EARSHOT_ALLOW_PRIVATE_URLS=true to allow it'],
     ['http://localhost:3000/', 'points at localhost, this machine; set EARSHOT_ALLOW_PRIVATE_URLS=true to allow it'],
     ['http://api.localhost/', 'points at api.localhost, this machine; set EARSHOT_ALLOW_PRIVATE_URLS=true to allow it'],
     // Other spellings of 127.0.0.1 that URL parsing normalises.
