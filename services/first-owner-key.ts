@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { createAccount } from '../db/repositories/accounts.ts';
-import { countApiKeys, createApiKey } from '../db/repositories/api-keys.ts';
+import { countApiKeys, createApiKey, findActiveKeyByHash } from '../db/repositories/api-keys.ts';
+import { hashApiKey } from './security/api-key-secret.ts';
 
 // An arbitrary constant: the advisory lock that makes "the very first start" happen once.
 const FIRST_START_LOCK = 7_241_001;
@@ -18,4 +19,12 @@ export async function createFirstOwnerKey(db: Db): Promise<string | undefined> {
     const { key } = await createApiKey(tx, { accountId: account.id, role: 'owner', name: 'First owner key' });
     return key;
   });
+}
+
+/**
+ * The account a key belongs to, shown beside the first owner key: adding keys to it
+ * (`earshot keys create --account ID`) and recovering a lost owner key need it.
+ */
+export async function accountIdOfKey(db: Db, key: string): Promise<string | undefined> {
+  return (await findActiveKeyByHash(db, hashApiKey(key)))?.accountId;
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.ts';
 import { runDemo } from '../demo/run-demo.ts';
 import { ALL_ROLES, type ProcessRole } from '../earshot.ts';
 import { createLogger } from '../logger.ts';
+import { listAccounts } from './accounts-command.ts';
 import { createKey } from './keys-command.ts';
 import { migrate } from './migrate-command.ts';
 import { reanalyze } from './reanalyze-command.ts';
@@ -15,10 +16,12 @@ export const USAGE = `Usage: earshot <command>
   demo                                  run Earshot against a local platform sandbox
   reanalyze [--since ISO-DATE]          re-score stored items after an analyzer change
                                         (alerts already sent are never sent again)
+  accounts list                         list accounts: id, name, created, businesses, keys
   keys create --role owner|staff|consultant [--account ID] [--business ID ...] [--name NAME]
                                         create an API key and print only the key;
+                                        --account ID adds it to an existing account (see accounts list);
                                         --business (repeatable) limits it to those businesses;
-                                        without --account a new account is created (owner keys only)
+                                        without --account a new, empty account is created (owner keys only)
 `;
 
 export class UsageError extends Error {}
@@ -44,6 +47,12 @@ export async function runCli(argv: string[], config: Config): Promise<number> {
       case 'demo':
         parseArgs({ args: rest, options: {}, strict: true });
         return await runDemo(config);
+      case 'accounts': {
+        const [sub, ...args] = rest;
+        if (sub !== 'list') throw new UsageError(`unknown accounts command "${sub ?? ''}"`);
+        parseArgs({ args, options: {}, strict: true });
+        return await listAccounts(config);
+      }
       case 'keys': {
         const [sub, ...args] = rest;
         if (sub !== 'create') throw new UsageError(`unknown keys command "${sub ?? ''}"`);

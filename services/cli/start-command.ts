@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
+import { removeDemoLeftovers } from '../demo/demo-account.ts';
 import { startEarshot, type ProcessRole } from '../earshot.ts';
+import { accountIdOfKey } from '../first-owner-key.ts';
 import { RedisUnavailableError } from '../runtime/redis-server.ts';
 import { StartupError } from '../runtime/startup-error.ts';
 
@@ -29,9 +31,12 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
       '',
       `    ${earshot.firstOwnerKey}`,
       '',
+      `Its account id is ${await accountIdOfKey(earshot.db, earshot.firstOwnerKey)} (earshot keys create --account ID adds keys to it; earshot accounts list shows it again).`,
       `Try: curl -H "Authorization: Bearer ${earshot.firstOwnerKey}" ${earshot.url}/v1/businesses`,
     );
   }
+  const demoLeftovers = await removeDemoLeftovers(earshot.db);
+  if (demoLeftovers > 0) lines.push(`Removed ${demoLeftovers} sources an interrupted \`earshot demo\` left behind (account "Earshot demo").`);
   if (!config.smtpUrl && roles.includes('worker')) lines.push(`Alert emails are written to ${config.dataDir}/outbox (set SMTP_URL to send them).`);
   lines.push('Press Ctrl-C to stop.');
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

@@ -5,9 +5,9 @@ import { createAccount } from '../../db/repositories/accounts.ts';
 import { createApiKey } from '../../db/repositories/api-keys.ts';
 import { startEarshot } from '../earshot.ts';
 import { createLogger } from '../logger.ts';
+import { DEMO_ACCOUNT, holdDemoLock, removeDemoAccount, removeDemoLeftovers } from './demo-account.ts';
 import { sandboxCredentials, startPlatformSandbox } from './platform-sandbox.ts';
 
-const DEMO_ACCOUNT = 'Earshot demo';
 const NEW_REVIEW_AFTER_MS = 40_000;
 
 function say(line: string): void {
@@ -17,23 +17,48 @@ function say(line: string): void {
 /**
  * `earshot demo`: Earshot plus a loopback sandbox that answers like Google Places,
  * Bluesky, Yelp and Trustpilot. It creates a demo business through the API, polls it, and shows flagged
- * items and alert emails as they arrive. Runs until Ctrl-C.
+ * items and alert emails as they arrive. Runs until Ctrl-C or SIGTERM, then deletes what
+ * it made (see demo-account.ts for what happens when it is killed before it can).
  */
 export async function runDemo(baseConfig: Config): Promise<number> {
   // The sandbox lives on loopback, which sources may only reach when private URLs are allowed.
   const config: Config = Object.freeze({ ...baseConfig, allowPrivateUrls: true, schedulerTickSeconds: 5, logLevel: baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel });
+  // Listened for from the start: a signal during set-up still ends in the clean-up below.
+  let stopping = false;
+  const onSignal = () => {
+    stopping = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const sandbox = await startPlatformSandbox();
   say(`platform sandbox (Google Places, Bluesky, Yelp and Trustpilot shapes) listening on ${sandbox.url}`);
   const earshot = await startEarshot(config, ['api', 'worker', 'scheduler'], createLogger(config));
+  let releaseLock: (() => Promise<void>) | undefined;
+  let accountId: string | undefined;
   const stop = async () => {
-    await earshot.stop();
-    await sandbox.stop();
+    try {
+      if (accountId !== undefined) {
+        const sources = await removeDemoAccount(earshot.db, accountId);
+        say(`removed the demo account with its business, ${sources} sources and their items`);
+      }
+      await releaseLock?.();
+    } finally {
+      await earshot.stop();
+      await sandbox.stop();
+    }
   };
   try {
     const url = earshot.url as string;
     say(`Earshot API on ${url}`);
-    await earshot.db.deleteFrom('accounts').where('name', '=', DEMO_ACCOUNT).execute();
+    const leftovers = await removeDemoLeftovers(earshot.db);
+    if (leftovers > 0) say(`removed ${leftovers} sources an earlier demo left behind when it was killed`);
+    releaseLock = await holdDemoLock(earshot.db);
+    if (releaseLock === undefined) {
+      process.stderr.write('earshot demo: another demo is running on this database; stop it first (Ctrl-C in its terminal)\n');
+      return 1;
+    }
     const account = await createAccount(earshot.db, DEMO_ACCOUNT);
+    accountId = account.id;
     const { key } = await createApiKey(earshot.db, { accountId: account.id, role: 'owner', name: 'Demo owner' });
     say(`demo owner key (this run only): ${key}`);
     const api = apiClient(url, key);
@@ -74,12 +99,6 @@ export async function runDemo(baseConfig: Config): Promise<number> {
     const seenMails = new Set<string>(await listEml(outbox));
     const startedAt = Date.now();
     let addedReview = false;
-    let stopping = false;
-    const onSignal = () => {
-      stopping = true;
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
     say(`try it yourself:  curl -H "Authorization: Bearer ${key}" "${url}/v1/items?flagged=true"`);
     while (!stopping) {
       const { items } = await api('GET', `/v1/items?businessId=${business.id}&flagged=true&limit=50`);
@@ -103,9 +122,11 @@ export async function runDemo(baseConfig: Config): Promise<number> {
       }
       await new Promise((r) => setTimeout(r, 2000));
     }
-    say('stopping…');
+    say('stopping: removing what the demo made…');
     return 0;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await stop();
   }
 }
