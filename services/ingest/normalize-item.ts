@@ -95,6 +95,7 @@ export function storableJson(value: unknown, options: { bounded: boolean } = { b
   const maxDepth = options.bounded ? LIMITS.rawDepth : UNBOUNDED_DEPTH;
   const maxString = options.bounded ? LIMITS.rawString : Number.POSITIVE_INFINITY;
   let budget = options.bounded ? LIMITS.rawValues : Number.POSITIVE_INFINITY;
+  if (alreadyStorable(value, maxDepth, maxString, budget)) return value;
   const walk = (node: unknown, depth: number): unknown => {
     if (node === null || typeof node === 'boolean') return node;
     if (typeof node === 'number') return Number.isFinite(node) ? node : null;
@@ -125,4 +126,30 @@ export function storableJson(value: unknown, options: { bounded: boolean } = { b
     return out;
   };
   return walk(value, 0);
+}
+
+/**
+ * True when the walk above would give `value` back unchanged: plain JSON, clean text,
+ * within bounds. It allocates nothing, so the common clean object (nearly every one)
+ * costs a read instead of a copy.
+ */
+function alreadyStorable(value: unknown, maxDepth: number, maxString: number, maxValues: number): boolean {
+  let values = 0;
+  const cleanText = (text: string) => text.length <= maxString && text.isWellFormed() && !text.includes('\u0000');
+  const check = (node: unknown, depth: number): boolean => {
+    if (node === null || typeof node === 'boolean') return true;
+    if (typeof node === 'number') return Number.isFinite(node);
+    if (typeof node === 'string') return cleanText(node);
+    if (typeof node !== 'object' || depth >= maxDepth || 'toJSON' in node) return false;
+    if (Array.isArray(node)) {
+      for (const entry of node) if (++values > maxValues || !check(entry, depth + 1)) return false;
+      return true;
+    }
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) return false;
+      if (++values > maxValues || !cleanText(key) || !check((node as Record<string, unknown>)[key], depth + 1)) return false;
+    }
+    return true;
+  };
+  return check(value, 0);
 }
