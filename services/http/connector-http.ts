@@ -5,7 +5,7 @@ import { createGuardedAgent } from './guarded-agent.ts';
 import { networkError } from './network-error.ts';
 import { literalHostProblem } from './private-address.ts';
 import type { BudgetLimits, RequestBudget } from './request-budget.ts';
-import { secretsIn } from './request-secrets.ts';
+import { redactAll, secretsIn } from './request-secrets.ts';
 import { statusError } from './status-error.ts';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -124,7 +124,8 @@ export function createConnectorHttp(options: ConnectorHttpOptions): ConnectorHtt
       } catch (error) {
         throw new ConnectorError('bad_payload', `${platform} ${req.label} returned a body that is not JSON`, {
           status: response.status,
-          payload: response.text.slice(0, MAX_KEPT_PAYLOAD_CHARS),
+          // Kept for inspection: what we sent (a token, a key) is scrubbed if the platform echoes it.
+          payload: redactAll(response.text.slice(0, MAX_KEPT_PAYLOAD_CHARS), secretsIn(req)),
           cause: error,
         });
       }

@@ -125,6 +125,14 @@ describe('status mapping', () => {
     expect(error.message).toBe('example list things returned a body that is not JSON');
     expect(error.payload).toBe(body.slice(0, 64 * 1024));
   });
+
+  test('json(): a non-JSON body echoing what was sent is kept with the secrets scrubbed', async () => {
+    nock(API).get('/v1/things').query(true).reply(200, `<html>bad token Bearer ${KEY} for ${API}/v1/things?key=${KEY}&q=x</html>`);
+    const error = await connectorFailure(client().json(withKey));
+    expect(error.kind).toBe('bad_payload');
+    expect(error.payload).not.toContain(KEY);
+    expect(error.payload).toContain('[redacted]');
+  });
 });
 
 describe('redirects', () => {
