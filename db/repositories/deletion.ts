@@ -16,6 +16,8 @@ export interface DeletionCounts {
   reReviewRequests: number;
   /** Platform pages kept for inspection. */
   badPages: number;
+  /** Items kept aside because they could not be stored. */
+  skippedItems: number;
   /** Keys limited to the deleted business only, which could see nothing afterwards. */
   keysRevoked: number;
 }
@@ -77,6 +79,7 @@ export async function countDeletion(db: Kysely<Database>, accountId: string, tar
         + (SELECT count(*) FROM alert_deliveries d JOIN sources s ON s.id = d.source_id WHERE ${where.sources}) AS "alertDeliveries",
       (SELECT count(*) FROM re_review_requests q JOIN items i ON i.id = q.item_id WHERE ${where.items}) AS "reReviewRequests",
       (SELECT count(*) FROM source_bad_pages b JOIN sources s ON s.id = b.source_id WHERE ${where.sources}) AS "badPages",
+      (SELECT count(*) FROM skipped_items k JOIN sources s ON s.id = k.source_id WHERE ${where.sources}) AS "skippedItems",
       ${businessOnly ? sql`(SELECT count(*) FROM api_keys k WHERE k.account_id = ${accountId} AND k.revoked_at IS NULL AND ${onlyBusiness(target.id)})` : sql`0`} AS "keysRevoked"
   `.execute(db);
   const counts = row.rows[0]!;

@@ -21,7 +21,7 @@ export type DeletionOutcome =
 /**
  * Deletes a business or a source with everything recorded under it — sources, items,
  * timeline events, revisions, alert deliveries and source notices, re-review requests,
- * poll state, kept bad pages — in one transaction, once `confirm` repeats its id.
+ * poll state, kept bad pages and items kept aside — in one transaction, once `confirm` repeats its id.
  * Without it, nothing changes and the outcome says what would go.
  *
  * What follows from it, and why nothing more is needed:

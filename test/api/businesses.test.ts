@@ -141,6 +141,7 @@ async function populatedBusiness(): Promise<TestItem & { secondSourceId: string;
     .values({ account_id: shop.accountId, business_id: shop.businessId, item_id: first, channel: 'email', requested_by: 'Sam' })
     .execute();
   await h.db.insertInto('source_bad_pages').values({ account_id: shop.accountId, source_id: second.id, message: 'bad', payload: '{' }).execute();
+  await h.db.insertInto('skipped_items').values({ account_id: shop.accountId, source_id: second.id, external_id: 'x', reason: 'NUL', payload: '{}' }).execute();
   return { ...shop, secondSourceId: second.id, itemIds };
 }
 
@@ -156,6 +157,7 @@ async function rowsOf(businessId: string, sourceIds: string[], itemIds: string[]
     h.db.selectFrom('alert_deliveries').select('id').where((eb) => eb.or([eb('item_id', 'in', itemIds), eb('source_id', 'in', sourceIds)])).execute(),
     h.db.selectFrom('re_review_requests').select('id').where('item_id', 'in', itemIds).execute(),
     h.db.selectFrom('source_bad_pages').select('id').where('source_id', 'in', sourceIds).execute(),
+    h.db.selectFrom('skipped_items').select('id').where('source_id', 'in', sourceIds).execute(),
   ]);
   return counts.reduce((sum, rows) => sum + rows.length, 0);
 }
@@ -169,9 +171,9 @@ describe('DELETE /v1/businesses/:id', () => {
       const { error } = response.json();
       expect(error).toMatchObject({ code: 'validation_failed', field: 'query.confirm' });
       expect(error.message).toContain(`?confirm=${shop.businessId}`);
-      expect(error.message).toContain('the business "Shop" with 2 sources, 3 items, 1 timeline event, 1 revision, 2 alert deliveries, 1 re-review request, 1 kept bad page');
+      expect(error.message).toContain('the business "Shop" with 2 sources, 3 items, 1 timeline event, 1 revision, 2 alert deliveries, 1 re-review request, 1 kept bad page, 1 item kept aside');
     }
-    expect(await rowsOf(shop.businessId, [shop.sourceId, shop.secondSourceId], shop.itemIds)).toBe(12);
+    expect(await rowsOf(shop.businessId, [shop.sourceId, shop.secondSourceId], shop.itemIds)).toBe(13);
   });
 
   test('with ?confirm=<id> deletes the business and everything under it, and answers with what went', async () => {
@@ -180,7 +182,7 @@ describe('DELETE /v1/businesses/:id', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({
       id: shop.businessId,
-      deleted: { businesses: 1, sources: 2, items: 3, events: 1, revisions: 1, alertDeliveries: 2, reReviewRequests: 1, badPages: 1, keysRevoked: 0 },
+      deleted: { businesses: 1, sources: 2, items: 3, events: 1, revisions: 1, alertDeliveries: 2, reReviewRequests: 1, badPages: 1, skippedItems: 1, keysRevoked: 0 },
     });
     expect(await rowsOf(shop.businessId, [shop.sourceId, shop.secondSourceId], shop.itemIds)).toBe(0);
     expect((await h.call({ method: 'GET', url: `/v1/businesses/${shop.businessId}` })).statusCode).toBe(404);

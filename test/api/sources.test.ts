@@ -235,7 +235,7 @@ describe('DELETE /v1/sources/:id', () => {
     expect(response.json().error).toEqual({
       code: 'validation_failed',
       field: 'query.confirm',
-      message: `query.confirm must repeat the source's id (?confirm=${shop.sourceId}) to delete the test_platform source with 1 item, 1 timeline event, 0 revisions, 0 alert deliveries, 0 re-review requests, 0 kept bad pages; this cannot be undone`,
+      message: `query.confirm must repeat the source's id (?confirm=${shop.sourceId}) to delete the test_platform source with 1 item, 1 timeline event, 0 revisions, 0 alert deliveries, 0 re-review requests, 0 kept bad pages, 0 items kept aside; this cannot be undone`,
     });
     expect((await h.call({ method: 'GET', url: `/v1/sources/${shop.sourceId}` })).json().health.itemCount).toBe(1);
   });
@@ -256,7 +256,7 @@ describe('DELETE /v1/sources/:id', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({
       id: shop.sourceId,
-      deleted: { businesses: 0, sources: 1, items: 1, events: 0, revisions: 0, alertDeliveries: 2, reReviewRequests: 0, badPages: 1, keysRevoked: 0 },
+      deleted: { businesses: 0, sources: 1, items: 1, events: 0, revisions: 0, alertDeliveries: 2, reReviewRequests: 0, badPages: 1, skippedItems: 0, keysRevoked: 0 },
     });
     expect((await h.call({ method: 'GET', url: `/v1/sources/${shop.sourceId}` })).statusCode).toBe(404);
     expect((await h.call({ method: 'GET', url: `/v1/items/${gone}` })).statusCode).toBe(404);

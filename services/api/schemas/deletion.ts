@@ -16,6 +16,7 @@ const countProperties = {
   alertDeliveries: count('Item alerts and source notices, sent or waiting'),
   reReviewRequests: count('Re-review requests of those items'),
   badPages: count('Platform pages kept for inspection'),
+  skippedItems: count('Items kept aside because they could not be stored'),
   keysRevoked: count('API keys limited to the deleted business alone (keys limited to it among others just lose it)'),
 } as const;
 
@@ -63,6 +64,7 @@ export function describeDeletion(target: DeletionTarget, name: string, counts: D
     plural(counts.alertDeliveries, 'alert delivery', 'alert deliveries'),
     plural(counts.reReviewRequests, 're-review request'),
     plural(counts.badPages, 'kept bad page'),
+    plural(counts.skippedItems, 'item kept aside', 'items kept aside'),
   ];
   const what = target.kind === 'business' ? `the business "${name}"` : `the ${name} source`;
   const keys = counts.keysRevoked > 0 ? `; ${plural(counts.keysRevoked, 'API key')} limited to this business alone would be revoked` : '';
