@@ -1,12 +1,14 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import { isDatabaseUnreachable } from '../db/connection-errors.ts';
 import type { Db } from '../db/database.ts';
 import { listDueSources } from '../db/repositories/poll-state.ts';
 import { pruneFactChanges } from '../db/repositories/response-facts.ts';
 import { FACT_CHANGES_KEPT_MS } from './metrics/response-facts-cache.ts';
 import { enqueuePoll } from './polling/enqueue-poll.ts';
 import type { Queues } from './queue/queues.ts';
+import { isRedisUnreachable } from './queue/redis-errors.ts';
 import { checkQuietSources } from './quiet-sources.ts';
 import { reReviewExpiry } from './re-review-expiry.ts';
 import { reconcile } from './reconciler.ts';
@@ -60,7 +62,9 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
   function guardedTick(): void {
     // Ticks never overlap: a slow database delays the next tick instead of piling them up.
     running = running.then(tick).catch((error: unknown) => {
-      log.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler tick failed');
+      // An unreachable PostgreSQL or Redis is logged once by its connection watch, not on every tick.
+      const level = isDatabaseUnreachable(error) || isRedisUnreachable(error) ? 'debug' : 'error';
+      log[level]({ err: error instanceof Error ? error.message : String(error) }, 'scheduler tick failed');
     });
   }
 

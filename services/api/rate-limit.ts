@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import { authOf } from './auth.ts';
+import { isRedisUnreachable } from '../queue/redis-errors.ts';
 import { ApiError } from './errors.ts';
 
 const WINDOW_MS = 60_000;
@@ -51,7 +52,9 @@ export function rateLimitPerKey(options: RateLimitOptions, log: FastifyBaseLogge
     try {
       count = await withTimeout(countRequest(connection, `${prefix}:rate-limit:${keyId}:${window}`), REDIS_TIMEOUT_MS);
     } catch (error) {
-      log.warn({ err: error }, 'rate limit not checked: Redis unavailable');
+      // A Redis outage is logged once by the queues' connection watch; this would repeat it per request.
+      if (isRedisUnreachable(error)) log.debug({ err: error }, 'rate limit not checked: Redis unavailable');
+      else log.warn({ err: error }, 'rate limit not checked');
       return;
     }
     reply.header('ratelimit-limit', String(perMinute));

@@ -4,11 +4,14 @@ export interface ShutdownStep {
   stop(): Promise<void>;
 }
 
+const LAST_CHANCE_MS = 250;
+
 /**
  * Runs the steps in reverse order of start, each within what is left of `withinMs`.
  * Steps marked `last` (the servers Earshot started itself) keep a reserve of that time,
  * so a step hung on a dead service cannot stop them from being stopped. A step that
- * fails or overruns is abandoned and named; the next ones still run.
+ * fails or overruns is abandoned and named; the next ones still run. Past the deadline each
+ * remaining step still gets LAST_CHANCE_MS, which the reserve absorbs.
  * Resolves to the names of the steps that did not finish.
  */
 export async function runShutdown(steps: readonly (ShutdownStep & { last?: boolean })[], withinMs: number, onError: (name: string, error: unknown) => void): Promise<string[]> {
@@ -17,7 +20,8 @@ export async function runShutdown(steps: readonly (ShutdownStep & { last?: boole
   const unfinished: string[] = [];
   for (const step of [...steps].reverse()) {
     const leftMs = deadline - Date.now() - (step.last ? 0 : reserveMs);
-    const outcome = await within(Promise.resolve().then(() => step.stop()), Math.max(0, leftMs));
+    // Past the deadline, a step still gets a moment: one that would stop at once is not reported as hung.
+    const outcome = await within(Promise.resolve().then(() => step.stop()), Math.max(LAST_CHANCE_MS, leftMs));
     if (outcome === 'overran') unfinished.push(step.name);
     else if (outcome !== 'done') onError(step.name, outcome.error);
   }

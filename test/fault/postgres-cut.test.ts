@@ -41,6 +41,7 @@ beforeAll(async () => {
     RETRY_MAX_DELAY_SECONDS: '2',
     JOB_LOCK_SECONDS: '5',
     ALERT_LEASE_SECONDS: '5',
+    SHUTDOWN_TIMEOUT_SECONDS: '5',
     LOG_LEVEL: 'info',
   });
   await waitUntil('Earshot to start', async () => earshot.stdout().includes('Earshot is running') || (earshot.child.exitCode !== null && Promise.reject(new Error(earshot.output()))));
@@ -167,4 +168,22 @@ test('PostgreSQL cut under API and worker load: the process stays up, answers 50
   expect(lines.filter((l) => l.includes('PostgreSQL connection lost'))).toHaveLength(1);
   expect(lines.filter((l) => l.includes('PostgreSQL connection back'))).toHaveLength(1);
   expect(earshot.output()).not.toMatch(/Unhandled|request failed/);
+});
+
+test('SIGTERM while PostgreSQL hangs stops the process within the shutdown bound', async () => {
+  // The worst kind of outage for a shutdown: connections stay open and nothing answers,
+  // so requests, jobs and the pool all wait on it.
+  proxy.stall();
+  const pending = call('GET', '/v1/businesses').catch(() => undefined);
+  await sleep(500);
+  earshot.child.kill('SIGTERM');
+  // SHUTDOWN_TIMEOUT_SECONDS is 5; allow generous slack for a loaded machine, never minutes.
+  const outcome = await Promise.race([earshot.exited().then(() => 'exited'), sleep(25_000).then(() => 'still running')]);
+  expect(outcome).toBe('exited');
+  expect(earshot.child.exitCode).toBe(1);
+  // What hung is named; what could stop (Redis was fine) is not blamed.
+  const verdict = earshot.output().split('\n').find((line) => line.includes('did not stop cleanly within 5 s'));
+  expect(verdict).toMatch(/API \(requests in progress\).* did not finish; exiting anyway/);
+  expect(verdict).not.toContain('Redis');
+  await pending;
 });

@@ -7,6 +7,8 @@ export interface TcpProxy {
   cuts: number;
   /** Cuts every open connection and refuses new ones until `accept()`: the service seems gone. */
   goDown(): Promise<void>;
+  /** Keeps every connection open but passes nothing either way, and accepts new ones the same: the service hangs. */
+  stall(): void;
   /** Listens again on the same port: the service is back. */
   accept(): Promise<void>;
   stop(): Promise<void>;
@@ -17,6 +19,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const port = await freePort();
   const pairs = new Set<[net.Socket, net.Socket]>();
   let server: net.Server | undefined;
+  let stalled = false;
   const proxy: TcpProxy = {
     port,
     cuts: 0,
@@ -32,9 +35,25 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       pairs.clear();
       await closed;
     },
+    stall() {
+      stalled = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
     async accept() {
       if (server) return;
+      stalled = false;
       const listening = net.createServer((client) => {
+        if (stalled) {
+          const held: [net.Socket, net.Socket] = [client, new net.Socket()];
+          pairs.add(held);
+          client.on('error', () => undefined).on('close', () => pairs.delete(held));
+          return;
+        }
         const upstream = net.connect(target.port, target.host);
         const pair: [net.Socket, net.Socket] = [client, upstream];
         pairs.add(pair);
