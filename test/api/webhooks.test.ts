@@ -117,13 +117,27 @@ describe('a webhook source', () => {
     expect(await stored()).toEqual(before);
   });
 
-  test('deep nesting in an item is refused with a 400, and nothing of the batch is stored', async () => {
+  test.each([
+    ['very deep', 5_000],
+    ['just past the limit', 30],
+  ])('%s nesting in an item is refused naming the item, and nothing of the batch is stored', async (_, levels) => {
     const before = await stored();
     // Written out by hand: JSON.stringify itself overflows the stack on such a value.
-    const body = `{"items":[{"id":"fine-3","body":"fine"},{"id":"deep-4","body":"deep","extra":${'{"next":'.repeat(5_000)}1${'}'.repeat(5_000)}}]}`;
+    const deep = `${'{"next":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const body = `{"items":[{"id":"fine-3","body":"fine, with a \\"quoted [ bracket","tags":["a","b"]},{"id":"deep-4","body":"deep","extra":${deep}}]}`;
     const response = await push(null, { body });
     expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ code: 'validation_failed', field: 'body.items[1]' });
+    expect(response.json().error.message).toMatch(/deeper than 32 levels/);
     expect(await stored()).toEqual(before);
+  });
+
+  test('nesting within the limit is stored, kept in the raw item', async () => {
+    const body = `{"items":[{"id":"nested-ok","body":"fine","extra":${'{"next":'.repeat(20)}1${'}'.repeat(20)}}]}`;
+    const response = await push(null, { body });
+    expect(response.statusCode).toBe(202);
+    const row = await h.db.selectFrom('items').select('raw').where('source_id', '=', sourceId).where('external_id', '=', 'nested-ok').executeTakeFirstOrThrow();
+    expect(JSON.stringify(row.raw)).toContain('"next":1');
   });
 
   test('NUL and half an emoji are replaced, not refused, and the batch is stored; a plain date is midnight UTC; a date a minute ahead passes', async () => {

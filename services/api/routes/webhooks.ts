@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { webhook } from '../../../connectors/webhook/index.ts';
 import { readWebhookPayload, WebhookPayloadError } from '../../../connectors/webhook/payload.ts';
+import { tooDeepField } from '../../../connectors/webhook/too-deep.ts';
 import { REPLAY_MEMORY_SECONDS, SIGNATURE_TOLERANCE_SECONDS, verifyWebhook, type SignatureProblem } from '../../../connectors/webhook/signature.ts';
 import { recordPollSuccess } from '../../../db/repositories/source-health.ts';
 import { findPushSource } from '../../../db/repositories/sources.ts';
@@ -12,7 +13,7 @@ import { jobIds, retryOptions } from '../../queue/queues.ts';
 import { decryptCredentials } from '../../security/credentials.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput } from '../errors.ts';
-import { readJsonText } from '../json-body.ts';
+import { MAX_JSON_DEPTH, readJsonText } from '../json-body.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 
@@ -86,6 +87,8 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
 
         let payload;
         try {
+          const tooDeep = tooDeepField(request.body, MAX_JSON_DEPTH);
+          if (tooDeep !== null) throw new WebhookPayloadError(tooDeep, `nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
           payload = readWebhookPayload(readJsonText(request.body), new Date());
         } catch (error) {
           if (error instanceof WebhookPayloadError) throw invalidInput(error.field, error.message);
