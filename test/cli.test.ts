@@ -28,6 +28,18 @@ test('keys create prints only the new key, and stores only its hash', async () =
   expect(again.output()).not.toContain('Created a new');
 });
 
+test("keys create never names a new account like the demo's, which starts delete", async () => {
+  const run = spawnEarshot(['keys', 'create', '--role', 'owner', '--name', 'Earshot demo'], { DATABASE_URL: testDb.url });
+  expect(await run.exited()).toBe(0);
+  const row = await testDb.db
+    .selectFrom('api_keys')
+    .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+    .select(['api_keys.name as keyName', 'accounts.name as accountName'])
+    .where('key_hash', '=', hashApiKey(run.stdout().trim()))
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ keyName: 'Earshot demo', accountName: 'New account' });
+});
+
 test('accounts list shows each account with its id, name, creation, businesses and live keys', async () => {
   const account = await testDb.db.insertInto('accounts').values({ name: 'Listed Cafe' }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
   await testDb.db.insertInto('businesses').values({ account_id: account.id, name: 'Cafe', timezone: 'UTC', alert_emails: [] }).execute();
