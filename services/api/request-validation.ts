@@ -29,6 +29,22 @@ export const ajvOptions: NonNullable<FastifyServerOptions['ajv']> = {
 type CompileRoutePart = (route: { schema: unknown; httpPart?: string; method: string; url: string }) => unknown;
 type ValidatorFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'];
 
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+
+/**
+ * Ajv checks a value it has just coerced only for its type: `?limit=1e309` becomes
+ * Infinity and passes `maximum`, then fails in PostgreSQL. A second pass over the
+ * coerced values applies every keyword (and changes nothing when the first had nothing to coerce).
+ */
+function checkedAfterCoercion(validate: Validate): Validate {
+  const checked: Validate = (data) => {
+    const valid = validate(data) && validate(data);
+    checked.errors = validate.errors;
+    return valid;
+  };
+  return checked;
+}
+
 /**
  * Query strings and path params arrive as text, so they keep Fastify's coercion
  * (`?limit=20` is a number, a single `?businessId=` a list). A JSON body already has
@@ -42,7 +58,7 @@ export function partAwareValidators(): ValidatorFactory {
       ...options,
       customOptions: { ...options?.customOptions, coerceTypes: false },
     } as Parameters<typeof fromPool>[1]) as unknown as CompileRoutePart;
-    return (route: Parameters<CompileRoutePart>[0]) => (route.httpPart === 'body' ? strict : lenient)(route);
+    return (route: Parameters<CompileRoutePart>[0]) => (route.httpPart === 'body' ? strict(route) : checkedAfterCoercion(lenient(route) as Validate));
   };
   return build as unknown as ValidatorFactory;
 }

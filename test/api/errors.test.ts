@@ -299,3 +299,10 @@ describe('one date rule for every date parameter', () => {
     expect(answered.json().respondedAt).toBe('2026-03-02T00:00:00.000Z');
   });
 });
+
+describe('numbers in a query string', () => {
+  test.each(['limit=1e309', 'ratingMin=1e309', 'ratingMax=-1e309', 'limit=9007199254740993'])('%s is a 400 naming the field', async (query) => {
+    const error = expectErrorShape(await h.call({ method: 'GET', url: `/v1/items?${query}` }), 400, 'validation_failed');
+    expect(error.field).toBe(`query.${query.split('=')[0]}`);
+  });
+});
