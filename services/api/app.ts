@@ -51,6 +51,15 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('preValidation', refuseUnstorableText);
+  // Every JSON body, unknown routes' included, is checked for UTF-8 and depth before anything walks it.
+  // The webhook replaces this parser with its own: it verifies a signature over the raw bytes, then calls readJsonText.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+    try {
+      done(null, parseJsonBody(body));
+    } catch (error) {
+      done(error as Error);
+    }
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -65,14 +74,6 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes(deps));
   await app.register(async (v1) => {
     v1.addHook('onRoute', requireAccessRule);
-    // The webhook keeps its own parser (it verifies a signature over the raw bytes) and calls readJsonText itself.
-    v1.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
-      try {
-        done(null, parseJsonBody(body));
-      } catch (error) {
-        done(error as Error);
-      }
-    });
     v1.addHook('onRequest', authenticate(deps.db));
     v1.addHook('onRequest', rateLimitPerKey({ ...deps.queues, perMinute: deps.config.apiRateLimitPerMinute }, app.log));
     v1.addHook('onRequest', enforceAccess(deps.db));

@@ -39,6 +39,8 @@ export function findUnstorableText(value: unknown, path: string): { field: strin
 
 /** A preValidation hook: runs before the schema, so no route can forget it. */
 export async function refuseUnstorableText(request: FastifyRequest): Promise<void> {
+  // An unknown route is a 404 whatever was sent to it.
+  if (request.is404) return;
   const parts: Array<[string, unknown]> = [['params', request.params], ['query', request.query], ['body', request.body]];
   for (const [part, value] of parts) {
     const found = findUnstorableText(value, part);

@@ -306,3 +306,11 @@ describe('numbers in a query string', () => {
     expect(error.field).toBe(`query.${query.split('=')[0]}`);
   });
 });
+
+describe('bodies sent to unknown routes', () => {
+  test.each(['/v1/nothing', '/nothing', '/healthz', '/v1/items/x/y'])('%s: a very deep body is a 400, a NUL in it changes nothing to the 404', async (url) => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expectErrorShape(await h.call({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: deep }), 400, 'malformed_request');
+    expectErrorShape(await h.call({ method: 'POST', url, payload: { a: '\u0000' } }), 404, 'not_found');
+  });
+});

@@ -50,6 +50,7 @@ const accepted = {
 export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
   return async (app) => {
     // The signature covers the exact bytes sent, so the body is kept raw for this route.
+    app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
     app.post<{ Params: IdParams; Body: Buffer }>(
