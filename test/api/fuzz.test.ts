@@ -302,6 +302,27 @@ describe('the API answers bad input without a 5xx and in its error shape', () =>
     expect(failures, `seed ${SEED}`).toEqual([]);
   });
 
+  test('methods a path does not have, and paths that do not exist, are 404s in the same shape', async () => {
+    const failures: string[] = [];
+    const unknownPaths = ['/v1/nothing', `/v1/items/${itemId}/nothing`, `/v1/${ECHO_MARK.repeat(3000)}`, '/v1/items/%ff/%ff', '/%00', '/v1//items'];
+    const requests: FuzzRequest[] = [
+      ...Object.entries(openapi.paths).flatMap(([path, methods]) =>
+        ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+          .filter((method) => !(method.toLowerCase() in methods))
+          .map((method): FuzzRequest => ({ label: 'undocumented method', method, path: path.replace(/\{(\w+)\}/g, '{id}'), query: {}, body: { a: 1 }, auth: 'owner' })),
+      ),
+      ...unknownPaths.map((rawPath): FuzzRequest => ({ label: 'unknown path', method: pick(['GET', 'POST']), path: rawPath, rawPath, query: {}, auth: 'owner' })),
+    ];
+    for (const request of requests) {
+      sent++;
+      const options = toInject(request);
+      const response = await h.app.inject(options);
+      const problem = brokenPromise(response) ?? (response.statusCode < 400 ? `answered ${response.statusCode}` : undefined);
+      if (problem !== undefined) failures.push(describeRequest(request, options, response, problem));
+    }
+    expect(failures, `seed ${SEED}`).toEqual([]);
+  });
+
   test('enough requests were sent to mean something, and few enough to stay quick', () => {
     expect(sent).toBeGreaterThan(1000);
     expect(sent).toBeLessThan(5000);
