@@ -314,3 +314,13 @@ describe('bodies sent to unknown routes', () => {
     expectErrorShape(await h.call({ method: 'POST', url, payload: { a: '\u0000' } }), 404, 'not_found');
   });
 });
+
+describe('cursors', () => {
+  test.each(['2026-02-30T00:00:00Z', '2026-04-31T00:00:00.123456Z', '0000-01-01T00:00:00Z', '2026-12-31T23:59:60Z'])(
+    'one holding the impossible date %s is a 400 naming query.cursor',
+    async (sortAt) => {
+      const cursor = Buffer.from(JSON.stringify([sortAt, h.tenant.businessId])).toString('base64url');
+      expect(expectErrorShape(await h.call({ method: 'GET', url: `/v1/items?cursor=${cursor}` }), 400, 'validation_failed').field).toBe('query.cursor');
+    },
+  );
+});

@@ -70,6 +70,7 @@ const badDates = [
 const badCursors = [
   'AAAA', '!!!!', Buffer.from('[]').toString('base64url'), Buffer.from('["2026-13-45T99:00:00Z","x"]').toString('base64url'),
   Buffer.from(`["2026-03-01T00:00:00Z","urn:uuid:${h.tenant.businessId}"]`).toString('base64url'), Buffer.from('{"__proto__":1}').toString('base64url'),
+  ...['2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2026-12-31T23:59:60Z'].map((sortAt) => Buffer.from(JSON.stringify([sortAt, itemId])).toString('base64url')),
   'x'.repeat(5000),
 ];
 const badNumbers = [-1, 0, 1.5, 1e308, -1e308, 2 ** 31, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER];

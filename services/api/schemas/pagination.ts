@@ -1,4 +1,5 @@
 import type { ItemPosition } from '../../../db/repositories/item-queries.ts';
+import { parseApiDate } from '../api-date.ts';
 import { invalidInput } from '../errors.ts';
 import { isUuid } from './common.ts';
 
@@ -35,7 +36,8 @@ export function decodeCursor(cursor: string): ItemPosition {
   }
   if (Array.isArray(decoded) && decoded.length === 2) {
     const [sortAt, id] = decoded as unknown[];
-    if (typeof sortAt === 'string' && ISO_MICROS.test(sortAt) && !Number.isNaN(Date.parse(sortAt)) && typeof id === 'string' && isUuid(id)) {
+    // Date.parse rolls 2026-02-30 over to March; PostgreSQL refuses it. The API's own rule refuses it here.
+    if (typeof sortAt === 'string' && ISO_MICROS.test(sortAt) && parseApiDate(sortAt) !== undefined && typeof id === 'string' && isUuid(id)) {
       return { sortAt, id };
     }
   }
