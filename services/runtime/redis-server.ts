@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { freePort } from './free-port.ts';
+import { StartupError } from './startup-error.ts';
 
 export interface RunningRedis {
   url: string;
@@ -85,12 +86,17 @@ async function alreadyRunning(stateFile: string): Promise<{ port: number } | und
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new StartupError(`redis-server on port ${port} exited with code ${child.exitCode} (${lastLine(output())}); set REDIS_URL to a Redis you run instead`);
     if (await canConnect(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`redis-server did not start listening on port ${port} within 15 s:\n${output()}`);
+  throw new StartupError(`redis-server did not start listening on port ${port} within 15 s (${lastLine(output())}); set REDIS_URL to a Redis you run instead`);
+}
+
+/** redis-server says why it stopped in its last line, e.g. "Can't open the append only file: Permission denied". */
+function lastLine(output: string): string {
+  return output.trim().split('\n').at(-1)?.replace(/^\d+:[A-Z] .*? [*#.-] /, '').trim() || 'no output';
 }
 
 function canConnect(port: number): Promise<boolean> {
