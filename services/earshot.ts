@@ -52,8 +52,14 @@ export async function startEarshot(config: Config, roles: readonly ProcessRole[]
     const databaseAt = withoutPassword(backing.databaseUrl);
     const db = createDb(backing.databaseUrl, {
       watch: {
-        onLost: (error) => started && log.error({ postgres: databaseAt, reason: shortReason(error) }, `PostgreSQL connection lost (${databaseAt}): ${shortReason(error)}; requests answer 503 and jobs retry until it is back`),
-        onBack: () => started && log.info({ postgres: databaseAt }, `PostgreSQL connection back (${databaseAt})`),
+        onLost(error) {
+          if (!started) return;
+          const reason = shortReason(error);
+          log.error({ postgres: databaseAt, reason }, `PostgreSQL connection lost (${databaseAt}): ${reason}; requests answer 503 and jobs retry until it is back`);
+        },
+        onBack() {
+          if (started) log.info({ postgres: databaseAt }, `PostgreSQL connection back (${databaseAt})`);
+        },
       },
     });
     steps.push({ name: 'database connections', stop: () => db.destroy() });
