@@ -80,7 +80,9 @@ async function pushUntilAccepted(sourceId: string, ids: string[], statuses: numb
   const body = JSON.stringify({
     items: ids.map((id) => ({ id, rating: 1, body: `Review ${id}: cold food and a rude welcome.`, author: 'Kim', publishedAt: new Date().toISOString() })),
   });
+  const giveUpAt = Date.now() + 45_000;
   for (;;) {
+    if (Date.now() > giveUpAt) throw new Error(`items ${ids.join(', ')} never accepted; statuses: ${statuses.slice(-20).join(' ')}\n${earshot.output().slice(-2000)}`);
     const timestamp = Math.floor(Date.now() / 1000);
     const response = await fetch(`${api}/v1/webhooks/${sourceId}`, {
       method: 'POST',
@@ -164,7 +166,7 @@ test('PostgreSQL cut under API and worker load: the process stays up, answers 50
   expect(lines.filter((l) => l.includes('PostgreSQL connection lost'))).toHaveLength(1);
   expect(lines.filter((l) => l.includes('PostgreSQL connection back'))).toHaveLength(1);
   expect(earshot.output()).not.toMatch(/Unhandled|request failed/);
-});
+}, 180_000);
 
 test('SIGTERM while PostgreSQL hangs stops the process within the shutdown bound', async () => {
   // The worst kind of outage for a shutdown: connections stay open and nothing answers,
