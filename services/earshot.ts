@@ -5,6 +5,7 @@ import { createDb, type Db } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildApp } from './api/app.ts';
 import { listen } from './api/listen.ts';
+import { removeDemoLeftovers } from './demo/demo-account.ts';
 import { createFirstOwnerKey } from './first-owner-key.ts';
 import { createMailTransport } from './mail/mail-transport.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
@@ -29,6 +30,8 @@ export interface RunningEarshot {
   url: string | undefined;
   /** The owner key made on the very first start; shown once, never stored. */
   firstOwnerKey: string | undefined;
+  /** Sources an interrupted `earshot demo` left behind, removed before anything could poll them. */
+  demoLeftoversRemoved: number;
   /**
    * Graceful: the API stops accepting, workers finish the jobs in hand, embedded servers
    * stop; all within `config.shutdownTimeoutSeconds`. Resolves to the names of the parts
@@ -66,6 +69,8 @@ export async function startEarshot(config: Config, roles: readonly ProcessRole[]
     await waitForDatabase(db, backing.databaseUrl, startWaitMs, config.databaseUrl === undefined ? `the embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL');
     const applied = await migrateToLatest(db);
     if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+    // Before any worker or scheduler starts, so nothing polls the sandbox of a demo that was killed.
+    const demoLeftoversRemoved = await removeDemoLeftovers(db);
     const credentialsKey = deriveCredentialsKey(await loadOrCreateSecret(config.secret, config.dataDir));
     const queues = createQueues(backing.redisUrl, config.queuePrefix, log);
     steps.push({ name: 'Redis queues', stop: () => queues.close() });
@@ -90,7 +95,7 @@ export async function startEarshot(config: Config, roles: readonly ProcessRole[]
       url = await listen(app, config);
     }
     started = true;
-    return { db, queues, url, firstOwnerKey, stop: stopAll };
+    return { db, queues, url, firstOwnerKey, demoLeftoversRemoved, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

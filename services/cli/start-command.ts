@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
-import { removeDemoLeftovers } from '../demo/demo-account.ts';
 import { startEarshot, type ProcessRole } from '../earshot.ts';
 import { accountIdOfKey } from '../first-owner-key.ts';
 import { RedisUnavailableError } from '../runtime/redis-server.ts';
@@ -8,10 +7,14 @@ import { StartupError } from '../runtime/startup-error.ts';
 
 /** `earshot start`: runs until SIGINT/SIGTERM, then shuts down gracefully (a second signal forces it). */
 export async function start(config: Config, roles: ProcessRole[], log: Logger): Promise<number> {
+  // Listening from the first moment: a SIGTERM while start-up still waits for PostgreSQL or
+  // Redis must stop the process too, within the same bound as a shutdown.
+  const stopRequest = listenForStopSignals(config.shutdownTimeoutSeconds);
   let earshot;
   try {
     earshot = await startEarshot(config, roles, log);
   } catch (error) {
+    stopRequest.startupOver();
     if (error instanceof RedisUnavailableError) {
       process.stderr.write(`\n${error.message}\n`);
       return 1;
@@ -35,26 +38,14 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
       `Try: curl -H "Authorization: Bearer ${earshot.firstOwnerKey}" ${earshot.url}/v1/businesses`,
     );
   }
-  const demoLeftovers = await removeDemoLeftovers(earshot.db);
+  const demoLeftovers = earshot.demoLeftoversRemoved;
   if (demoLeftovers > 0) lines.push(`Removed ${demoLeftovers} sources an interrupted \`earshot demo\` left behind (account "Earshot demo").`);
   if (!config.smtpUrl && roles.includes('worker')) lines.push(`Alert emails are written to ${config.dataDir}/outbox (set SMTP_URL to send them).`);
   lines.push('Press Ctrl-C to stop.');
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        process.stderr.write(`\n${signal} again: exiting without waiting.\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      process.stderr.write(`\n${signal}: shutting down (workers finish the jobs in hand; Ctrl-C again to force)…\n`);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  stopRequest.startupOver();
+  await stopRequest.requested;
   const unfinished = await earshot.stop();
   if (unfinished.length > 0) {
     process.stderr.write(`Earshot did not stop cleanly within ${config.shutdownTimeoutSeconds} s: ${unfinished.join(', ')} did not finish; exiting anyway.\n`);
@@ -67,4 +58,52 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
     process.exit(1);
   }, 5_000).unref();
   return 0;
+}
+
+interface StopRequest {
+  /** Resolves at the first SIGINT or SIGTERM. */
+  requested: Promise<void>;
+  /** Start-up is over (done or failed): from now on the graceful shutdown keeps the bound. */
+  startupOver(): void;
+}
+
+/**
+ * SIGINT and SIGTERM from the moment `start` begins. The first asks for a graceful stop
+ * (a second one exits at once). One that comes while start-up is still under way — waiting
+ * for a database that may never answer — also arms a deadline: start-up is given the
+ * shutdown bound to finish, then the process exits without waiting.
+ */
+function listenForStopSignals(timeoutSeconds: number): StopRequest {
+  let stopping = false;
+  let starting = true;
+  let deadline: NodeJS.Timeout | undefined;
+  let resolve!: () => void;
+  const requested = new Promise<void>((done) => (resolve = done));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`\n${signal} again: exiting without waiting.\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    if (starting) {
+      process.stderr.write(`\n${signal}: stopping once start-up ends (at most ${timeoutSeconds} s; Ctrl-C again to force)…\n`);
+      deadline = setTimeout(() => {
+        process.stderr.write(`Earshot did not finish starting within ${timeoutSeconds} s of ${signal}; exiting without waiting.\n`);
+        process.exit(1);
+      }, timeoutSeconds * 1000);
+    } else {
+      process.stderr.write(`\n${signal}: shutting down (workers finish the jobs in hand; Ctrl-C again to force)…\n`);
+    }
+    resolve();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    requested,
+    startupOver() {
+      starting = false;
+      // Start-up ended in time; the graceful shutdown that follows has a deadline of its own.
+      if (deadline) clearTimeout(deadline);
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { createAccount } from '../../db/repositories/accounts.ts';
 import { createApiKey } from '../../db/repositories/api-keys.ts';
 import { startEarshot } from '../earshot.ts';
 import { createLogger } from '../logger.ts';
-import { DEMO_ACCOUNT, holdDemoLock, removeDemoAccount, removeDemoLeftovers } from './demo-account.ts';
+import { DEMO_ACCOUNT, holdDemoLock, removeDemoAccount } from './demo-account.ts';
 import { sandboxCredentials, startPlatformSandbox } from './platform-sandbox.ts';
 
 const NEW_REVIEW_AFTER_MS = 40_000;
@@ -50,7 +50,7 @@ export async function runDemo(baseConfig: Config): Promise<number> {
   try {
     const url = earshot.url as string;
     say(`Earshot API on ${url}`);
-    const leftovers = await removeDemoLeftovers(earshot.db);
+    const leftovers = earshot.demoLeftoversRemoved;
     if (leftovers > 0) say(`removed ${leftovers} sources an earlier demo left behind when it was killed`);
     releaseLock = await holdDemoLock(earshot.db);
     if (releaseLock === undefined) {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import { ConnectorError, type Connector, type ConnectorContext } from '../../connectors/contract.ts';
 import { findConnector } from '../../connectors/registry.ts';
+import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
 import type { Db } from '../../db/database.ts';
 import { claimPollSlot } from '../../db/repositories/poll-state.ts';
 import { keepBadPage, recordPollFailure, recordPollSuccess, recordRateLimited } from '../../db/repositories/source-health.ts';
@@ -15,6 +16,7 @@ import { credentialSecrets, redactAll } from '../http/request-secrets.ts';
 import { ingestPage, type IngestResult } from '../ingest/ingest-page.ts';
 import { recheckAwaitedReviews } from '../polling/recheck-awaited-reviews.ts';
 import { enqueueAlerts } from '../queue/enqueue-alerts.ts';
+import { isRedisUnreachable } from '../queue/redis-errors.ts';
 import { jobIds, retryOptions, type PollJobData, type Queues } from '../queue/queues.ts';
 import { decryptCredentials, type CredentialsKey } from '../security/credentials.ts';
 
@@ -126,6 +128,12 @@ async function handleFailure(
   job: Job<PollJobData>,
   scrub: (text: string) => string,
 ): Promise<PollJobResult> {
+  if (isRedisUnreachable(error) || isDatabaseUnreachable(error)) {
+    // Earshot's own Redis or PostgreSQL is away, not the platform: nothing is held against the
+    // source, the outage is logged once where it is watched, and BullMQ retries the slot.
+    log.debug({ err: error instanceof Error ? error.message : String(error) }, 'poll interrupted by an outage of Earshot\'s own services; will retry');
+    throw error;
+  }
   if (!(error instanceof ConnectorError) && !(error instanceof Error && error.name === 'CredentialsDecryptionError')) {
     // Unknown failures are treated as passing ones: record them and let BullMQ retry.
     const message = scrub(error instanceof Error ? error.message : String(error));

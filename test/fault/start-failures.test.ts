@@ -8,6 +8,7 @@ import { spawnEarshot } from '../support/child-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { TEST_SECRET } from '../support/pipeline.ts';
 import { testRedis } from '../support/redis.ts';
+import { waitUntil } from '../support/wait.ts';
 
 let testDb: TestDatabase;
 let dataDir: string;
@@ -87,4 +88,26 @@ test('the API port already in use: one line naming the port and PORT, exit 1', a
   } finally {
     await new Promise<void>((resolve) => holder.close(() => resolve()));
   }
+});
+
+test('SIGTERM while start-up still waits for PostgreSQL stops the process within the shutdown bound', async () => {
+  const port = await closedPort();
+  const run = spawnEarshot(['start'], {
+    EARSHOT_SECRET: TEST_SECRET,
+    DATA_DIR: dataDir,
+    QUEUE_PREFIX: testRedis().prefix,
+    PORT: String(await freePort()),
+    DATABASE_URL: `postgres://earshot:secret@127.0.0.1:${port}/earshot`,
+    REDIS_URL: testRedis().url,
+    // Far longer than the test may take: only the shutdown bound can end this start.
+    START_WAIT_SECONDS: '600',
+    SHUTDOWN_TIMEOUT_SECONDS: '3',
+    LOG_LEVEL: 'info',
+  });
+  // Start-up has begun once the backing services are chosen; it then waits for PostgreSQL.
+  await waitUntil('start-up to begin', async () => run.output().includes('SMTP_URL not set'));
+  expect(await run.kill('SIGTERM')).toBe(1);
+  expect(run.output()).toContain('SIGTERM: stopping once start-up ends (at most 3 s');
+  expect(run.output()).toContain('did not finish starting within 3 s of SIGTERM');
+  expect(run.output()).not.toMatch(/Earshot is running|\n\s+at /);
 });
