@@ -9,16 +9,16 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAirline, loadAlexa, loadUci, loadVader, type Dataset, type LabelledText } from '../services/sentiment/evaluation/datasets.ts';
-import { stratifiedFolds } from '../services/sentiment/evaluation/cross-validation.ts';
-import { binaryFigures, labelShares, topicFigures } from '../services/sentiment/evaluation/metrics.ts';
-import { formatFigures, formatShares, formatTopics, formatWorstMisses, type ScoredText } from '../services/sentiment/evaluation/report.ts';
-import { loadTopicCases } from '../services/sentiment/evaluation/topic-cases.ts';
+import { loadAirline, loadAlexa, loadUci, loadVader, type Dataset, type LabelledText } from './sentiment/evaluation/datasets.ts';
+import { stratifiedFolds } from './sentiment/evaluation/cross-validation.ts';
+import { binaryFigures, labelShares, topicFigures } from './sentiment/evaluation/metrics.ts';
+import { formatFigures, formatShares, formatTopics, formatWorstMisses, type ScoredText } from './sentiment/evaluation/report.ts';
+import { loadTopicCases } from './sentiment/evaluation/topic-cases.ts';
 import { toLinearModel, type LinearModel } from '../services/sentiment/model.ts';
 import { scoreText } from '../services/sentiment/text-sentiment.ts';
 import { COMPLAINT_TOPICS, tagTopics } from '../services/sentiment/topics.ts';
-import { buildModel } from '../services/sentiment/training/build-model.ts';
-import { weighted } from '../services/sentiment/training/training-set.ts';
+import { buildModel } from './sentiment/training/build-model.ts';
+import { weighted } from './sentiment/training/training-set.ts';
 import { loadModel } from '../services/sentiment/model.ts';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { scoreText } from '../../services/sentiment/text-sentiment.ts';
-import type { SparseExample } from '../../services/sentiment/training/logistic.ts';
-import { nbRatios, scaleExamples } from '../../services/sentiment/training/nb-scaling.ts';
-import { weighted } from '../../services/sentiment/training/training-set.ts';
+import type { SparseExample } from '../../bench/sentiment/training/logistic.ts';
+import { nbRatios, scaleExamples } from '../../bench/sentiment/training/nb-scaling.ts';
+import { weighted } from '../../bench/sentiment/training/training-set.ts';
 
 const example = (ids: number[], target: number): SparseExample => ({ ids: Int32Array.from(ids), values: Float32Array.from(ids.map(() => 1)), target, weight: 1 });
 

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadUci, loadVader } from './evaluation/datasets.ts';
-import { MODEL_PATH } from './model.ts';
+import { MODEL_PATH } from '../../services/sentiment/model.ts';
 import { buildModel } from './training/build-model.ts';
 import { weighted } from './training/training-set.ts';
 
