@@ -135,7 +135,17 @@ export interface ConnectorContext {
 export interface Connector<C = Record<string, unknown>, K = Record<string, string>> {
   id: string;
   version: string;
+  /** The platform as a settings screen names it, e.g. "Google (Places API)"; labels response-time rows. */
   displayName: string;
+  /** What owners call the platform in an email ("New 1-star Google review"), e.g. "Google". */
+  shortName: string;
+  /**
+   * Whether the business can answer this platform's items — on the platform, or off it and
+   * marked `respond` in Earshot — so they count in the response-time figures. A news article
+   * or blog post found through a feed takes no reply: such items are counted apart. Whether
+   * the platform *shows* the owner's reply is another matter (`capabilities.detectsOwnerReplies`).
+   */
+  repliable: boolean;
   kind: ItemKind;
   configSchema: Record<string, FieldSpec>;
   credentialsSchema: Record<string, FieldSpec>;

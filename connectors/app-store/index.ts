@@ -12,6 +12,8 @@ export const appStore: Connector<AppStoreConfig, AppStoreCredentials> = {
   id: 'app_store',
   version: '1.0.0',
   displayName: 'Apple App Store',
+  shortName: 'App Store',
+  repliable: true,
   kind: 'review',
   configSchema,
   credentialsSchema,

@@ -15,6 +15,8 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
   id: 'bluesky',
   version: '1.0.0',
   displayName: 'Bluesky',
+  shortName: 'Bluesky',
+  repliable: true,
   kind: 'mention',
   configSchema,
   credentialsSchema,

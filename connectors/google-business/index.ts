@@ -11,6 +11,8 @@ export const googleBusiness: Connector<GoogleBusinessConfig, GoogleBusinessCrede
   id: 'google_business',
   version: '1.0.0',
   displayName: 'Google Business Profile',
+  shortName: 'Google',
+  repliable: true,
   kind: 'review',
   configSchema,
   credentialsSchema,

@@ -27,6 +27,8 @@ export const googlePlaces: Connector<GooglePlacesConfig, GooglePlacesCredentials
   id: 'google_places',
   version: '1.0.0',
   displayName: 'Google (Places API)',
+  shortName: 'Google',
+  repliable: true,
   kind: 'review',
   configSchema,
   credentialsSchema,

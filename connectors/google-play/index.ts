@@ -32,6 +32,8 @@ export const googlePlay: Connector<GooglePlayConfig, GooglePlayCredentials> = {
   id: 'google_play',
   version: '1.0.0',
   displayName: 'Google Play',
+  shortName: 'Google Play',
+  repliable: true,
   kind: 'review',
   configSchema,
   credentialsSchema,

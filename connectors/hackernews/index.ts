@@ -14,6 +14,8 @@ export const hackerNews: Connector<HackerNewsConfig, HackerNewsCredentials> = {
   id: 'hackernews',
   version: '1.0.0',
   displayName: 'Hacker News',
+  shortName: 'Hacker News',
+  repliable: true,
   kind: 'mention',
   configSchema,
   credentialsSchema,

@@ -16,6 +16,8 @@ export const mastodon: Connector<MastodonConfig, MastodonCredentials> = {
   id: 'mastodon',
   version: '1.0.0',
   displayName: 'Mastodon',
+  shortName: 'Mastodon',
+  repliable: true,
   kind: 'mention',
   configSchema,
   credentialsSchema,

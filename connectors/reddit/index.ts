@@ -15,6 +15,8 @@ export const reddit: Connector<RedditConfig, RedditCredentials> = {
   id: 'reddit',
   version: '1.0.0',
   displayName: 'Reddit',
+  shortName: 'Reddit',
+  repliable: true,
   kind: 'mention',
   configSchema,
   credentialsSchema,

@@ -18,6 +18,9 @@ export const rss: Connector<RssConfig, RssCredentials> = {
   id: 'rss',
   version: '1.0.0',
   displayName: 'RSS / Atom feed (incl. Google Alerts)',
+  shortName: 'RSS / Atom feed (incl. Google Alerts)',
+  // A feed brings articles and posts the business has no channel to answer.
+  repliable: false,
   kind: 'mention',
   configSchema,
   credentialsSchema,

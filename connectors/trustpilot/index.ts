@@ -10,6 +10,8 @@ export const trustpilot: Connector<TrustpilotConfig, TrustpilotCredentials> = {
   id: 'trustpilot',
   version: '1.0.0',
   displayName: 'Trustpilot',
+  shortName: 'Trustpilot',
+  repliable: true,
   kind: 'review',
   configSchema,
   credentialsSchema,

@@ -9,6 +9,8 @@ export const webhook: Connector<WebhookConfig, WebhookCredentials> = {
   id: 'webhook',
   version: '1.0.0',
   displayName: 'Webhook (push)',
+  shortName: 'Webhook (push)',
+  repliable: true,
   kind: 'review',
   configSchema,
   credentialsSchema,

@@ -9,6 +9,8 @@ export const yelp: Connector<YelpConfig, YelpCredentials> = {
   id: 'yelp',
   version: '1.0.0',
   displayName: 'Yelp',
+  shortName: 'Yelp',
+  repliable: true,
   kind: 'review',
   configSchema,
   credentialsSchema,

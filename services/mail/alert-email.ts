@@ -7,16 +7,9 @@ export interface RenderedEmail {
   html: string;
 }
 
-// What owners call the platform, where the connector's own name says more (Google (Places API)).
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  google_places: 'Google',
-  google_business: 'Google',
-  google_play: 'Google Play',
-  app_store: 'App Store',
-};
-
+/** What owners call the platform (the connector's short name), or the type itself if no connector has it. */
 export function sourceName(type: string): string {
-  return SHORT_NAMES[type] ?? findConnector(type)?.displayName ?? type;
+  return findConnector(type)?.shortName ?? type;
 }
 
 function stars(rating: number | null): string {

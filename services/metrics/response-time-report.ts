@@ -1,13 +1,14 @@
+import { connectors } from '../../connectors/registry.ts';
 import type { BusinessClockRow } from '../../db/repositories/response-facts.ts';
 import { chunkDurations, KIND_CODES, SEGMENT, SENTIMENT_CODES, type FactChunk } from './fact-chunk.ts';
 import { CALENDAR_CLOCK, type OpeningClock, type OpeningClocks } from './opening-clock.ts';
 import type { OpeningHours } from './opening-hours.ts';
 import { DurationRuns } from './duration-runs.ts';
-import { UNREPLIABLE_SOURCE_TYPES } from './repliable-sources.ts';
 import { businessPeriodKey, type ResponseTimeGroup, type ResponseTimeQuery, type ResponseTimeReport } from './response-time-query.ts';
 
 const DAY_MS = 86_400_000;
-const unrepliable = new Set(UNREPLIABLE_SOURCE_TYPES);
+/** Source types whose items take no reply: counted apart, never in the figures (the connector says). */
+const unrepliable = new Set(Object.values(connectors).filter((connector) => !connector.repliable).map((connector) => connector.id));
 
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 /** Monday 0 … Sunday 6, for a day counted from 1970-01-01 (a Thursday). */

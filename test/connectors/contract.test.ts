@@ -15,12 +15,10 @@ const adapters = Object.entries(modules)
 
 for (const adapter of adapters) contractSuite(adapter);
 
-// Push sources have no platform to poll; their contract is the signed-request tests.
-const PUSH_ONLY = new Set(['webhook']);
-
 test('every connector in the registry runs the contract suite', () => {
   const covered = new Set(adapters.map((adapter) => adapter.connector.id));
-  const missing = Object.keys(connectors).filter((id) => !PUSH_ONLY.has(id) && !covered.has(id));
+  // Push sources have no platform to poll; their contract is the signed-request tests.
+  const missing = Object.keys(connectors).filter((id) => !connectors[id]!.capabilities.push && !covered.has(id));
   expect(missing, 'connectors without test/connectors/contract/<type>.adapter.ts').toEqual([]);
 });
 
@@ -28,4 +26,19 @@ test('each adapter is for a registered connector, one adapter per connector', ()
   const ids = adapters.map((adapter) => adapter.connector.id);
   expect(adapters.filter((adapter) => connectors[adapter.connector.id] !== adapter.connector).map((adapter) => adapter.connector.id), 'adapters whose connector is not in connectors/registry.ts').toEqual([]);
   expect(new Set(ids).size).toBe(ids.length);
+});
+
+// Platform facts live on the connector, nowhere else: every screen, email and figure reads them from there.
+test('every connector declares its platform facts: names and whether its items can be answered', () => {
+  const undeclared = Object.values(connectors).filter(
+    (connector) =>
+      typeof connector.displayName !== 'string' ||
+      connector.displayName.trim() === '' ||
+      typeof connector.shortName !== 'string' ||
+      connector.shortName.trim() === '' ||
+      connector.shortName.length > connector.displayName.length ||
+      typeof connector.repliable !== 'boolean',
+  );
+  expect(undeclared.map((connector) => connector.id), 'connectors missing displayName, shortName (no longer than it) or repliable').toEqual([]);
+  expect(Object.values(connectors).filter((connector) => !connector.repliable).map((connector) => connector.id)).toEqual(['rss']);
 });
