@@ -1,11 +1,11 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database, Item } from '../schema.ts';
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { Database, Item, ItemRevisionsTable, ItemUpdate } from '../schema.ts';
 
 type Tx = Transaction<Database>;
 
 export type ExistingItem = Pick<
   Item,
-  'id' | 'external_id' | 'rating' | 'title' | 'body' | 'content_hash' | 'owner_reply_at' | 'owner_reply_text' | 'first_response_at' | 'status'
+  'id' | 'external_id' | 'rating' | 'title' | 'body' | 'content_hash' | 'owner_reply_at' | 'owner_reply_text' | 'first_response_at' | 'first_response_source' | 'status'
 >;
 
 /** Locks and returns the items of a source that a page is about to touch. */
@@ -13,7 +13,7 @@ export async function lockExistingItems(tx: Tx, sourceId: string, externalIds: s
   if (externalIds.length === 0) return new Map();
   const rows = await tx
     .selectFrom('items')
-    .select(['id', 'external_id', 'rating', 'title', 'body', 'content_hash', 'owner_reply_at', 'owner_reply_text', 'first_response_at', 'status'])
+    .select(['id', 'external_id', 'rating', 'title', 'body', 'content_hash', 'owner_reply_at', 'owner_reply_text', 'first_response_at', 'first_response_source', 'status'])
     .where('source_id', '=', sourceId)
     // One array parameter, not one per id: a page is hundreds of ids.
     .where('external_id', '=', sql<string>`ANY(${externalIds}::text[])`)
@@ -31,6 +31,32 @@ export async function markItemsSeen(tx: Tx, ids: string[]): Promise<void> {
     .execute();
 }
 
+/** Writes what a new sighting changed on a stored item (ingest decides what). */
+export async function updateStoredItem(tx: Tx, itemId: string, update: ItemUpdate): Promise<void> {
+  await tx.updateTable('items').set(update).where('id', '=', itemId).execute();
+}
+
+export async function insertItemRevisions(tx: Tx, revisions: Insertable<ItemRevisionsTable>[]): Promise<void> {
+  if (revisions.length === 0) return;
+  await tx.insertInto('item_revisions').values(revisions).execute();
+}
+
+/**
+ * Savepoints let a page be stored item by item inside its one transaction, so an item
+ * the database refuses is undone alone. `name` is a constant of the caller, never input.
+ */
+export async function setSavepoint(tx: Tx, name: string): Promise<void> {
+  await sql`SAVEPOINT ${sql.id(name)}`.execute(tx);
+}
+
+export async function releaseSavepoint(tx: Tx, name: string): Promise<void> {
+  await sql`RELEASE SAVEPOINT ${sql.id(name)}`.execute(tx);
+}
+
+export async function rollbackToSavepoint(tx: Tx, name: string): Promise<void> {
+  await sql`ROLLBACK TO SAVEPOINT ${sql.id(name)}`.execute(tx);
+}
+
 /** Saves the connector's cursor; a page with new items also ends any quiet spell. */
 export async function saveSourceCursor(tx: Tx, sourceId: string, cursor: unknown, heardSomething: boolean): Promise<void> {
   await tx
@@ -44,8 +70,9 @@ export async function saveSourceCursor(tx: Tx, sourceId: string, cursor: unknown
 export type NewItemRow = Pick<
   Item,
   | 'kind' | 'external_id' | 'url' | 'author' | 'rating' | 'title' | 'body' | 'language' | 'published_at'
-  | 'platform_updated_at' | 'sort_at' | 'content_hash' | 'owner_reply_text' | 'owner_reply_at' | 'status'
-> & { raw: string; first_response_source: 'platform' | null };
+  | 'platform_updated_at' | 'sort_at' | 'content_hash' | 'owner_reply_text' | 'owner_reply_at' | 'first_response_at'
+  | 'first_response_source' | 'status' | 'responded_at'
+> & { raw: string };
 
 /**
  * Inserts the items of a page that are not stored yet, as one array per column: one
@@ -63,15 +90,17 @@ export async function insertNewItems(tx: Tx, source: { id: string; account_id: s
     )
     SELECT ${source.account_id}::uuid, ${source.business_id}::uuid, ${source.id}::uuid, kind, external_id, url, author, rating, title, body, language,
       published_at, platform_updated_at, sort_at, content_hash, raw,
-      owner_reply_text, owner_reply_at, owner_reply_at, first_response_source, status, owner_reply_at
+      owner_reply_text, owner_reply_at, first_response_at, first_response_source, status, responded_at
     FROM unnest(
       ${column('kind')}::text[], ${column('external_id')}::text[], ${column('url')}::text[], ${column('author')}::text[],
       ${column('rating')}::smallint[], ${column('title')}::text[], ${column('body')}::text[], ${column('language')}::text[],
       ${column('published_at')}::timestamptz[], ${column('platform_updated_at')}::timestamptz[], ${column('sort_at')}::timestamptz[],
       ${column('content_hash')}::text[], ${column('raw')}::jsonb[], ${column('owner_reply_text')}::text[],
-      ${column('owner_reply_at')}::timestamptz[], ${column('first_response_source')}::text[], ${column('status')}::text[]
+      ${column('owner_reply_at')}::timestamptz[], ${column('first_response_at')}::timestamptz[], ${column('first_response_source')}::text[],
+      ${column('status')}::text[], ${column('responded_at')}::timestamptz[]
     ) WITH ORDINALITY AS v(kind, external_id, url, author, rating, title, body, language,
-      published_at, platform_updated_at, sort_at, content_hash, raw, owner_reply_text, owner_reply_at, first_response_source, status, position)
+      published_at, platform_updated_at, sort_at, content_hash, raw, owner_reply_text, owner_reply_at, first_response_at, first_response_source,
+      status, responded_at, position)
     ORDER BY position
     ON CONFLICT (source_id, external_id) DO NOTHING
     RETURNING id, external_id`.execute(tx);

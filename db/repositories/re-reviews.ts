@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { Database, ReReviewChannel, ReReviewRequestsTable, ReReviewStatus } from '../schema.ts';
-import { insertItemEvents } from './item-events.ts';
+import { insertItemEvents, insertItemEventsFrom } from './item-events.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 export interface ReReviewRequestRecord {
@@ -123,14 +123,15 @@ export interface SeenRevision {
  * `UPDATE … RETURNING *` of re_review_requests; returns how many were closed.
  */
 async function closeWithEvents(db: Kysely<Database>, closed: RawBuilder<unknown>, actor: string): Promise<number> {
-  const result = await sql<{ id: string }>`
-    WITH closed AS (${closed})
-    INSERT INTO item_events (item_id, account_id, type, actor, data, at)
-    SELECT item_id, account_id, 're_review_outcome', ${actor}, jsonb_build_object(
+  const outcomes = insertItemEventsFrom(sql`closed`, {
+    type: 're_review_outcome',
+    actor,
+    data: sql`jsonb_build_object(
       'requestId', id, 'outcome', status, 'ratingBefore', rating_before, 'ratingAfter', rating_after,
-      'days', round((extract(epoch FROM closed_at - requested_at) / 86400)::numeric, 2)), closed_at
-    FROM closed
-    RETURNING id`.execute(db);
+      'days', round((extract(epoch FROM closed_at - requested_at) / 86400)::numeric, 2))`,
+    at: sql`closed_at`,
+  });
+  const result = await sql<{ id: string }>`WITH closed AS (${closed}) ${outcomes}`.execute(db);
   return result.rows.length;
 }
 

@@ -1,7 +1,7 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { NormalizedItem, Page } from '../../connectors/contract.ts';
 import type { Db } from '../../db/database.ts';
-import { markItemsRemoved, saveSourceCursor } from '../../db/repositories/ingest.ts';
+import { markItemsRemoved, releaseSavepoint, rollbackToSavepoint, saveSourceCursor, setSavepoint } from '../../db/repositories/ingest.ts';
 import { insertItemEvents } from '../../db/repositories/item-events.ts';
 import { closeRequestsAsRemoved } from '../../db/repositories/re-reviews.ts';
 import { keepSkippedItems, type SkippedItem } from '../../db/repositories/skipped-items.ts';
@@ -43,6 +43,7 @@ export class UnstorableItemError extends Error {
 
 type Tx = Transaction<Database>;
 const SKIPPED_PAYLOAD_CHARS = 64 * 1024;
+const ITEM_SAVEPOINT = 'ingest_item';
 
 /**
  * Stores one page in one transaction, together with the connector's cursor, so a
@@ -70,17 +71,17 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page, optio
     const result: IngestResult = { toAnalyze: [], inserted: 0, revised: 0, repliesSeen: 0, removed: 0, skipped: [] };
     const skipped: SkippedItem[] = [];
     for (const item of items) {
-      await sql`SAVEPOINT ingest_item`.execute(tx);
+      await setSavepoint(tx, ITEM_SAVEPOINT);
       try {
         const stored = await storeItems(tx, source, [item]);
-        await sql`RELEASE SAVEPOINT ingest_item`.execute(tx);
+        await releaseSavepoint(tx, ITEM_SAVEPOINT);
         result.toAnalyze.push(...stored.toAnalyze);
         result.inserted += stored.inserted;
         result.revised += stored.revised;
         result.repliesSeen += stored.repliesSeen;
       } catch (error) {
         if (!isRefusedContent(error)) throw error;
-        await sql`ROLLBACK TO SAVEPOINT ingest_item`.execute(tx);
+        await rollbackToSavepoint(tx, ITEM_SAVEPOINT);
         const reason = storableTextUpTo(`the database refused it (${error.code}): ${error.message}`, 500);
         if (options.unstorable === 'refuse') throw new UnstorableItemError(item.externalId, reason);
         skipped.push({ externalId: storableTextUpTo(item.externalId, 1_000), reason, payload: asText(item) });

@@ -1,9 +1,19 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { NormalizedItem } from '../../connectors/contract.ts';
-import { insertNewItems, lockExistingItems, markItemsSeen, type ExistingItem, type NewItemRow } from '../../db/repositories/ingest.ts';
-import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
+import {
+  insertItemRevisions,
+  insertNewItems,
+  lockExistingItems,
+  markItemsSeen,
+  updateStoredItem,
+  type ExistingItem,
+  type NewItemRow,
+} from '../../db/repositories/ingest.ts';
+import { insertItemEvents, type ItemEventType, type NewItemEvent } from '../../db/repositories/item-events.ts';
 import { closeRequestsAsRevised } from '../../db/repositories/re-reviews.ts';
 import type { Database, ItemRevisionsTable, ItemUpdate } from '../../db/schema.ts';
+import { firstResponseAfter, platformReplyTime } from '../inbox/first-response.ts';
+import { nextStatus } from '../inbox/item-status.ts';
 import { contentHash } from './content-hash.ts';
 
 type Tx = Transaction<Database>;
@@ -22,7 +32,7 @@ export interface StoredItems {
   repliesSeen: number;
 }
 
-const PLATFORM = 'platform';
+const PLATFORM = 'platform' as const;
 
 /**
  * Upserts already-normalised items (distinct external ids) with their revisions,
@@ -57,11 +67,11 @@ export async function storeItems(tx: Tx, source: IngestSource, items: Normalized
       result.revised++;
     }
     if (update.owner_reply_text !== undefined) result.repliesSeen++;
-    await tx.updateTable('items').set(update).where('id', '=', before.id).execute();
+    await updateStoredItem(tx, before.id, update);
   }
 
   await markItemsSeen(tx, unchanged);
-  if (revisions.length > 0) await tx.insertInto('item_revisions').values(revisions).execute();
+  await insertItemRevisions(tx, revisions);
   await insertItemEvents(tx, events);
   // An edit answers the customer's open re-review request, in the same transaction as the edit.
   await closeRequestsAsRevised(tx, revisions.map((r) => ({ itemId: r.item_id, ratingAfter: r.rating_after ?? null, editedAt: r.platform_updated_at ? new Date(r.platform_updated_at) : null })));
@@ -70,6 +80,8 @@ export async function storeItems(tx: Tx, source: IngestSource, items: Normalized
 
 function newItemRow(item: NormalizedItem): NewItemRow {
   const reply = item.ownerReply;
+  const replyAt = reply ? platformReplyTime(reply.at, new Date()) : null;
+  const first = replyAt === null ? null : firstResponseAfter(null, { at: replyAt, source: PLATFORM });
   return {
     kind: item.kind,
     external_id: item.externalId,
@@ -85,10 +97,11 @@ function newItemRow(item: NormalizedItem): NewItemRow {
     content_hash: contentHash(item),
     raw: JSON.stringify(item.raw ?? null),
     owner_reply_text: reply?.text ?? null,
-    // A reply the platform does not date is dated when Earshot first sees it.
-    owner_reply_at: reply ? (reply.at ?? new Date()) : null,
-    first_response_source: reply ? PLATFORM : null,
-    status: reply ? 'responded' : 'new',
+    owner_reply_at: replyAt,
+    first_response_at: first?.at ?? null,
+    first_response_source: first?.source ?? null,
+    status: replyAt === null ? 'new' : nextStatus('new', { kind: 'respond' }),
+    responded_at: replyAt,
   };
 }
 
@@ -129,15 +142,19 @@ function changesFor(
   }
   const reply = item.ownerReply;
   if (reply && before.owner_reply_at === null) {
-    const at = reply.at ?? new Date();
+    const at = platformReplyTime(reply.at, new Date());
     events.push(event(source, before.id, 'platform_reply_seen', PLATFORM, { text: reply.text }, at));
+    const known = before.first_response_at === null || before.first_response_source === null ? null : { at: before.first_response_at, source: before.first_response_source };
+    const first = firstResponseAfter(known, { at, source: PLATFORM });
     Object.assign(update, {
       owner_reply_text: reply.text,
       owner_reply_at: at,
-      first_response_at: before.first_response_at === null || before.first_response_at > at ? at : before.first_response_at,
-      first_response_source: before.first_response_at === null || before.first_response_at > at ? PLATFORM : undefined,
+      first_response_at: first.at,
+      first_response_source: first.source,
     } satisfies ItemUpdate);
-    if (before.status === 'new') Object.assign(update, { status: 'responded', responded_at: at } satisfies ItemUpdate);
+    const status = nextStatus(before.status, { kind: 'respond' });
+    // The status's answer time is set when this reply is what moved the item out of `new`.
+    if (status !== before.status) Object.assign(update, { status, responded_at: at } satisfies ItemUpdate);
   }
   if (Object.keys(update).length === 0) return undefined;
   const now = new Date();
@@ -146,6 +163,6 @@ function changesFor(
   return update;
 }
 
-export function event(source: IngestSource, itemId: string, type: string, actor: string, data: Record<string, unknown>, at?: Date): NewItemEvent {
+export function event(source: IngestSource, itemId: string, type: ItemEventType, actor: string, data: Record<string, unknown>, at?: Date): NewItemEvent {
   return { itemId, accountId: source.account_id, type, actor, data, ...(at ? { at } : {}) };
 }

@@ -1,18 +1,19 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
-import {
-  addItemNote,
-  assignItem,
-  isRefusal,
-  reopenItem,
-  resolveItem,
-  respondToItem,
-  type ActionOutcome,
-} from '../../../db/repositories/item-actions.ts';
-import { getItem, listItems } from '../../../db/repositories/item-queries.ts';
+import { getItem, listItems, type ItemDetailRecord } from '../../../db/repositories/item-queries.ts';
 import { createReReviewRequest, listReReviewRequests } from '../../../db/repositories/re-reviews.ts';
 import { findSource } from '../../../db/repositories/sources.ts';
 import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
+import {
+  addItemNote,
+  AnswerBeforePublication,
+  assignItem,
+  ItemTransitionRefused,
+  reopenItem,
+  resolveItem,
+  respondToItem,
+  UnknownAssignee,
+} from '../../inbox/item-workflow.ts';
 import { EVERY_ROLE, INBOX_ROLES } from '../access.ts';
 import { authOf, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -172,18 +173,25 @@ function checkRanges(query: ListItemsQuery): void {
   }
 }
 
-/** The item, or the error the outcome stands for. */
-function itemOrError(outcome: ActionOutcome): ItemDetailJson {
-  if (outcome === undefined) throw notFound('item');
-  if (!isRefusal(outcome)) return presentItemDetail(outcome);
-  switch (outcome.refused) {
-    case 'before_published':
-      throw invalidInput('body.at', `body.at is before the item was published (${outcome.publishedAt.toISOString()})`);
-    case 'not_resolved':
-      throw new ApiError(409, 'conflict', `only a resolved item can be reopened; this one is ${outcome.status}`);
-    case 'unknown_key':
-      throw invalidInput('body.to', 'body.to is not an active API key of this account');
+/** The item the action left, or the error it stands for. */
+async function itemOrError(action: Promise<ItemDetailRecord | undefined>): Promise<ItemDetailJson> {
+  const item = await action.catch((error: unknown) => {
+    throw refusalAsApiError(error);
+  });
+  if (item === undefined) throw notFound('item');
+  return presentItemDetail(item);
+}
+
+/** The inbox's refusals as the API reports them; anything else passes through. */
+function refusalAsApiError(error: unknown): unknown {
+  if (error instanceof AnswerBeforePublication) {
+    return invalidInput('body.at', `body.at is before the item was published (${error.publishedAt.toISOString()})`);
   }
+  if (error instanceof ItemTransitionRefused) {
+    return new ApiError(409, 'conflict', error.action === 'reopen' ? `only a resolved item can be reopened; this one is ${error.status}` : error.message);
+  }
+  if (error instanceof UnknownAssignee) return invalidInput('body.to', 'body.to is not an active API key of this account');
+  return error;
 }
 
 /** An assignee as given: a key id, a person, or nobody. */
@@ -298,7 +306,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
         const { note: text, at } = request.body;
         const when = at === undefined ? undefined : apiDateValue('body.at', at);
         if (when !== undefined && when.getTime() > Date.now() + CLOCK_SKEW_MS) throw invalidInput('body.at', 'body.at is in the future');
-        return itemOrError(await respondToItem(deps.db, auth, request.params.id, { actor: name, note: text, at: when }));
+        return itemOrError(respondToItem(deps.db, auth, request.params.id, { actor: name, note: text, at: when }));
       },
     );
 
@@ -316,7 +324,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request) => {
         const { auth, actor: name } = actor(request);
-        return itemOrError(await resolveItem(deps.db, auth, request.params.id, { actor: name, note: request.body.note }));
+        return itemOrError(resolveItem(deps.db, auth, request.params.id, { actor: name, note: request.body.note }));
       },
     );
 
@@ -333,7 +341,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request) => {
         const { auth, actor: name } = actor(request);
-        return itemOrError(await reopenItem(deps.db, auth, request.params.id, { actor: name, reason: request.body.reason }));
+        return itemOrError(reopenItem(deps.db, auth, request.params.id, { actor: name, reason: request.body.reason }));
       },
     );
 
@@ -349,7 +357,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request) => {
         const { auth, actor: name } = actor(request);
-        return itemOrError(await assignItem(deps.db, auth, request.params.id, { actor: name, to: assigneeOf(request.body.to) }));
+        return itemOrError(assignItem(deps.db, auth, request.params.id, { actor: name, to: assigneeOf(request.body.to) }));
       },
     );
 
@@ -358,7 +366,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       { config: { access: { roles: INBOX_ROLES, target: 'item' } }, schema: actionSchema('Add a note to the timeline', 'So nobody has to ask the customer to tell the story twice.', noteBody) },
       async (request) => {
         const { auth, actor: name } = actor(request);
-        return itemOrError(await addItemNote(deps.db, auth, request.params.id, { actor: name, text: request.body.text }));
+        return itemOrError(addItemNote(deps.db, auth, request.params.id, { actor: name, text: request.body.text }));
       },
     );
 

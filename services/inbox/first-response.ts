@@ -1,0 +1,54 @@
+import type { Item } from '../../db/schema.ts';
+
+/**
+ * The earliest-answer rule, the only place it is written. An item's first response
+ * is the earliest of the owner reply seen on the platform and the first `respond`
+ * in Earshot; response-time figures measure it (docs: "Response time, defined once").
+ * Ingest applies it when it sees a platform reply, the inbox when someone responds.
+ * No SQL re-derives it: both callers pass the decided values to the repositories.
+ */
+
+export type ResponseSource = NonNullable<Item['first_response_source']>;
+
+export interface FirstResponse {
+  at: Date;
+  source: ResponseSource;
+}
+
+/**
+ * The first response once `candidate` is known. The earlier answer wins, whoever gave
+ * it; on a tie the one already known stays, so a repeated sighting changes nothing.
+ */
+export function firstResponseAfter(known: FirstResponse | null, candidate: FirstResponse): FirstResponse {
+  return known === null || candidate.at < known.at ? candidate : known;
+}
+
+/** The earlier of two instants, keeping the known one on a tie (an item's `responded_at`). */
+export function earliest(known: Date | null, candidate: Date): Date {
+  return known === null || candidate < known ? candidate : known;
+}
+
+/** A backdated answer (`at` of a `respond`) placed before the item was published. */
+export class AnswerBeforePublication extends Error {
+  readonly publishedAt: Date;
+  constructor(publishedAt: Date) {
+    super(`the answer is dated before the item was published (${publishedAt.toISOString()})`);
+    this.name = 'AnswerBeforePublication';
+    this.publishedAt = publishedAt;
+  }
+}
+
+/**
+ * When an answer recorded in Earshot happened: now, or earlier when the caller says
+ * so (a phone call an hour ago), but never before the item was published.
+ */
+export function answerTime(claimed: Date | undefined, publishedAt: Date | null, now: Date): Date {
+  if (claimed === undefined) return now;
+  if (publishedAt !== null && claimed < publishedAt) throw new AnswerBeforePublication(publishedAt);
+  return claimed;
+}
+
+/** A reply the platform does not date is dated when Earshot first sees it. */
+export function platformReplyTime(platformDate: Date | null | undefined, seenAt: Date): Date {
+  return platformDate ?? seenAt;
+}
