@@ -1,7 +1,23 @@
 /**
  * Converting between instants and a time zone's wall clock, with the zone database
- * built into Node (Intl). Used to turn opening hours ("09:00 in Europe/Paris") into
- * instants, one day at a time.
+ * built into Node (Intl): the one place Earshot does time-zone maths. Opening hours
+ * ("09:00 in Europe/Paris") become instants here, one day at a time, and Yelp's
+ * Pacific-time review dates are read here.
+ *
+ * Why here: it imports nothing, and no folder sits below both connectors/ and
+ * services/ for such a module to live in; connectors already import pure helpers from
+ * services/ (the webhook connector reads dates with services/api/api-date.ts), so the
+ * Yelp connector imports this file rather than keeping a second copy of the maths.
+ *
+ * The rule for wall-clock times a change makes odd:
+ * - a time skipped when clocks go forward (02:30 on a spring-forward night) is read
+ *   with the offset in force before the change, so it lands an hour later on the new
+ *   clock (03:30): PostgreSQL's `AT TIME ZONE` and Temporal's 'compatible' agree;
+ * - a time that happens twice when clocks go back is read, by default, with the offset
+ *   in force after the change — the later instant, as PostgreSQL does — because
+ *   business-hours figures must equal the SQL function `open_seconds_between`, which
+ *   uses `AT TIME ZONE`. A caller whose documented reading is the earlier instant (Yelp:
+ *   the daylight-time reading, docs/sources/yelp.md) says so with `repeatedHour: 'earlier'`.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -33,16 +49,26 @@ export function zoneOffsetMs(timeZone: string, instantMs: number): number {
   return wall - Math.floor(instantMs / 1000) * 1000;
 }
 
+/** Which of the two instants a wall-clock time that happens twice (clocks going back) means. */
+export type RepeatedHourReading = 'earlier' | 'later';
+
 const AROUND_MS = 26 * 3_600_000;
 
 /**
- * The instant a wall-clock time (given as if it were UTC, in ms) happens in the zone.
- * Like PostgreSQL's `timestamp AT TIME ZONE`: a time skipped by a spring-forward
- * change takes the offset in force before it, a time that happens twice in an
- * autumn change takes the offset in force after it.
+ * The instant a wall-clock time (given as if it were UTC, in ms) happens in the zone,
+ * by the rule in this file's header: a skipped time takes the offset before the change;
+ * a repeated time the later instant unless `repeatedHour` is 'earlier'.
  */
-export function wallTimeToInstant(timeZone: string, wallMs: number): number {
+export function wallTimeToInstant(timeZone: string, wallMs: number, repeatedHour: RepeatedHourReading = 'later'): number {
   const before = zoneOffsetMs(timeZone, wallMs - AROUND_MS);
   const after = zoneOffsetMs(timeZone, wallMs + AROUND_MS);
-  return zoneOffsetMs(timeZone, wallMs - after) === after ? wallMs - after : wallMs - before;
+  if (before === after) return wallMs - before;
+  const readsBack = (offset: number) => zoneOffsetMs(timeZone, wallMs - offset) === offset;
+  const asBefore = readsBack(before);
+  const asAfter = readsBack(after);
+  if (asBefore && asAfter) {
+    const [earlier, later] = [wallMs - before, wallMs - after].sort((a, b) => a - b) as [number, number];
+    return repeatedHour === 'earlier' ? earlier : later;
+  }
+  return asAfter ? wallMs - after : wallMs - before;
 }
