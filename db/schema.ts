@@ -225,4 +225,3 @@ export type NewItem = Insertable<ItemsTable>;
 export type ItemUpdate = Updateable<ItemsTable>;
 export type ItemEvent = Selectable<ItemEventsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
-export type AlertDelivery = Selectable<AlertDeliveriesTable>;

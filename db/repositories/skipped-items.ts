@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.ts';
 
 export interface SkippedItem {
@@ -21,17 +21,4 @@ export async function keepSkippedItems(tx: Transaction<Database>, source: { id: 
       oc.expression(sql`source_id, md5(external_id)`).doUpdateSet((eb) => ({ reason: eb.ref('excluded.reason'), payload: eb.ref('excluded.payload'), skipped_at: sql<Date>`now()` })),
     )
     .execute();
-}
-
-/** The most recent items kept aside for a source, newest first. */
-export async function recentSkippedItems(db: Kysely<Database>, sourceId: string, limit = 10): Promise<Array<{ externalId: string; reason: string; at: Date }>> {
-  const rows = await db
-    .selectFrom('skipped_items')
-    .select(['external_id', 'reason', 'skipped_at'])
-    .where('source_id', '=', sourceId)
-    .orderBy('skipped_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({ externalId: row.external_id, reason: row.reason, at: row.skipped_at }));
 }

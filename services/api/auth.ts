@@ -4,7 +4,7 @@ import { findActiveKeyByHash, keyNeedsTouch, touchKey } from '../../db/repositor
 import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { hashApiKey } from '../security/api-key-secret.ts';
-import { ApiError, forbidden } from './errors.ts';
+import { ApiError } from './errors.ts';
 
 /** Who is calling: the key's account, role and business scope. Every query is filtered by it. */
 export interface AuthContext extends TenantScope {
@@ -56,10 +56,4 @@ export function authenticate(db: Kysely<Database>): onRequestAsyncHookHandler {
 export function authOf(request: FastifyRequest): AuthContext {
   if (request.auth === null) throw new Error(`route ${request.url} is served without the Bearer hook`);
   return request.auth;
-}
-
-export function requireRole(auth: AuthContext, allowed: readonly Role[]): void {
-  if (!allowed.includes(auth.role)) {
-    throw forbidden(`a ${auth.role} key cannot do this; it needs a ${allowed.join(' or ')} key`);
-  }
 }

@@ -23,7 +23,6 @@ export interface AlertJobData {
 }
 
 export const QUEUE_NAMES = { poll: 'poll', analyze: 'analyze', alert: 'alert' } as const;
-export type QueueName = keyof typeof QUEUE_NAMES;
 
 export interface Queues {
   poll: Queue<PollJobData>;

@@ -76,10 +76,6 @@ export function lexiconFor(language: LexiconLanguage): Lexicon {
   return LEXICONS.get(language) as Lexicon;
 }
 
-export function isNegation(language: LexiconLanguage, token: string): boolean {
-  return lexiconFor(language).negations.has(token);
-}
-
 export interface LexiconScore {
   /** Sum of the positive contributions (≥ 0). */
   positive: number;

@@ -48,10 +48,6 @@ function shippedModel(): LinearModel {
   return shipped;
 }
 
-export function modelId(): string {
-  return shippedModel().id;
-}
-
 /**
  * Scores a text sentence by sentence. English sentences are judged by the trained
  * model (words, word pairs, negation scope, the clause-scoped lexicon); Spanish and

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { updateBusinessSettings } from '../../../db/repositories/business-settings.ts';
 import { normalizeOpeningHours, openingHoursProblem, type OpeningHours } from '../../metrics/opening-hours.ts';
-import { authOf, requireRole } from '../auth.ts';
+import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import { openingHoursSchema, presentBusiness, type BusinessJson } from '../schemas/business.ts';
@@ -68,7 +68,6 @@ export function businessSettingsRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request) => {
         const auth = authOf(request);
-        requireRole(auth, ['owner']);
         const { id } = request.params;
         const body = request.body;
         const name = body.name?.trim();

@@ -142,11 +142,6 @@ const noteBody = {
   examples: [{ text: 'Customer prefers a call after 5 pm.' }],
 } as const;
 
-/**
- * Who may work the inbox: owners and staff; consultant keys read only.
- * Provisional: the central role policy in auth.ts will take this over.
- */
-
 /** A response recorded a little ahead of the server's clock is a clock difference, not the future. */
 const CLOCK_SKEW_MS = 60_000;
 
