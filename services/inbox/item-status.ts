@@ -9,12 +9,14 @@ export type { ItemStatus };
  */
 export type ItemStatusAction = { kind: 'respond' } | { kind: 'resolve' } | { kind: 'reopen'; answered: boolean };
 
+const PAST: Record<ItemStatusAction['kind'], string> = { respond: 'answered', resolve: 'resolved', reopen: 'reopened' };
+
 /** The status machine refused an action: the item is not in a status it applies to. */
 export class ItemTransitionRefused extends Error {
   readonly status: ItemStatus;
   readonly action: ItemStatusAction['kind'];
   constructor(status: ItemStatus, action: ItemStatusAction['kind']) {
-    super(`an item that is ${status} cannot be ${action === 'reopen' ? 'reopened' : `${action}d`}`);
+    super(`an item that is ${status} cannot be ${PAST[action]}`);
     this.name = 'ItemTransitionRefused';
     this.status = status;
     this.action = action;

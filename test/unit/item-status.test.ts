@@ -33,6 +33,6 @@ describe('the item status machine', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ItemTransitionRefused);
-    expect(error).toMatchObject({ status, action: 'reopen' });
+    expect(error).toMatchObject({ status, action: 'reopen', message: `an item that is ${status} cannot be reopened` });
   });
 });
