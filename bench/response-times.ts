@@ -18,7 +18,7 @@ import { sql } from 'kysely';
 import { request } from 'undici';
 import { loadConfig } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
-import { createApiKey } from '../db/repositories/api-keys.ts';
+import { createApiKey } from '../services/security/create-api-key.ts';
 import { buildApp } from '../services/api/app.ts';
 import type { ResponseTimeGrouping } from '../services/metrics/response-time-query.ts';
 import { createQueues } from '../services/queue/queues.ts';

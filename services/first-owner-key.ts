@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { createAccount } from '../db/repositories/accounts.ts';
-import { countApiKeys, createApiKey, findActiveKeyByHash } from '../db/repositories/api-keys.ts';
+import { lockForTransaction } from '../db/repositories/advisory-locks.ts';
+import { countApiKeys, findActiveKeyByHash } from '../db/repositories/api-keys.ts';
 import { hashApiKey } from './security/api-key-secret.ts';
+import { createApiKey } from './security/create-api-key.ts';
 
 // An arbitrary constant: the advisory lock that makes "the very first start" happen once.
 const FIRST_START_LOCK = 7_241_001;
@@ -13,7 +14,7 @@ const FIRST_START_LOCK = 7_241_001;
  */
 export async function createFirstOwnerKey(db: Db): Promise<string | undefined> {
   return db.transaction().execute(async (tx) => {
-    await sql`SELECT pg_advisory_xact_lock(${FIRST_START_LOCK})`.execute(tx);
+    await lockForTransaction(tx, FIRST_START_LOCK);
     if ((await countApiKeys(tx)) > 0) return undefined;
     const account = await createAccount(tx, 'My business');
     const { key } = await createApiKey(tx, { accountId: account.id, role: 'owner', name: 'First owner key' });

@@ -61,3 +61,14 @@ export async function listAccountSummaries(db: Kysely<Database>): Promise<Accoun
 export async function accountExists(db: Kysely<Database>, accountId: string): Promise<boolean> {
   return (await db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst()) !== undefined;
 }
+
+/** Ids of every account with exactly this name, oldest first. */
+export async function listAccountIdsNamed(db: Kysely<Database>, name: string): Promise<string[]> {
+  const rows = await db.selectFrom('accounts').select('id').where('name', '=', name).orderBy('created_at').orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
+/** Deletes the account row; what still hangs off it (its keys) goes by ON DELETE CASCADE. */
+export async function deleteAccount(db: Kysely<Database>, accountId: string): Promise<void> {
+  await db.deleteFrom('accounts').where('id', '=', accountId).execute();
+}

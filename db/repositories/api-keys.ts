@@ -1,5 +1,4 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { generateApiKey } from '../../services/security/api-key-secret.ts';
 import type { ApiKeysTable, Database, Role } from '../schema.ts';
 
 export interface NewApiKey {
@@ -51,22 +50,27 @@ function toRecord(row: Pick<Selectable<ApiKeysTable>, (typeof RECORD_COLUMNS)[nu
   };
 }
 
-/** Stores a new key's hash and returns the key itself, which is never seen again. */
-export async function createApiKey(db: Kysely<Database>, input: NewApiKey): Promise<{ id: string; key: string; record: ApiKeyRecord }> {
-  const { key, hash, displayPrefix } = generateApiKey();
+/** A new key as stored: its hash and display prefix, never the key itself. */
+export interface StoredApiKey extends NewApiKey {
+  keyHash: string;
+  /** The key's first characters, shown to recognise it by. */
+  keyPrefix: string;
+}
+
+export async function insertApiKey(db: Kysely<Database>, input: StoredApiKey): Promise<ApiKeyRecord> {
   const row = await db
     .insertInto('api_keys')
     .values({
       account_id: input.accountId,
       role: input.role,
       name: input.name,
-      key_hash: hash,
-      key_prefix: displayPrefix,
+      key_hash: input.keyHash,
+      key_prefix: input.keyPrefix,
       business_ids: input.businessIds ? [...input.businessIds] : null,
     })
     .returning(RECORD_COLUMNS)
     .executeTakeFirstOrThrow();
-  return { id: row.id, key, record: toRecord(row) };
+  return toRecord(row);
 }
 
 /** Every key of the account, revoked ones included, oldest first. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { OpeningHours } from '../../services/metrics/opening-hours.ts';
+import type { OpeningHours } from '../opening-hours-shape.ts';
 import type { Database } from '../schema.ts';
 import type { BusinessRecord } from './businesses.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { OpeningHours } from '../../services/metrics/opening-hours.ts';
+import type { OpeningHours } from '../opening-hours-shape.ts';
 import type { BusinessesTable, Database } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { encryptCredentials, type CredentialsKey } from '../../services/security/credentials.ts';
 import type { Database, SourceStatus, SourcesTable } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
@@ -30,12 +28,15 @@ export interface SourceRecord {
 }
 
 export interface NewSource {
+  /** Made by the caller: the sealed credentials bind it. */
+  id: string;
   accountId: string;
   businessId: string;
   type: string;
   /** Already validated by the connector. */
   config: Record<string, unknown>;
-  credentials: Record<string, string>;
+  /** The credentials already sealed (services/security/credentials.ts); null when there are none. */
+  credentials: string | null;
   pollEveryMinutes: number;
   /** False for push sources: nothing to poll, so they are never due. */
   scheduled: boolean;
@@ -112,14 +113,9 @@ function selectSources(db: Kysely<Database>, scope: TenantScope) {
     .where(inBusinessScope('sources.business_id', scope));
 }
 
-/**
- * Stores a new source with its credentials encrypted. The id is made here, not by
- * Postgres, because the ciphertext binds it as associated data. The source is due
- * at once, so the next scheduler tick polls it.
- */
-export async function createSource(db: Kysely<Database>, credentialsKey: CredentialsKey, input: NewSource): Promise<SourceRecord> {
-  const id = randomUUID();
-  const hasCredentials = Object.keys(input.credentials).length > 0;
+/** Stores a new source, due at once so the next scheduler tick polls it. */
+export async function insertSource(db: Kysely<Database>, input: NewSource): Promise<SourceRecord> {
+  const { id } = input;
   await db
     .insertInto('sources')
     .values({
@@ -128,7 +124,7 @@ export async function createSource(db: Kysely<Database>, credentialsKey: Credent
       business_id: input.businessId,
       type: input.type,
       config: JSON.stringify(input.config),
-      credentials: hasCredentials ? encryptCredentials(credentialsKey, id, input.credentials) : null,
+      credentials: input.credentials,
       poll_every_minutes: input.pollEveryMinutes,
       next_poll_at: input.scheduled ? sql<Date>`now()` : NEVER,
     })
@@ -152,7 +148,7 @@ export async function listSourcesOfBusiness(db: Kysely<Database>, scope: TenantS
   return rows.map(toRecord);
 }
 
-/** What a source needs to be changed: its type, config and decrypted credentials. */
+/** What a source needs to be changed: its type, config and sealed credentials. */
 export async function findSourceSettings(
   db: Kysely<Database>,
   scope: TenantScope,
@@ -170,7 +166,8 @@ export async function findSourceSettings(
 export interface SourceChange {
   /** New validated settings; a new config also forgets the cursor (it belonged to the old place or search). */
   config?: Record<string, unknown>;
-  credentials?: Record<string, string>;
+  /** Already sealed (services/security/credentials.ts); null: none any more. */
+  credentials?: string | null;
   pollEveryMinutes?: number;
   paused?: boolean;
   scheduled: boolean;
@@ -180,7 +177,7 @@ export interface SourceChange {
  * Applies an owner's change. New settings clear a `needs_attention` state and make the
  * source due at once (that is how a fix is tried); pausing stops polling until resumed.
  */
-export async function updateSource(db: Kysely<Database>, credentialsKey: CredentialsKey, scope: TenantScope, id: string, change: SourceChange): Promise<SourceRecord | undefined> {
+export async function storeSourceChange(db: Kysely<Database>, scope: TenantScope, id: string, change: SourceChange): Promise<SourceRecord | undefined> {
   const settingsChanged = change.config !== undefined || change.credentials !== undefined;
   // Explicit pause/resume wins; new settings clear needs_attention/failing but keep a pause.
   const status =
@@ -196,9 +193,7 @@ export async function updateSource(db: Kysely<Database>, credentialsKey: Credent
     .updateTable('sources')
     .set({
       ...(change.config !== undefined ? { config: JSON.stringify(change.config), cursor: null } : {}),
-      ...(change.credentials !== undefined
-        ? { credentials: Object.keys(change.credentials).length > 0 ? encryptCredentials(credentialsKey, id, change.credentials) : null }
-        : {}),
+      ...(change.credentials !== undefined ? { credentials: change.credentials } : {}),
       ...(change.pollEveryMinutes !== undefined ? { poll_every_minutes: change.pollEveryMinutes } : {}),
       ...(status !== undefined ? { status } : {}),
       ...(settingsChanged ? { consecutive_failures: 0 } : {}),

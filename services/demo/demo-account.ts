@@ -1,5 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { deleteAccount, listAccountIdsNamed } from '../../db/repositories/accounts.ts';
+import { releaseAdvisoryLock, tryAdvisoryLock } from '../../db/repositories/advisory-locks.ts';
+import { listBusinesses } from '../../db/repositories/businesses.ts';
 import type { Database } from '../../db/schema.ts';
 import { deleteWatched } from '../deletion/delete-watched.ts';
 
@@ -24,11 +27,11 @@ export async function holdDemoLock(db: Db): Promise<(() => Promise<void>) | unde
   let answered!: (got: boolean) => void;
   const got = new Promise<boolean>((resolve) => (answered = resolve));
   const holding = db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ got: boolean }>`SELECT pg_try_advisory_lock(${LIVE_DEMO_LOCK}) AS got`.execute(conn);
-    answered(rows[0]?.got === true);
-    if (rows[0]?.got !== true) return;
+    const locked = await tryAdvisoryLock(conn, LIVE_DEMO_LOCK);
+    answered(locked);
+    if (!locked) return;
     await released;
-    await sql`SELECT pg_advisory_unlock(${LIVE_DEMO_LOCK})`.execute(conn);
+    await releaseAdvisoryLock(conn, LIVE_DEMO_LOCK);
   });
   // A failed query rejects `holding` before `got` is answered.
   if (!(await Promise.race([got, holding.then(() => false)]))) return undefined;
@@ -42,12 +45,12 @@ export async function holdDemoLock(db: Db): Promise<(() => Promise<void>) | unde
 export async function removeDemoAccount(db: Kysely<Database>, accountId: string): Promise<number> {
   const scope = { accountId, businessIds: null };
   let sources = 0;
-  const businesses = await db.selectFrom('businesses').select('id').where('account_id', '=', accountId).execute();
+  const businesses = await listBusinesses(db, scope);
   for (const { id } of businesses) {
     const outcome = await deleteWatched(db, scope, { kind: 'business', id }, id);
     if (outcome.outcome === 'deleted') sources += outcome.removed.sources;
   }
-  await db.deleteFrom('accounts').where('id', '=', accountId).execute();
+  await deleteAccount(db, accountId);
   return sources;
 }
 
@@ -58,15 +61,13 @@ export async function removeDemoAccount(db: Kysely<Database>, accountId: string)
  */
 export async function removeDemoLeftovers(db: Db): Promise<number> {
   return db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ free: boolean }>`SELECT pg_try_advisory_lock(${LIVE_DEMO_LOCK}) AS free`.execute(conn);
-    if (!rows[0]?.free) return 0;
+    if (!(await tryAdvisoryLock(conn, LIVE_DEMO_LOCK))) return 0;
     try {
-      const accounts = await conn.selectFrom('accounts').select('id').where('name', '=', DEMO_ACCOUNT).execute();
       let sources = 0;
-      for (const { id } of accounts) sources += await removeDemoAccount(conn, id);
+      for (const id of await listAccountIdsNamed(conn, DEMO_ACCOUNT)) sources += await removeDemoAccount(conn, id);
       return sources;
     } finally {
-      await sql`SELECT pg_advisory_unlock(${LIVE_DEMO_LOCK})`.execute(conn);
+      await releaseAdvisoryLock(conn, LIVE_DEMO_LOCK);
     }
   });
 }

@@ -1,17 +1,7 @@
-/**
- * A business's opening hours: per weekday, the intervals it is open, in its own
- * local time. A missing or empty day is closed. `close` may be "24:00" (open
- * until midnight); an interval never crosses midnight — split it over two days.
- */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type OpeningHours } from '../../db/opening-hours-shape.ts';
 
-export interface OpeningInterval {
-  open: string;
-  close: string;
-}
-
-export type OpeningHours = Partial<Record<Weekday, OpeningInterval[]>>;
+// The shape lives beside the table that stores it; the rules about it live here.
+export { WEEKDAYS, type OpeningHours } from '../../db/opening-hours-shape.ts';
 
 /** One problem with submitted opening hours: where, and what. */
 export interface OpeningHoursProblem {

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, describe, expect, test } from 'vitest';
 import { listDueSources } from '../../db/repositories/poll-state.ts';
-import { createSource as insertSource } from '../../db/repositories/sources.ts';
+import { createSource as insertSource } from '../../services/security/store-source.ts';
 import { createGuardedAgent } from '../../services/http/guarded-agent.ts';
 import { createRequestBudget } from '../../services/http/request-budget.ts';
 import { runPollJob } from '../../services/jobs/poll-job.ts';

@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createSource } from '../../db/repositories/sources.ts';
+import { createSource } from '../../services/security/store-source.ts';
 import { createGuardedAgent } from '../../services/http/guarded-agent.ts';
 import { createRequestBudget } from '../../services/http/request-budget.ts';
 import { runPollJob, type PollJobDeps } from '../../services/jobs/poll-job.ts';

@@ -4,9 +4,9 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import { createAccount } from '../../db/repositories/accounts.ts';
-import { createApiKey } from '../../db/repositories/api-keys.ts';
+import { createApiKey } from '../../services/security/create-api-key.ts';
 import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../db/repositories/sources.ts';
+import { createSource } from '../../services/security/store-source.ts';
 import type { NewItem, Role } from '../../db/schema.ts';
 import { buildApp } from '../../services/api/app.ts';
 import { createQueues, type Queues } from '../../services/queue/queues.ts';

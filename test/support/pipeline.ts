@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import { createAccount } from '../../db/repositories/accounts.ts';
-import { createApiKey } from '../../db/repositories/api-keys.ts';
+import { createApiKey } from '../../services/security/create-api-key.ts';
 import { buildApp } from '../../services/api/app.ts';
 import { createMailTransport } from '../../services/mail/mail-transport.ts';
 import { createQueues, type Queues } from '../../services/queue/queues.ts';
