@@ -53,7 +53,7 @@ export interface SourcesTable {
   business_id: string;
   type: string;
   config: Json<Record<string, unknown>>;
-  /** AES-256-GCM envelope (see services/credentials); never leaves the server. */
+  /** AES-256-GCM envelope sealed by services/security/credentials.ts; never leaves the server. */
   credentials: string | null;
   poll_every_minutes: number;
   next_poll_at: CreatedAt;
