@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
-import { createSourceNotices, markQuietSources } from '../db/repositories/source-notices.ts';
-import { enqueueAlerts } from './queue/enqueue-alerts.ts';
+import { markQuietSources } from '../db/repositories/source-notices.ts';
+import { createDeliveries } from './alerts/create-deliveries.ts';
+import { enqueueAlerts } from './alerts/enqueue-alerts.ts';
 import type { Queues } from './queue/queues.ts';
 
 /**
@@ -12,7 +13,7 @@ export async function checkQuietSources(db: Db, queues: Queues): Promise<number>
   const quiet = await markQuietSources(db);
   for (const source of quiet) {
     const incident = source.quietSince.toISOString();
-    const deliveryIds = await createSourceNotices(db, source.id, 'source_quiet', incident);
+    const deliveryIds = await createDeliveries(db, { kind: 'source_quiet', sourceId: source.id, incident });
     await enqueueAlerts(queues, `quiet-${source.id}-${incident}`, deliveryIds);
   }
   return quiet.length;

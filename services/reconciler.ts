@@ -1,14 +1,15 @@
-import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { listStrandedDeliveries } from '../db/repositories/alert-deliveries.ts';
-import { enqueueAlerts } from './queue/enqueue-alerts.ts';
-import { jobIds, retryOptions, type Queues } from './queue/queues.ts';
+import { listStrandedUnanalyzed } from '../db/repositories/analysis.ts';
+import { enqueueAlerts } from './alerts/enqueue-alerts.ts';
+import { enqueueAnalysis } from './analysis/enqueue-analysis.ts';
+import type { Queues } from './queue/queues.ts';
 
 const BATCH = 500;
 /** Work younger than this is most likely still on its way through the queue. */
 const GRACE_SECONDS = 60;
-/** How far back unanalysed items are looked for (a BRIN range scan, not the whole table). */
+/** How far back unanalysed items are looked for. */
 const LOOKBACK_DAYS = 7;
 
 /**
@@ -19,18 +20,9 @@ const LOOKBACK_DAYS = 7;
 export async function reconcile(deps: { db: Db; queues: Queues; config: Config }): Promise<{ analyze: number; alerts: number }> {
   const { db, queues, config } = deps;
   const minute = Math.floor(Date.now() / 60_000);
-  const unanalyzed = await db
-    .selectFrom('items')
-    .select('id')
-    .where('analyzed_at', 'is', null)
-    .where('first_seen_at', '<', sql<Date>`now() - make_interval(secs => ${GRACE_SECONDS})`)
-    .where('first_seen_at', '>', sql<Date>`now() - make_interval(days => ${LOOKBACK_DAYS})`)
-    .orderBy('first_seen_at')
-    .limit(10 * BATCH)
-    .execute();
+  const unanalyzed = await listStrandedUnanalyzed(db, { graceSeconds: GRACE_SECONDS, lookbackDays: LOOKBACK_DAYS }, 10 * BATCH);
   for (let i = 0; i < unanalyzed.length; i += BATCH) {
-    const itemIds = unanalyzed.slice(i, i + BATCH).map((r) => r.id);
-    await queues.analyze.add('analyze', { itemIds }, { jobId: jobIds.analyze(`reconcile-${minute}`, i / BATCH), ...retryOptions(10) });
+    await enqueueAnalysis(queues, `reconcile-${minute}`, i / BATCH, unanalyzed.slice(i, i + BATCH));
   }
   // A pending delivery that a retrying job still holds is touched at least once per longest backoff.
   const idleSeconds = config.retryMaxDelaySeconds + GRACE_SECONDS;

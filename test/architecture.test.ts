@@ -57,8 +57,6 @@ const RULES: Rule[] = [
       'services/runtime/wait-for-database.ts': { why: 'the start-up wait probes with `SELECT 1` until PostgreSQL answers' },
       // TEMPORARY: another change moves ingest's SQL into db/repositories; delete this entry then.
       'services/ingest/': { why: 'until ingest keeps its SQL in db/repositories', temporary: true },
-      // TEMPORARY: another change moves the reconciler's SQL into db/repositories; delete this entry then.
-      'services/reconciler.ts': { why: 'until the reconciler keeps its SQL in db/repositories', temporary: true },
     },
   },
   {

@@ -2,6 +2,89 @@ import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import { insertItemEvents } from './item-events.ts';
 
+/** Whose alert addresses are told about one subject: an item or a source. */
+export interface AlertAudience {
+  accountId: string;
+  itemId: string | null;
+  sourceId: string | null;
+  alertEmails: string[];
+}
+
+/**
+ * The alert addresses of each item's business. The items are locked against deletion
+ * until the caller's transaction ends, so the deliveries written next find them.
+ */
+export async function listItemAudiences(tx: Db, itemIds: string[]): Promise<AlertAudience[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('items as i')
+    .innerJoin('businesses as b', 'b.id', 'i.business_id')
+    .select(['i.account_id', 'i.id', 'b.alert_emails'])
+    // One array parameter, not one per id: a page is hundreds of ids.
+    .where('i.id', '=', sql<string>`ANY(${itemIds}::uuid[])`)
+    .forKeyShare('i')
+    .execute();
+  return rows.map((row) => ({ accountId: row.account_id, itemId: row.id, sourceId: null, alertEmails: row.alert_emails }));
+}
+
+/** The alert addresses of the source's business, the source locked against deletion as above. */
+export async function findSourceAudience(tx: Db, sourceId: string): Promise<AlertAudience | undefined> {
+  const row = await tx
+    .selectFrom('sources as s')
+    .innerJoin('businesses as b', 'b.id', 's.business_id')
+    .select(['s.account_id', 's.id', 'b.alert_emails'])
+    .where('s.id', '=', sourceId)
+    .forKeyShare('s')
+    .executeTakeFirst();
+  return row && { accountId: row.account_id, itemId: null, sourceId: row.id, alertEmails: row.alert_emails };
+}
+
+export interface NewDelivery {
+  accountId: string;
+  /** Exactly one of the two: an item alert, or a notice about a source. */
+  itemId: string | null;
+  sourceId: string | null;
+  recipient: string;
+  kind: string;
+  /** Which occurrence of a source's trouble; '' for item alerts. */
+  incident: string;
+}
+
+/**
+ * Writes pending deliveries and returns the ids of those it created. A delivery that
+ * already exists (unique per item, recipient and kind, or per source, recipient, kind
+ * and incident) is left as it is: asking twice about the same thing tells no one twice.
+ */
+export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promise<string[]> {
+  if (deliveries.length === 0) return [];
+  const column = <T>(pick: (delivery: NewDelivery) => T) => deliveries.map(pick);
+  const result = await sql<{ id: string }>`
+    INSERT INTO alert_deliveries (account_id, item_id, source_id, recipient, kind, incident)
+    SELECT * FROM unnest(
+      ${column((d) => d.accountId)}::uuid[],
+      ${column((d) => d.itemId)}::uuid[],
+      ${column((d) => d.sourceId)}::uuid[],
+      ${column((d) => d.recipient)}::text[],
+      ${column((d) => d.kind)}::text[],
+      ${column((d) => d.incident)}::text[]
+    )
+    ON CONFLICT DO NOTHING
+    RETURNING id`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+/** Deliveries about these items still waiting to be sent. */
+export async function pendingDeliveriesFor(db: Db, itemIds: string[]): Promise<string[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('alert_deliveries')
+    .select('id')
+    .where('item_id', '=', sql<string>`ANY(${itemIds}::uuid[])`)
+    .where('status', '=', 'pending')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export interface ClaimedDelivery {
   id: string;
   claimToken: string;

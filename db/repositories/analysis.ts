@@ -102,30 +102,19 @@ export async function storeAnalysis(tx: Tx, results: AnalysisResult[], analyzerV
 }
 
 /**
- * Creates one pending alert delivery per (item, recipient) from the business's alert
- * addresses. The unique key makes this a no-op for deliveries that already exist.
+ * Items still unanalysed although first seen longer than `graceSeconds` ago: their job
+ * was lost. Only the last `lookbackDays` are searched (a BRIN range scan, not the whole
+ * table), oldest first.
  */
-export async function createAlertDeliveries(tx: Tx, itemIds: string[], kind: string): Promise<string[]> {
-  if (itemIds.length === 0) return [];
-  const result = await sql<{ id: string }>`
-    INSERT INTO alert_deliveries (account_id, item_id, recipient, kind)
-    SELECT i.account_id, i.id, lower(recipient), ${kind}
-    FROM items i
-    JOIN businesses b ON b.id = i.business_id
-    CROSS JOIN LATERAL unnest(b.alert_emails) AS recipient
-    WHERE i.id = ANY(${itemIds}::uuid[])
-    ON CONFLICT (item_id, recipient, kind) DO NOTHING
-    RETURNING id`.execute(tx);
-  return result.rows.map((r) => r.id);
-}
-
-export async function pendingDeliveriesFor(db: Kysely<Database>, itemIds: string[]): Promise<string[]> {
-  if (itemIds.length === 0) return [];
+export async function listStrandedUnanalyzed(db: Kysely<Database>, window: { graceSeconds: number; lookbackDays: number }, limit: number): Promise<string[]> {
   const rows = await db
-    .selectFrom('alert_deliveries')
+    .selectFrom('items')
     .select('id')
-    .where('item_id', '=', sql<string>`ANY(${itemIds}::uuid[])`)
-    .where('status', '=', 'pending')
+    .where('analyzed_at', 'is', null)
+    .where('first_seen_at', '<', sql<Date>`now() - make_interval(secs => ${window.graceSeconds})`)
+    .where('first_seen_at', '>', sql<Date>`now() - make_interval(days => ${window.lookbackDays})`)
+    .orderBy('first_seen_at')
+    .limit(limit)
     .execute();
-  return rows.map((r) => r.id);
+  return rows.map((row) => row.id);
 }

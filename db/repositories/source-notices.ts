@@ -1,26 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 
-export type SourceNoticeKind = 'source_needs_attention' | 'source_quiet';
-
-/**
- * Queues one email per alert address of the source's business about one incident of
- * a source (it entered needs_attention at a given moment, it went quiet since a given
- * day). The unique key makes a repeated call for the same incident a no-op.
- */
-export async function createSourceNotices(db: Db, sourceId: string, kind: SourceNoticeKind, incident: string): Promise<string[]> {
-  const result = await sql<{ id: string }>`
-    INSERT INTO alert_deliveries (account_id, source_id, recipient, kind, incident)
-    SELECT s.account_id, s.id, lower(recipient), ${kind}, ${incident}
-    FROM sources s
-    JOIN businesses b ON b.id = s.business_id
-    CROSS JOIN LATERAL unnest(b.alert_emails) AS recipient
-    WHERE s.id = ${sourceId}
-    ON CONFLICT (source_id, recipient, kind, incident) WHERE source_id IS NOT NULL DO NOTHING
-    RETURNING id`.execute(db);
-  return result.rows.map((row) => row.id);
-}
-
 export interface SourceNoticeContext {
   sourceId: string;
   sourceType: string;

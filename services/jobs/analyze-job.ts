@@ -2,9 +2,9 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
-import { pendingDeliveriesFor } from '../../db/repositories/analysis.ts';
+import { pendingDeliveriesFor } from '../../db/repositories/alert-deliveries.ts';
+import { enqueueAlerts } from '../alerts/enqueue-alerts.ts';
 import { analyzeItems } from '../analysis/analyze-items.ts';
-import { enqueueAlerts } from '../queue/enqueue-alerts.ts';
 import type { AnalyzeJobData, Queues } from '../queue/queues.ts';
 
 export interface AnalyzeJobDeps {

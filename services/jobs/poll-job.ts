@@ -7,17 +7,18 @@ import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
 import type { Db } from '../../db/database.ts';
 import { claimPollSlot } from '../../db/repositories/poll-state.ts';
 import { keepBadPage, recordPollFailure, recordPollSuccess, recordRateLimited } from '../../db/repositories/source-health.ts';
-import { createSourceNotices } from '../../db/repositories/source-notices.ts';
 import type { Source } from '../../db/schema.ts';
+import { createDeliveries } from '../alerts/create-deliveries.ts';
+import { enqueueAlerts } from '../alerts/enqueue-alerts.ts';
+import { enqueueAnalysis } from '../analysis/enqueue-analysis.ts';
 import { createConnectorHttp } from '../http/connector-http.ts';
 import type { Dispatcher } from 'undici';
 import type { RequestBudget } from '../http/request-budget.ts';
 import { credentialSecrets, redactAll } from '../http/request-secrets.ts';
 import { ingestPage, type IngestResult } from '../ingest/ingest-page.ts';
 import { recheckAwaitedReviews } from '../polling/recheck-awaited-reviews.ts';
-import { enqueueAlerts } from '../queue/enqueue-alerts.ts';
 import { isRedisUnreachable } from '../queue/redis-errors.ts';
-import { jobIds, retryOptions, type PollJobData, type Queues } from '../queue/queues.ts';
+import type { PollJobData, Queues } from '../queue/queues.ts';
 import { decryptCredentials, type CredentialsKey } from '../security/credentials.ts';
 
 export interface PollJobDeps {
@@ -95,7 +96,7 @@ async function pollSource(
   // Each batch to analyze is numbered by page; the lookups after the last page come next.
   const analyze = async (ingested: IngestResult, batch: number) => {
     if (ingested.toAnalyze.length === 0) return;
-    await deps.queues.analyze.add('analyze', { itemIds: ingested.toAnalyze }, { jobId: jobIds.analyze(String(job.id), batch), ...retryOptions(10) });
+    await enqueueAnalysis(deps.queues, String(job.id), batch, ingested.toAnalyze);
     totals.queuedForAnalysis += ingested.toAnalyze.length;
   };
   for await (const page of connector.fetch(parsed.config, parsed.credentials, source.cursor, ctx)) {
@@ -179,6 +180,6 @@ async function needsAttention(source: Source, message: string, deps: PollJobDeps
   // A manual poll of a source already waiting for a fix must not email again.
   if (source.status === 'needs_attention') return;
   const incident = new Date().toISOString();
-  const deliveryIds = await createSourceNotices(deps.db, source.id, 'source_needs_attention', incident);
+  const deliveryIds = await createDeliveries(deps.db, { kind: 'source_needs_attention', sourceId: source.id, incident });
   await enqueueAlerts(deps.queues, `notice-${source.id}-${incident}`, deliveryIds);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { NormalizedItem } from '../../connectors/contract.ts';
 import { analyzeItems } from '../../services/analysis/analyze-items.ts';
-import { reanalyzeItems } from '../../services/cli/reanalyze-command.ts';
+import { reanalyzeItems } from '../../services/analysis/reanalyze-items.ts';
 import { ingestPage, type IngestSource } from '../../services/ingest/ingest-page.ts';
 import { ANALYZER_VERSION } from '../../services/sentiment/classify-item.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

@@ -8,8 +8,8 @@ import { recordPollSuccess } from '../../../db/repositories/source-health.ts';
 import { findPushSource } from '../../../db/repositories/sources.ts';
 import { claimWebhookSignature, releaseWebhookSignature } from '../../../db/repositories/webhook-signatures.ts';
 import { storableText } from '../../../db/storable-text.ts';
+import { enqueueAnalysis } from '../../analysis/enqueue-analysis.ts';
 import { ingestPage, UnstorableItemError } from '../../ingest/ingest-page.ts';
-import { jobIds, retryOptions } from '../../queue/queues.ts';
 import { decryptCredentials } from '../../security/credentials.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput } from '../errors.ts';
@@ -121,7 +121,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         }
         if (result.toAnalyze.length > 0) {
           const origin = `webhook-${source.id}-${createHash('sha256').update(signature ?? '').digest('hex').slice(0, 16)}`;
-          await deps.queues.analyze.add('analyze', { itemIds: result.toAnalyze }, { jobId: jobIds.analyze(origin, 0), ...retryOptions(10) });
+          await enqueueAnalysis(deps.queues, origin, 0, result.toAnalyze);
         }
         await recordPollSuccess(deps.db, source.id);
         return reply.status(202).send({ received: payload.items.length, new: result.inserted, updated: result.revised, removed: result.removed });

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.ts';
+import type { Db } from '../../db/database.ts';
+import { claimDelivery, markDeliverySent, markJournalledSend, releaseDelivery, type ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
+import type { MailTransport } from '../mail/mail-transport.ts';
+import { openSentJournal, type SentJournal } from '../mail/sent-journal.ts';
+import { DeliverySubjectGoneError, renderDelivery } from './render-delivery.ts';
+
+export interface DeliveryDeps {
+  db: Db;
+  mail: MailTransport;
+  config: Config;
+  log: Logger;
+}
+
+export interface DeliveryOutcome {
+  sent: number;
+  skipped: number;
+}
+
+/** The email left but PostgreSQL could not be told; the local note stands in until it can. */
+class SentButNotRecorded extends Error {
+  constructor(cause: unknown) {
+    super(`sent, but not yet recorded as sent: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SentButNotRecorded';
+  }
+}
+
+/** Where this worker notes accepted emails until PostgreSQL has them. */
+export function sentJournalDirectory(config: Config): string {
+  return path.join(config.dataDir, 'sent-journal');
+}
+
+/**
+ * Sends a batch of alert deliveries, each at most once: a delivery is claimed in
+ * Postgres before the email leaves and marked sent right after the server accepts
+ * it, so retries, duplicate jobs and restarted workers skip what was sent.
+ * Between the two, the acceptance is noted on local disk (services/mail/sent-journal.ts):
+ * if PostgreSQL cannot be reached to mark it sent, the claim is kept (never released for
+ * a retry), and every alert job first replays those notes, before it claims anything, so
+ * a delivery known to be sent is marked sent rather than sent again once its lease runs out.
+ * Any delivery that could not be sent makes the whole batch throw, for the job to be retried;
+ * a delivery whose item or source is gone throws DeliverySubjectGoneError at once.
+ */
+export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, jobId?: string): Promise<DeliveryOutcome> {
+  const result: DeliveryOutcome = { sent: 0, skipped: 0 };
+  const failures: string[] = [];
+  const journal = openSentJournal(sentJournalDirectory(deps.config));
+  // While PostgreSQL is still unreachable this throws and the job is retried later, having claimed nothing.
+  await replaySentJournal(deps, journal);
+  for (const deliveryId of deliveryIds) {
+    const claim = await claimDelivery(deps.db, deliveryId, deps.config.alertLeaseSeconds);
+    if (claim.kind === 'already_sent' || claim.kind === 'missing') {
+      result.skipped++;
+      continue;
+    }
+    if (claim.kind === 'held_elsewhere') {
+      failures.push(`${deliveryId}: being sent by another worker`);
+      continue;
+    }
+    try {
+      await send(claim.delivery, deps, journal);
+      result.sent++;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof SentButNotRecorded) {
+        // Released, a retry would send it again; kept `sending`, the next job's replay records it.
+        failures.push(`${deliveryId}: ${message}`);
+        continue;
+      }
+      await releaseDelivery(deps.db, claim.delivery, message);
+      if (error instanceof DeliverySubjectGoneError) throw error;
+      failures.push(`${deliveryId}: ${message}`);
+    }
+  }
+  if (failures.length > 0) {
+    deps.log.warn({ jobId, failures: failures.length }, 'alert delivery failed; will retry');
+    throw new Error(`${failures.length} of ${deliveryIds.length} alert deliveries not sent yet: ${failures.join('; ')}`);
+  }
+  return result;
+}
+
+/** Records in PostgreSQL every send noted while it was unreachable; throws while it still is. */
+async function replaySentJournal(deps: DeliveryDeps, journal: SentJournal): Promise<void> {
+  for (const record of await journal.unconfirmed()) {
+    await markJournalledSend(deps.db, { ...record, sentAt: new Date(record.sentAt) });
+    await journal.confirm(record.deliveryId);
+    deps.log.info({ deliveryId: record.deliveryId }, 'alert sent earlier recorded after the database came back');
+  }
+}
+
+async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: SentJournal): Promise<void> {
+  const { email, itemId } = await renderDelivery(deps.db, delivery, deps.config.publicUrl);
+  // One Message-ID per delivery: should a send ever be repeated, mail clients show it once.
+  const messageId = `<${delivery.id}@earshot>`;
+  const sent = await deps.mail.send(
+    {
+      from: deps.config.alertFrom,
+      to: delivery.recipient,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId,
+      headers: itemId ? { 'X-Earshot-Item': itemId } : { 'X-Earshot-Source': delivery.sourceId ?? '' },
+    },
+    `${delivery.createdAt.toISOString().replace(/[:.]/g, '-')}-${delivery.id}.eml`,
+  );
+  const noted = await journal
+    .record({ deliveryId: delivery.id, messageId, kind: delivery.kind, sentAt: new Date().toISOString() })
+    .then(() => true)
+    .catch((error: unknown) => {
+      deps.log.warn({ deliveryId: delivery.id, err: error instanceof Error ? error.message : String(error) }, 'could not note the send on local disk');
+      return false;
+    });
+  try {
+    await markDeliverySent(deps.db, delivery, { messageId, kind: delivery.kind });
+  } catch (error) {
+    // Without the note, releasing is the only way the alert is not lost: at-least-once, as before.
+    if (noted) throw new SentButNotRecorded(error);
+    throw error;
+  }
+  // A note left behind is harmless: replaying it finds the delivery already sent.
+  if (noted) await journal.confirm(delivery.id).catch(() => undefined);
+  deps.log.info({ deliveryId: delivery.id, itemId: delivery.itemId, sourceId: delivery.sourceId, receipt: sent.receipt }, 'alert sent');
+}
