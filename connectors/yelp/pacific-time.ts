@@ -2,9 +2,9 @@
  * Yelp's `time_created` is "YYYY-MM-DD HH:MM:SS" without a zone. Yelp documents
  * these times as Pacific time (where Yelp is based), whatever the business's own
  * zone, so they are read in America/Los_Angeles with its daylight-saving rules, by
- * Earshot's one zone module. In the hour repeated when clocks go back, the earlier
- * (daylight) reading is taken; a time in the hour skipped when clocks go forward is
- * read as standard time (the module's rule for skipped times).
+ * Earshot's one zone module and its one rule: in the hour repeated when clocks go
+ * back, the later (standard-time) instant, as PostgreSQL reads it; a time in the hour
+ * skipped when clocks go forward is read with the offset before the change.
  */
 import { wallTimeToInstant } from '../../services/metrics/zone-offset.ts';
 
@@ -20,5 +20,5 @@ export function pacificTimeToUtc(value: unknown): Date | null {
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(asUtc);
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return null;
-  return new Date(wallTimeToInstant(ZONE, asUtc, 'earlier'));
+  return new Date(wallTimeToInstant(ZONE, asUtc));
 }

@@ -13,11 +13,10 @@
  * - a time skipped when clocks go forward (02:30 on a spring-forward night) is read
  *   with the offset in force before the change, so it lands an hour later on the new
  *   clock (03:30): PostgreSQL's `AT TIME ZONE` and Temporal's 'compatible' agree;
- * - a time that happens twice when clocks go back is read, by default, with the offset
+ * - a time that happens twice when clocks go back is read with the offset
  *   in force after the change — the later instant, as PostgreSQL does — because
  *   business-hours figures must equal the SQL function `open_seconds_between`, which
- *   uses `AT TIME ZONE`. A caller whose documented reading is the earlier instant (Yelp:
- *   the daylight-time reading, docs/sources/yelp.md) says so with `repeatedHour: 'earlier'`.
+ *   uses `AT TIME ZONE`. Every caller, Yelp's dates included, gets this one reading.
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -49,26 +48,20 @@ export function zoneOffsetMs(timeZone: string, instantMs: number): number {
   return wall - Math.floor(instantMs / 1000) * 1000;
 }
 
-/** Which of the two instants a wall-clock time that happens twice (clocks going back) means. */
-export type RepeatedHourReading = 'earlier' | 'later';
-
 const AROUND_MS = 26 * 3_600_000;
 
 /**
  * The instant a wall-clock time (given as if it were UTC, in ms) happens in the zone,
  * by the rule in this file's header: a skipped time takes the offset before the change;
- * a repeated time the later instant unless `repeatedHour` is 'earlier'.
+ * a repeated time the later instant.
  */
-export function wallTimeToInstant(timeZone: string, wallMs: number, repeatedHour: RepeatedHourReading = 'later'): number {
+export function wallTimeToInstant(timeZone: string, wallMs: number): number {
   const before = zoneOffsetMs(timeZone, wallMs - AROUND_MS);
   const after = zoneOffsetMs(timeZone, wallMs + AROUND_MS);
   if (before === after) return wallMs - before;
   const readsBack = (offset: number) => zoneOffsetMs(timeZone, wallMs - offset) === offset;
   const asBefore = readsBack(before);
   const asAfter = readsBack(after);
-  if (asBefore && asAfter) {
-    const [earlier, later] = [wallMs - before, wallMs - after].sort((a, b) => a - b) as [number, number];
-    return repeatedHour === 'earlier' ? earlier : later;
-  }
+  if (asBefore && asAfter) return Math.max(wallMs - before, wallMs - after);
   return asAfter ? wallMs - after : wallMs - before;
 }

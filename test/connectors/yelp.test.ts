@@ -25,8 +25,8 @@ describe('Pacific times', () => {
     // Daylight time (UTC-7) in summer, standard time (UTC-8) in winter.
     ['2026-07-14 21:05:33', '2026-07-15T04:05:33.000Z'],
     ['2026-01-20 08:15:00', '2026-01-20T16:15:00.000Z'],
-    // The hour repeated when clocks go back (2 Nov 2025): the first, daylight, reading.
-    ['2025-11-02 01:30:00', '2025-11-02T08:30:00.000Z'],
+    // The hour repeated when clocks go back (2 Nov 2025): the later, standard-time, reading (the zone module's one rule).
+    ['2025-11-02 01:30:00', '2025-11-02T09:30:00.000Z'],
     ['2025-11-02 02:30:00', '2025-11-02T10:30:00.000Z'],
     // The hour skipped when clocks go forward (8 Mar 2026): read as standard time.
     ['2026-03-08 02:30:00', '2026-03-08T10:30:00.000Z'],
@@ -67,7 +67,8 @@ describe('fetch', () => {
       ownerReply: null,
       raw: businessReviews.reviews[0],
     });
-    expect(items.map((item) => item.publishedAt?.toISOString())).toEqual(['2026-07-15T04:05:33.000Z', '2026-01-20T16:15:00.000Z', '2025-11-02T08:30:00.000Z']);
+    // The third is in the hour repeated when clocks go back: the later (standard-time) instant, the zone module's one rule.
+    expect(items.map((item) => item.publishedAt?.toISOString())).toEqual(['2026-07-15T04:05:33.000Z', '2026-01-20T16:15:00.000Z', '2025-11-02T09:30:00.000Z']);
   });
 
   test('three excerpts of 412 reviews: a further page is asked for once on a first poll, and an empty one ends it', async () => {
