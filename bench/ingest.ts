@@ -17,7 +17,7 @@ import { loadConfig } from '../config/config.ts';
 import type { NormalizedItem } from '../connectors/contract.ts';
 import type { Db } from '../db/database.ts';
 import { ingestPage } from '../services/ingest/ingest-page.ts';
-import { createMailTransport } from '../services/mail/mail-transport.ts';
+import { createMailTransport } from '../services/alerts/mail-transport.ts';
 import { createQueues, jobIds } from '../services/queue/queues.ts';
 import { deriveCredentialsKey } from '../services/security/credentials.ts';
 import { startWorkers } from '../services/workers.ts';

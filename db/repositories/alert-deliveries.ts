@@ -162,7 +162,7 @@ export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail
 
 /**
  * Records a send the worker noted locally while PostgreSQL was unreachable (see
- * services/mail/sent-journal.ts), whoever holds the claim now: the email left, so the
+ * services/alerts/sent-journal.ts), whoever holds the claim now: the email left, so the
  * delivery is sent, and a worker that took the lease over will find it so before sending.
  * Does nothing to a delivery already sent or gone.
  */

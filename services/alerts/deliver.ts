@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import { claimDelivery, markDeliverySent, markJournalledSend, releaseDelivery, type ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
-import type { MailTransport } from '../mail/mail-transport.ts';
-import { openSentJournal, type SentJournal } from '../mail/sent-journal.ts';
+import type { MailTransport } from './mail-transport.ts';
 import { DeliverySubjectGoneError, renderDelivery } from './render-delivery.ts';
+import { openSentJournal, type SentJournal } from './sent-journal.ts';
 
 export interface DeliveryDeps {
   db: Db;
@@ -36,7 +36,7 @@ export function sentJournalDirectory(config: Config): string {
  * Sends a batch of alert deliveries, each at most once: a delivery is claimed in
  * Postgres before the email leaves and marked sent right after the server accepts
  * it, so retries, duplicate jobs and restarted workers skip what was sent.
- * Between the two, the acceptance is noted on local disk (services/mail/sent-journal.ts):
+ * Between the two, the acceptance is noted on local disk (services/alerts/sent-journal.ts):
  * if PostgreSQL cannot be reached to mark it sent, the claim is kept (never released for
  * a retry), and every alert job first replays those notes, before it claims anything, so
  * a delivery known to be sent is marked sent rather than sent again once its lease runs out.

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import { loadAlertContext, type ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
 import { loadSourceNoticeContext } from '../../db/repositories/source-notices.ts';
-import { renderNegativeItemEmail, type RenderedEmail } from '../mail/alert-email.ts';
-import { renderSourceNoticeEmail } from '../mail/source-notice-email.ts';
+import { renderNegativeItemEmail, type RenderedEmail } from './alert-email.ts';
+import { renderSourceNoticeEmail } from './source-notice-email.ts';
 
 /** The item or source a delivery is about was deleted: it can never be sent, so retrying is pointless. */
 export class DeliverySubjectGoneError extends Error {

@@ -8,7 +8,7 @@ import type { Db } from '../../db/database.ts';
 import { createAccount } from '../../db/repositories/accounts.ts';
 import { createApiKey } from '../../services/security/create-api-key.ts';
 import { buildApp } from '../../services/api/app.ts';
-import { createMailTransport } from '../../services/mail/mail-transport.ts';
+import { createMailTransport } from '../../services/alerts/mail-transport.ts';
 import { createQueues, type Queues } from '../../services/queue/queues.ts';
 import { deriveCredentialsKey, type CredentialsKey } from '../../services/security/credentials.ts';
 import { startWorkers, type RunningWorkers } from '../../services/workers.ts';

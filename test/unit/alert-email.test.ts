@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { renderNegativeItemEmail } from '../../services/mail/alert-email.ts';
+import { renderNegativeItemEmail } from '../../services/alerts/alert-email.ts';
 
 test('the alert email carries everything needed to act, and escapes what customers wrote', () => {
   const email = renderNegativeItemEmail(

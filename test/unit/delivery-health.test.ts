@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { judgeDeliveryHealth, MAIL_STUCK_AFTER_SECONDS, withoutAddresses } from '../../services/mail/delivery-health.ts';
+import { judgeDeliveryHealth, MAIL_STUCK_AFTER_SECONDS, withoutAddresses } from '../../services/alerts/delivery-health.ts';
 
 const now = new Date('2026-12-06T12:00:00Z');
 const secondsAgo = (seconds: number) => new Date(now.getTime() - seconds * 1000);

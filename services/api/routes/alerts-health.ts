@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { unsentDeliveries } from '../../../db/repositories/delivery-health.ts';
-import { judgeDeliveryHealth } from '../../mail/delivery-health.ts';
+import { judgeDeliveryHealth } from '../../alerts/delivery-health.ts';
 import { INBOX_ROLES } from '../access.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';

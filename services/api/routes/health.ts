@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
 import { unsentDeliveries } from '../../../db/repositories/delivery-health.ts';
-import { judgeDeliveryHealth, withoutAddresses } from '../../mail/delivery-health.ts';
+import { judgeDeliveryHealth, withoutAddresses } from '../../alerts/delivery-health.ts';
 import type { ApiDeps } from '../deps.ts';
 import { deliveryHealthSchema, presentDeliveryHealth, type DeliveryHealthJson } from '../schemas/delivery-health.ts';
 

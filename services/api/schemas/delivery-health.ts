@@ -1,5 +1,5 @@
-import type { DeliveryHealth } from '../../mail/delivery-health.ts';
-import { MAIL_STUCK_AFTER_SECONDS } from '../../mail/delivery-health.ts';
+import type { DeliveryHealth } from '../../alerts/delivery-health.ts';
+import { MAIL_STUCK_AFTER_SECONDS } from '../../alerts/delivery-health.ts';
 import { nullableDateTime, nullableString, toIso } from './common.ts';
 
 export const deliveryHealthSchema = {
