@@ -16,13 +16,7 @@ interface Rule {
   /** True when this source (comments removed) breaks the rule; `file` is the file's project-relative path. */
   breaks: (source: string, file: string) => boolean;
   /** Files (`a/b.ts`) or folders (`a/b/`) the rule spares, each with its reason. */
-  allowed: Record<string, Allowance>;
-}
-
-interface Allowance {
-  why: string;
-  /** Work in progress elsewhere: may already be unneeded, and is deleted once that work lands. */
-  temporary?: true;
+  allowed: Record<string, { why: string }>;
 }
 
 /** Every module path a file imports or re-exports, statically or dynamically. */
@@ -55,8 +49,6 @@ const RULES: Rule[] = [
     allowed: {
       'services/api/routes/health.ts': { why: '/readyz asks PostgreSQL `SELECT 1`: a connectivity probe, not a query about data' },
       'services/runtime/wait-for-database.ts': { why: 'the start-up wait probes with `SELECT 1` until PostgreSQL answers' },
-      // TEMPORARY: another change moves ingest's SQL into db/repositories; delete this entry then.
-      'services/ingest/': { why: 'until ingest keeps its SQL in db/repositories', temporary: true },
     },
   },
   {
@@ -88,7 +80,7 @@ for (const rule of RULES) {
     const allowances = Object.keys(rule.allowed);
     expect(breaking.filter((file) => !allowances.some((entry) => isAllowed(file, entry))), `files breaking "${rule.name}"`).toEqual([]);
     // An allowance nobody needs any more is removed, so the list only shrinks.
-    const unneeded = allowances.filter((entry) => !rule.allowed[entry]!.temporary && !breaking.some((file) => isAllowed(file, entry)));
+    const unneeded = allowances.filter((entry) => !breaking.some((file) => isAllowed(file, entry)));
     expect(unneeded, `allowances of "${rule.name}" no file needs: delete them`).toEqual([]);
   });
 }
