@@ -14,12 +14,12 @@ import { stratifiedFolds } from './sentiment/evaluation/cross-validation.ts';
 import { binaryFigures, labelShares, topicFigures } from './sentiment/evaluation/metrics.ts';
 import { formatFigures, formatShares, formatTopics, formatWorstMisses, type ScoredText } from './sentiment/evaluation/report.ts';
 import { loadTopicCases } from './sentiment/evaluation/topic-cases.ts';
-import { toLinearModel, type LinearModel } from '../services/sentiment/model.ts';
-import { scoreText } from '../services/sentiment/text-sentiment.ts';
-import { COMPLAINT_TOPICS, tagTopics } from '../services/sentiment/topics.ts';
+import { toLinearModel, type LinearModel } from '../services/analysis/sentiment/model.ts';
+import { scoreText } from '../services/analysis/sentiment/text-sentiment.ts';
+import { COMPLAINT_TOPICS, tagTopics } from '../services/analysis/sentiment/topics.ts';
 import { buildModel } from './sentiment/training/build-model.ts';
 import { weighted } from './sentiment/training/training-set.ts';
-import { loadModel } from '../services/sentiment/model.ts';
+import { loadModel } from '../services/analysis/sentiment/model.ts';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const dir = path.resolve(process.argv[2] ?? path.join(repo, '../shared/datasets'));

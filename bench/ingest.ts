@@ -18,9 +18,9 @@ import type { NormalizedItem } from '../connectors/contract.ts';
 import type { Db } from '../db/database.ts';
 import { ingestPage } from '../services/ingest/ingest-page.ts';
 import { createMailTransport } from '../services/alerts/mail-transport.ts';
-import { createQueues, jobIds } from '../services/queue/queues.ts';
-import { deriveCredentialsKey } from '../services/security/credentials.ts';
-import { startWorkers } from '../services/workers.ts';
+import { createQueues, jobIds } from '../services/jobs/queues.ts';
+import { deriveCredentialsKey } from '../services/sources/credentials.ts';
+import { startWorkers } from '../services/runtime/workers.ts';
 import { openBenchServices } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { items: { type: 'string' }, page: { type: 'string' }, streams: { type: 'string' } } });

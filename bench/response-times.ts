@@ -18,11 +18,11 @@ import { sql } from 'kysely';
 import { request } from 'undici';
 import { loadConfig } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
-import { createApiKey } from '../services/security/create-api-key.ts';
+import { createApiKey } from '../services/keys/create-api-key.ts';
 import { buildApp } from '../services/api/app.ts';
-import type { ResponseTimeGrouping } from '../services/metrics/response-time-query.ts';
-import { createQueues } from '../services/queue/queues.ts';
-import { deriveCredentialsKey } from '../services/security/credentials.ts';
+import type { ResponseTimeGrouping } from '../services/response-times/response-time-query.ts';
+import { createQueues } from '../services/jobs/queues.ts';
+import { deriveCredentialsKey } from '../services/sources/credentials.ts';
 import { openBenchServices } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { items: { type: 'string' }, businesses: { type: 'string' }, runs: { type: 'string' } } });

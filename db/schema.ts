@@ -53,7 +53,7 @@ export interface SourcesTable {
   business_id: string;
   type: string;
   config: Json<Record<string, unknown>>;
-  /** AES-256-GCM envelope sealed by services/security/credentials.ts; never leaves the server. */
+  /** AES-256-GCM envelope sealed by services/sources/credentials.ts; never leaves the server. */
   credentials: string | null;
   poll_every_minutes: number;
   next_poll_at: CreatedAt;
@@ -118,7 +118,7 @@ export interface ItemsTable {
   flagged: Generated<boolean>;
   analyzed_at: NullableTimestamp;
   analyzer_version: string | null;
-  /** What a negative item complains about (services/sentiment/topics.ts); empty otherwise. */
+  /** What a negative item complains about (services/analysis/sentiment/topics.ts); empty otherwise. */
   topics: Generated<string[]>;
   status: Generated<ItemStatus>;
   first_response_at: NullableTimestamp;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { hashApiKey } from '../services/security/api-key-secret.ts';
+import { hashApiKey } from '../services/keys/api-key-secret.ts';
 import { spawnEarshot } from './support/child-process.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { testRedis } from './support/redis.ts';

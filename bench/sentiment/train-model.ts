@@ -1,5 +1,5 @@
 /**
- * `npm run train:sentiment -- [datasets-dir]`: rebuilds services/sentiment/model/sentiment-en.json
+ * `npm run train:sentiment -- [datasets-dir]`: rebuilds services/analysis/sentiment/model/sentiment-en.json
  * from the permitted data only — the UCI sentiment-labelled sentences (CC BY 4.0) and
  * the VADER ground truth (MIT). Deterministic: the same data gives the same file.
  */
@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadUci, loadVader } from './evaluation/datasets.ts';
-import { MODEL_PATH } from '../../services/sentiment/model.ts';
+import { MODEL_PATH } from '../../services/analysis/sentiment/model.ts';
 import { buildModel } from './training/build-model.ts';
 import { weighted } from './training/training-set.ts';
 

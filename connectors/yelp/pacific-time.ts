@@ -6,7 +6,7 @@
  * back, the later (standard-time) instant, as PostgreSQL reads it; a time in the hour
  * skipped when clocks go forward is read with the offset before the change.
  */
-import { wallTimeToInstant } from '../../services/metrics/zone-offset.ts';
+import { wallTimeToInstant } from '../../services/response-times/zone-offset.ts';
 
 const ZONE = 'America/Los_Angeles';
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;

@@ -35,7 +35,7 @@ export interface NewSource {
   type: string;
   /** Already validated by the connector. */
   config: Record<string, unknown>;
-  /** The credentials already sealed (services/security/credentials.ts); null when there are none. */
+  /** The credentials already sealed (services/sources/credentials.ts); null when there are none. */
   credentials: string | null;
   pollEveryMinutes: number;
   /** False for push sources: nothing to poll, so they are never due. */
@@ -166,7 +166,7 @@ export async function findSourceSettings(
 export interface SourceChange {
   /** New validated settings; a new config also forgets the cursor (it belonged to the old place or search). */
   config?: Record<string, unknown>;
-  /** Already sealed (services/security/credentials.ts); null: none any more. */
+  /** Already sealed (services/sources/credentials.ts); null: none any more. */
   credentials?: string | null;
   pollEveryMinutes?: number;
   paused?: boolean;

@@ -1,4 +1,4 @@
-import { jobIds, retryOptions, type Queues } from '../queue/queues.ts';
+import { jobIds, retryOptions, type Queues } from '../jobs/queues.ts';
 
 /** Alerts are retried until SMTP is back: attempts × the capped backoff covers hours; the reconciler covers the rest. */
 const ALERT_ATTEMPTS = 50;

@@ -1,4 +1,4 @@
-import { jobIds, retryOptions, type Queues } from '../queue/queues.ts';
+import { jobIds, retryOptions, type Queues } from '../jobs/queues.ts';
 
 /** Analysis only needs PostgreSQL: a few retries cover a short outage; the reconciler covers the rest. */
 const ANALYZE_ATTEMPTS = 10;

@@ -3,7 +3,7 @@ import { storeAnalysis, type AnalysisResult, type ItemToAnalyze } from '../../db
 import { insertItemEvents, type NewItemEvent } from '../../db/repositories/item-events.ts';
 import type { Database } from '../../db/schema.ts';
 import { createDeliveries } from '../alerts/create-deliveries.ts';
-import { ANALYZER_VERSION, classifyItem } from '../sentiment/classify-item.ts';
+import { ANALYZER_VERSION, classifyItem } from './sentiment/classify-item.ts';
 
 export interface JudgeOptions {
   /** Re-scoring items an older analyzer judged (`earshot reanalyze`) rather than judging new ones. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { countToRescore, listToRescore } from '../../db/repositories/analysis.ts';
-import { ANALYZER_VERSION } from '../sentiment/classify-item.ts';
+import { ANALYZER_VERSION } from './sentiment/classify-item.ts';
 import { judgeItems } from './judge-items.ts';
 
 const BATCH = 500;

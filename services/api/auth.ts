@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { findActiveKeyByHash, keyNeedsTouch, touchKey } from '../../db/repositories/api-keys.ts';
 import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import type { Database, Role } from '../../db/schema.ts';
-import { hashApiKey } from '../security/api-key-secret.ts';
+import { hashApiKey } from '../keys/api-key-secret.ts';
 import { ApiError } from './errors.ts';
 
 /** Who is calling: the key's account, role and business scope. Every query is filtered by it. */

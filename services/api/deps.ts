@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
-import type { ResponseFactsCache } from '../metrics/response-facts-cache.ts';
-import type { Queues } from '../queue/queues.ts';
-import type { CredentialsKey } from '../security/credentials.ts';
+import type { ResponseFactsCache } from '../response-times/response-facts-cache.ts';
+import type { Queues } from '../jobs/queues.ts';
+import type { CredentialsKey } from '../sources/credentials.ts';
 
 /** Everything the API needs from the outside, passed in explicitly: no globals. */
 export interface ApiDeps {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
-import { isRedisUnreachable } from '../queue/redis-errors.ts';
+import { isRedisUnreachable } from '../runtime/redis-errors.ts';
 import { validationProblem } from './validation-problem.ts';
 
 /** Every `error.code` the API returns. Clients branch on these; they never change meaning. */

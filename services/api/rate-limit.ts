@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import { authOf } from './auth.ts';
-import { isRedisUnreachable } from '../queue/redis-errors.ts';
+import { isRedisUnreachable } from '../runtime/redis-errors.ts';
 import { ApiError } from './errors.ts';
 
 const WINDOW_MS = 60_000;

@@ -3,7 +3,7 @@ import { accountExists, createAccount } from '../../db/repositories/accounts.ts'
 import { listBusinesses } from '../../db/repositories/businesses.ts';
 import type { Role } from '../../db/schema.ts';
 import { DEMO_ACCOUNT } from '../demo/demo-account.ts';
-import { createApiKey } from '../security/create-api-key.ts';
+import { createApiKey } from '../keys/create-api-key.ts';
 import { withDatabase } from './with-database.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.ts';
 import { reanalyzeItems } from '../analysis/reanalyze-items.ts';
-import { ANALYZER_VERSION } from '../sentiment/classify-item.ts';
+import { ANALYZER_VERSION } from '../analysis/sentiment/classify-item.ts';
 import { withDatabase } from './with-database.ts';
 
 /** `earshot reanalyze [--since ISO-date]`: re-scores stored items after an analyzer change. */

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/config.ts';
 import { runDemo } from '../demo/run-demo.ts';
-import { ALL_ROLES, type ProcessRole } from '../earshot.ts';
-import { createLogger } from '../logger.ts';
+import { ALL_ROLES, type ProcessRole } from '../runtime/earshot.ts';
+import { createLogger } from '../runtime/logger.ts';
 import { listAccounts } from './accounts-command.ts';
 import { createKey } from './keys-command.ts';
 import { migrate } from './migrate-command.ts';

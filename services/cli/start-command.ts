@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
-import { startEarshot, type ProcessRole } from '../earshot.ts';
-import { accountIdOfKey } from '../first-owner-key.ts';
+import { startEarshot, type ProcessRole } from '../runtime/earshot.ts';
+import { accountIdOfKey } from '../runtime/first-owner-key.ts';
 import { RedisUnavailableError } from '../runtime/redis-server.ts';
 import { StartupError } from '../runtime/startup-error.ts';
 

@@ -4,7 +4,7 @@ import { deleteAccount, listAccountIdsNamed } from '../../db/repositories/accoun
 import { releaseAdvisoryLock, tryAdvisoryLock } from '../../db/repositories/advisory-locks.ts';
 import { listBusinesses } from '../../db/repositories/businesses.ts';
 import type { Database } from '../../db/schema.ts';
-import { deleteWatched } from '../deletion/delete-watched.ts';
+import { deleteWatched } from '../sources/delete-watched.ts';
 
 /**
  * The account `earshot demo` makes for each run. Its name is what recognises it: the

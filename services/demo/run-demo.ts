@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config/config.ts';
 import { createAccount } from '../../db/repositories/accounts.ts';
-import { startEarshot } from '../earshot.ts';
-import { createLogger } from '../logger.ts';
-import { createApiKey } from '../security/create-api-key.ts';
+import { startEarshot } from '../runtime/earshot.ts';
+import { createLogger } from '../runtime/logger.ts';
+import { createApiKey } from '../keys/create-api-key.ts';
 import { DEMO_ACCOUNT, holdDemoLock, removeDemoAccount } from './demo-account.ts';
 import { sandboxCredentials, startPlatformSandbox } from './platform-sandbox.ts';
 

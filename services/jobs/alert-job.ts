@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { deliverAlerts, type DeliveryDeps, type DeliveryOutcome } from '../alerts/deliver.ts';
 import { DeliverySubjectGoneError } from '../alerts/render-delivery.ts';
-import type { AlertJobData } from '../queue/queues.ts';
+import type { AlertJobData } from './queues.ts';
 
 /** Sends one batch of deliveries, each at most once (services/alerts/deliver.ts); BullMQ retries what failed. */
 export async function runAlertJob(job: Job<AlertJobData>, deps: DeliveryDeps): Promise<DeliveryOutcome> {

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { pendingDeliveriesFor } from '../../db/repositories/alert-deliveries.ts';
 import { enqueueAlerts } from '../alerts/enqueue-alerts.ts';
 import { analyzeItems } from '../analysis/analyze-items.ts';
-import type { AnalyzeJobData, Queues } from '../queue/queues.ts';
+import type { AnalyzeJobData, Queues } from './queues.ts';
 
 export interface AnalyzeJobDeps {
   db: Db;

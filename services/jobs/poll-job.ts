@@ -11,15 +11,15 @@ import type { Source } from '../../db/schema.ts';
 import { createDeliveries } from '../alerts/create-deliveries.ts';
 import { enqueueAlerts } from '../alerts/enqueue-alerts.ts';
 import { enqueueAnalysis } from '../analysis/enqueue-analysis.ts';
-import { createConnectorHttp } from '../http/connector-http.ts';
+import { createConnectorHttp } from '../sources/http/connector-http.ts';
 import type { Dispatcher } from 'undici';
-import type { RequestBudget } from '../http/request-budget.ts';
-import { credentialSecrets, redactAll } from '../http/request-secrets.ts';
+import type { RequestBudget } from '../sources/http/request-budget.ts';
+import { credentialSecrets, redactAll } from '../sources/http/request-secrets.ts';
 import { ingestPage, type IngestResult } from '../ingest/ingest-page.ts';
-import { recheckAwaitedReviews } from '../polling/recheck-awaited-reviews.ts';
-import { isRedisUnreachable } from '../queue/redis-errors.ts';
-import type { PollJobData, Queues } from '../queue/queues.ts';
-import { decryptCredentials, type CredentialsKey } from '../security/credentials.ts';
+import { recheckAwaitedReviews } from '../sources/recheck-awaited-reviews.ts';
+import { isRedisUnreachable } from '../runtime/redis-errors.ts';
+import type { PollJobData, Queues } from './queues.ts';
+import { decryptCredentials, type CredentialsKey } from '../sources/credentials.ts';
 
 export interface PollJobDeps {
   db: Db;

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../services/security/store-source.ts';
+import { createSource } from '../../services/sources/store-source.ts';
 import type { Role } from '../../db/schema.ts';
 import { requireAccessRule } from '../../services/api/access.ts';
 import { addKey, createApiHarness, insertItem } from '../support/api.ts';

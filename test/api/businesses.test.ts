@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, test } from 'vitest';
-import { createSource } from '../../services/security/store-source.ts';
+import { createSource } from '../../services/sources/store-source.ts';
 import { addKey, createApiHarness, freshSource, insertItem, type TestItem } from '../support/api.ts';
 
 const h = await createApiHarness();

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { hashApiKey } from '../../services/security/api-key-secret.ts';
+import { hashApiKey } from '../../services/keys/api-key-secret.ts';
 import { addKey, createApiHarness } from '../support/api.ts';
 
 const h = await createApiHarness();

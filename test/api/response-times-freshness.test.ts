@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sql } from 'kysely';
 import { pruneFactChanges } from '../../db/repositories/response-facts.ts';
-import { createResponseFactsCache, type ScopedFacts } from '../../services/metrics/response-facts-cache.ts';
+import { createResponseFactsCache, type ScopedFacts } from '../../services/response-times/response-facts-cache.ts';
 import { createApiHarness, freshSource, insertItem, type TestItem } from '../support/api.ts';
 
 const h = await createApiHarness();

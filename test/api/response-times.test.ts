@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { updateBusinessSettings } from '../../db/repositories/business-settings.ts';
 import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createResponseFactsCache } from '../../services/metrics/response-facts-cache.ts';
-import { responseTimeReport } from '../../services/metrics/response-time-report.ts';
+import { createResponseFactsCache } from '../../services/response-times/response-facts-cache.ts';
+import { responseTimeReport } from '../../services/response-times/response-time-report.ts';
 import { addKey, createApiHarness, insertItem } from '../support/api.ts';
 
 const h = await createApiHarness();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { connectors } from '../../connectors/registry.ts';
-import { decryptCredentials } from '../../services/security/credentials.ts';
+import { decryptCredentials } from '../../services/sources/credentials.ts';
 import { addKey, createApiHarness, type ApiHarness } from '../support/api.ts';
 
 let h: ApiHarness;

@@ -1,15 +1,15 @@
 import { pino } from 'pino';
 import { afterAll, describe, expect, test } from 'vitest';
 import { listDueSources } from '../../db/repositories/poll-state.ts';
-import { createSource as insertSource } from '../../services/security/store-source.ts';
-import { createGuardedAgent } from '../../services/http/guarded-agent.ts';
-import { createRequestBudget } from '../../services/http/request-budget.ts';
+import { createSource as insertSource } from '../../services/sources/store-source.ts';
+import { createGuardedAgent } from '../../services/sources/http/guarded-agent.ts';
+import { createRequestBudget } from '../../services/sources/http/request-budget.ts';
 import { runPollJob } from '../../services/jobs/poll-job.ts';
-import { enqueuePoll } from '../../services/polling/enqueue-poll.ts';
+import { enqueuePoll } from '../../services/sources/enqueue-poll.ts';
 import { googlePlaces } from '../../connectors/google-places/index.ts';
 import { buildApp } from '../../services/api/app.ts';
-import { jobIds } from '../../services/queue/queues.ts';
-import { decryptCredentials } from '../../services/security/credentials.ts';
+import { jobIds } from '../../services/jobs/queues.ts';
+import { decryptCredentials } from '../../services/sources/credentials.ts';
 import { addKey, createApiHarness, freshSource, insertItem } from '../support/api.ts';
 
 const h = await createApiHarness();

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { ConnectorError, type ConnectorContext, type Logger, type Page } from '../../connectors/contract.ts';
-import { createConnectorHttp, type ConnectorHttp } from '../../services/http/connector-http.ts';
+import { createConnectorHttp, type ConnectorHttp } from '../../services/sources/http/connector-http.ts';
 
 export const silentLog: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

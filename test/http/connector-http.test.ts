@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { describe, expect, test } from 'vitest';
-import { createConnectorHttp, type ConnectorHttp } from '../../services/http/connector-http.ts';
-import { createGuardedAgent } from '../../services/http/guarded-agent.ts';
-import type { BudgetLimits, RequestBudget } from '../../services/http/request-budget.ts';
+import { createConnectorHttp, type ConnectorHttp } from '../../services/sources/http/connector-http.ts';
+import { createGuardedAgent } from '../../services/sources/http/guarded-agent.ts';
+import type { BudgetLimits, RequestBudget } from '../../services/sources/http/request-budget.ts';
 import { connectorFailure, silentLog } from '../connectors/connector-context.ts';
 import { offlineWithNock } from '../connectors/offline-with-nock.ts';
 

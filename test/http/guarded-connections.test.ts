@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createConnectorHttp, type ConnectorHttp } from '../../services/http/connector-http.ts';
-import { createGuardedAgent, type LookupAllCallback } from '../../services/http/guarded-agent.ts';
+import { createConnectorHttp, type ConnectorHttp } from '../../services/sources/http/connector-http.ts';
+import { createGuardedAgent, type LookupAllCallback } from '../../services/sources/http/guarded-agent.ts';
 import { freePort } from '../../services/runtime/free-port.ts';
 import { connectorFailure, silentLog } from '../connectors/connector-context.ts';
 

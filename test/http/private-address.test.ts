@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { assertPublicUrl, isPrivateAddress, literalHostProblem, PrivateAddressError, type ResolveAll } from '../../services/http/private-address.ts';
-import { SPECIAL_IPV4, SPECIAL_IPV6 } from '../../services/http/special-purpose-addresses.ts';
+import { assertPublicUrl, isPrivateAddress, literalHostProblem, PrivateAddressError, type ResolveAll } from '../../services/sources/http/private-address.ts';
+import { SPECIAL_IPV4, SPECIAL_IPV6 } from '../../services/sources/http/special-purpose-addresses.ts';
 
 // An independent reading of the tables: first and last address of every block, by bit arithmetic.
 function ipv4ToNumber(ip: string): number {

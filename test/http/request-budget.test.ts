@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ConnectorError } from '../../connectors/contract.ts';
-import { createRequestBudget } from '../../services/http/request-budget.ts';
+import { createRequestBudget } from '../../services/sources/http/request-budget.ts';
 import { testRedis } from '../support/redis.ts';
 
 // Two connections stand for two worker processes sharing one Redis.

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { platformErrorMessage } from '../../services/http/platform-error-message.ts';
-import { credentialSecrets, redactAll, redactUrlSecrets } from '../../services/http/request-secrets.ts';
+import { platformErrorMessage } from '../../services/sources/http/platform-error-message.ts';
+import { credentialSecrets, redactAll, redactUrlSecrets } from '../../services/sources/http/request-secrets.ts';
 
 test("every value of a source's credentials is a secret, including the strings of a JSON credential", () => {
   const serviceAccount = JSON.stringify({ client_email: 'bot@project.iam.example', private_key: '-----BEGIN PRIVATE KEY-----abc' });

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { retryAfterMs } from '../../services/http/retry-after.ts';
+import { retryAfterMs } from '../../services/sources/http/retry-after.ts';
 
 const NOW = new Date('2026-03-02T12:00:00Z');
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { analyzeItems } from '../../services/analysis/analyze-items.ts';
 import { ingestPage } from '../../services/ingest/ingest-page.ts';
-import { reconcile } from '../../services/reconciler.ts';
+import { reconcile } from '../../services/scheduler/reconciler.ts';
 import { createBusinessAndSource, review } from '../support/items.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { startRecordingSmtp, type RecordingSmtp } from '../support/smtp.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createAccount } from '../../db/repositories/accounts.ts';
-import { createApiKey } from '../../services/security/create-api-key.ts';
+import { createApiKey } from '../../services/keys/create-api-key.ts';
 import { freePort } from '../../services/runtime/free-port.ts';
 import { createBusinessAndSource, ingestAndQueue, review } from '../support/items.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';

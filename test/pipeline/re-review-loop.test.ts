@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { closeRequestsAsRemoved } from '../../db/repositories/re-reviews.ts';
 import { ingestPage } from '../../services/ingest/ingest-page.ts';
-import { reReviewExpiry } from '../../services/re-review-expiry.ts';
+import { reReviewExpiry } from '../../services/scheduler/re-review-expiry.ts';
 import { createApiHarness } from '../support/api.ts';
 import { review } from '../support/items.ts';
 import { askedToReReview as askReReview } from '../support/re-reviews.ts';

@@ -3,7 +3,7 @@ import type { NormalizedItem } from '../../connectors/contract.ts';
 import { analyzeItems } from '../../services/analysis/analyze-items.ts';
 import { reanalyzeItems } from '../../services/analysis/reanalyze-items.ts';
 import { ingestPage, type IngestSource } from '../../services/ingest/ingest-page.ts';
-import { ANALYZER_VERSION } from '../../services/sentiment/classify-item.ts';
+import { ANALYZER_VERSION } from '../../services/analysis/sentiment/classify-item.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { review } from '../support/items.ts';
 

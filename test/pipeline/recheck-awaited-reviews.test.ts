@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, expect, test } from 'vitest';
 import { ConnectorError, type Connector, type Recheck } from '../../connectors/contract.ts';
 import { findConnector } from '../../connectors/registry.ts';
-import { RECHECKS_PER_POLL, recheckAwaitedReviews } from '../../services/polling/recheck-awaited-reviews.ts';
+import { RECHECKS_PER_POLL, recheckAwaitedReviews } from '../../services/sources/recheck-awaited-reviews.ts';
 import { createApiHarness } from '../support/api.ts';
 import { review } from '../support/items.ts';
 import { askedToReReview } from '../support/re-reviews.ts';

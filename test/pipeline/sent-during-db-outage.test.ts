@@ -13,7 +13,7 @@ import { ingestPage } from '../../services/ingest/ingest-page.ts';
 import { sentJournalDirectory } from '../../services/alerts/deliver.ts';
 import { runAlertJob } from '../../services/jobs/alert-job.ts';
 import { createMailTransport, type MailTransport } from '../../services/alerts/mail-transport.ts';
-import type { AlertJobData } from '../../services/queue/queues.ts';
+import type { AlertJobData } from '../../services/jobs/queues.ts';
 import { createAlertDeliveries } from '../support/alert-deliveries.ts';
 import { createBusinessAndSource, review } from '../support/items.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';

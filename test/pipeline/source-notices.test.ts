@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import nock from 'nock';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ingestPage } from '../../services/ingest/ingest-page.ts';
-import { checkQuietSources } from '../../services/quiet-sources.ts';
+import { checkQuietSources } from '../../services/scheduler/quiet-sources.ts';
 import { createBusinessAndSource, review } from '../support/items.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { startRecordingSmtp, type RecordingSmtp } from '../support/smtp.ts';

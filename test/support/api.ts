@@ -4,13 +4,13 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { loadConfig, type Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import { createAccount } from '../../db/repositories/accounts.ts';
-import { createApiKey } from '../../services/security/create-api-key.ts';
+import { createApiKey } from '../../services/keys/create-api-key.ts';
 import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../services/security/store-source.ts';
+import { createSource } from '../../services/sources/store-source.ts';
 import type { NewItem, Role } from '../../db/schema.ts';
 import { buildApp } from '../../services/api/app.ts';
-import { createQueues, type Queues } from '../../services/queue/queues.ts';
-import { deriveCredentialsKey, type CredentialsKey } from '../../services/security/credentials.ts';
+import { createQueues, type Queues } from '../../services/jobs/queues.ts';
+import { deriveCredentialsKey, type CredentialsKey } from '../../services/sources/credentials.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testRedis } from './redis.ts';
 

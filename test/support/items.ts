@@ -1,6 +1,6 @@
 import type { NormalizedItem } from '../../connectors/contract.ts';
 import { ingestPage } from '../../services/ingest/ingest-page.ts';
-import { jobIds, type Queues } from '../../services/queue/queues.ts';
+import { jobIds, type Queues } from '../../services/jobs/queues.ts';
 import type { Pipeline } from './pipeline.ts';
 
 export function review(id: string, rating: number, body: string, hoursAgo = 1): NormalizedItem {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { classifyItem } from '../../services/sentiment/classify-item.ts';
-import { scoreText } from '../../services/sentiment/text-sentiment.ts';
+import { classifyItem } from '../../services/analysis/sentiment/classify-item.ts';
+import { scoreText } from '../../services/analysis/sentiment/text-sentiment.ts';
 
 const item = (rating: number | null, body: string, language: string | null = 'en') => ({ rating, title: null, body, language });
 

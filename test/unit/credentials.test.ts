@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { CredentialsDecryptionError, decryptCredentials, deriveCredentialsKey, encryptCredentials } from '../../services/security/credentials.ts';
+import { CredentialsDecryptionError, decryptCredentials, deriveCredentialsKey, encryptCredentials } from '../../services/sources/credentials.ts';
 
 const key = deriveCredentialsKey('a-secret-of-at-least-thirty-two-characters');
 

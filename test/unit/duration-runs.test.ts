@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { BUCKET_COUNT, bucketOf, bucketsOf } from '../../services/metrics/duration-buckets.ts';
-import { DurationRuns } from '../../services/metrics/duration-runs.ts';
+import { BUCKET_COUNT, bucketOf, bucketsOf } from '../../services/response-times/duration-buckets.ts';
+import { DurationRuns } from '../../services/response-times/duration-runs.ts';
 import { percentileBySort, seededRandom } from '../support/reference-percentile.ts';
 
 test('buckets keep the order of durations and stay in range', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { openingClock } from '../../services/metrics/opening-clock.ts';
-import { wallTimeToInstant } from '../../services/metrics/zone-offset.ts';
+import { openingClock } from '../../services/response-times/opening-clock.ts';
+import { wallTimeToInstant } from '../../services/response-times/zone-offset.ts';
 
 const ms = (iso: string) => Date.parse(iso);
 const hours = (n: number) => n * 3_600_000;

@@ -1,11 +1,11 @@
 import { expect, test } from 'vitest';
 import type { BusinessClockRow, ResponseFactRow } from '../../db/repositories/response-facts.ts';
 import type { ItemKind, SentimentLabel } from '../../db/schema.ts';
-import { packFactChunks } from '../../services/metrics/fact-chunk.ts';
-import { CALENDAR_CLOCK, OpeningClocks } from '../../services/metrics/opening-clock.ts';
-import type { OpeningHours } from '../../services/metrics/opening-hours.ts';
-import { RESPONSE_TIME_GROUPINGS, type ResponseTimeGroup, type ResponseTimeQuery } from '../../services/metrics/response-time-query.ts';
-import { responseTimeReport } from '../../services/metrics/response-time-report.ts';
+import { packFactChunks } from '../../services/response-times/fact-chunk.ts';
+import { CALENDAR_CLOCK, OpeningClocks } from '../../services/response-times/opening-clock.ts';
+import type { OpeningHours } from '../../services/response-times/opening-hours.ts';
+import { RESPONSE_TIME_GROUPINGS, type ResponseTimeGroup, type ResponseTimeQuery } from '../../services/response-times/response-time-query.ts';
+import { responseTimeReport } from '../../services/response-times/response-time-report.ts';
 import { percentileBySort as bySort, seededRandom } from '../support/reference-percentile.ts';
 
 /**

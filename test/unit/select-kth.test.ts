@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { selectKth } from '../../services/metrics/select-kth.ts';
+import { selectKth } from '../../services/response-times/select-kth.ts';
 import { seededRandom } from '../support/reference-percentile.ts';
 
 test('the k-th smallest matches a full sort, with many ties, each k searched from the last', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { scoreText } from '../../services/sentiment/text-sentiment.ts';
+import { scoreText } from '../../services/analysis/sentiment/text-sentiment.ts';
 import type { SparseExample } from '../../bench/sentiment/training/logistic.ts';
 import { nbRatios, scaleExamples } from '../../bench/sentiment/training/nb-scaling.ts';
 import { weighted } from '../../bench/sentiment/training/training-set.ts';

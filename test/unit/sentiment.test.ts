@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { detectLanguage, resolveLanguage } from '../../services/sentiment/language.ts';
-import { scoreTokens } from '../../services/sentiment/lexicon.ts';
-import { scoreText } from '../../services/sentiment/text-sentiment.ts';
-import { CLAUSE_BREAK, CONTRAST, EMOTICON_NEGATIVE, EMOTICON_POSITIVE, splitSentences, tokenize } from '../../services/sentiment/tokens.ts';
-import { tagTopics } from '../../services/sentiment/topics.ts';
+import { detectLanguage, resolveLanguage } from '../../services/analysis/sentiment/language.ts';
+import { scoreTokens } from '../../services/analysis/sentiment/lexicon.ts';
+import { scoreText } from '../../services/analysis/sentiment/text-sentiment.ts';
+import { CLAUSE_BREAK, CONTRAST, EMOTICON_NEGATIVE, EMOTICON_POSITIVE, splitSentences, tokenize } from '../../services/analysis/sentiment/tokens.ts';
+import { tagTopics } from '../../services/analysis/sentiment/topics.ts';
 
 const label = (text: string, language: string | null = 'en') => scoreText(text, language).label;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
-import { isRedisUnreachable } from '../../services/queue/redis-errors.ts';
+import { isRedisUnreachable } from '../../services/runtime/redis-errors.ts';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 

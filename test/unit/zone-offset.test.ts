@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { wallTimeToInstant, zoneOffsetMs } from '../../services/metrics/zone-offset.ts';
+import { wallTimeToInstant, zoneOffsetMs } from '../../services/response-times/zone-offset.ts';
 
 /** A wall-clock time written as if it were UTC, as the module takes it. */
 const wall = (iso: string) => Date.parse(`${iso}Z`);

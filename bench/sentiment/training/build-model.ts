@@ -1,6 +1,6 @@
-import { sentenceFeatures } from '../../../services/sentiment/features.ts';
-import type { ModelFile } from '../../../services/sentiment/model.ts';
-import { splitSentences, tokenize } from '../../../services/sentiment/tokens.ts';
+import { sentenceFeatures } from '../../../services/analysis/sentiment/features.ts';
+import type { ModelFile } from '../../../services/analysis/sentiment/model.ts';
+import { splitSentences, tokenize } from '../../../services/analysis/sentiment/tokens.ts';
 import { DEFAULT_TRAINING, trainLogistic, type SparseExample, type TrainOptions } from './logistic.ts';
 import { nbRatios, scaleExamples } from './nb-scaling.ts';
 

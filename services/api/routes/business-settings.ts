@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { updateBusinessSettings } from '../../../db/repositories/business-settings.ts';
-import { normalizeOpeningHours, openingHoursProblem, type OpeningHours } from '../../metrics/opening-hours.ts';
+import { normalizeOpeningHours, openingHoursProblem, type OpeningHours } from '../../response-times/opening-hours.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { invalidInput, notFound } from '../errors.ts';

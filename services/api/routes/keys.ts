@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { listKeys, revokeKeepingAnOwner, type ApiKeyRecord } from '../../../db/repositories/api-keys.ts';
-import { createApiKey } from '../../security/create-api-key.ts';
+import { createApiKey } from '../../keys/create-api-key.ts';
 import { listBusinesses } from '../../../db/repositories/businesses.ts';
 import type { Role } from '../../../db/schema.ts';
 import { OWNER_ONLY, type AccessRule } from '../access.ts';

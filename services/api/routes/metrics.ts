@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
 import type { ItemKind, SentimentLabel } from '../../../db/schema.ts';
-import { createResponseFactsCache } from '../../metrics/response-facts-cache.ts';
+import { createResponseFactsCache } from '../../response-times/response-facts-cache.ts';
 import { findConnector } from '../../../connectors/registry.ts';
-import { labelGroups, type LabelledGroup } from '../../metrics/group-labels.ts';
-import type { ResponseTimeGrouping, UnrepliableSummary } from '../../metrics/response-time-query.ts';
-import { responseTimeReport } from '../../metrics/response-time-report.ts';
-import { responseTimesCsv } from '../../metrics/response-times-csv.ts';
+import { labelGroups, type LabelledGroup } from '../../response-times/group-labels.ts';
+import type { ResponseTimeGrouping, UnrepliableSummary } from '../../response-times/response-time-query.ts';
+import { responseTimeReport } from '../../response-times/response-time-report.ts';
+import { responseTimesCsv } from '../../response-times/response-times-csv.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { invalidInput, notFound } from '../errors.ts';

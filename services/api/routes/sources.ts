@@ -3,10 +3,10 @@ import { ConnectorError, type Connector, type FieldSpec } from '../../../connect
 import { connectors, findConnector } from '../../../connectors/registry.ts';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
 import { findSource, findSourceSettings, listSourcesOfBusiness } from '../../../db/repositories/sources.ts';
-import { createSource, updateSource } from '../../security/store-source.ts';
-import { decryptCredentials } from '../../security/credentials.ts';
-import { literalHostProblem } from '../../http/private-address.ts';
-import { requestPollNow } from '../../polling/request-poll.ts';
+import { createSource, updateSource } from '../../sources/store-source.ts';
+import { decryptCredentials } from '../../sources/credentials.ts';
+import { literalHostProblem } from '../../sources/http/private-address.ts';
+import { requestPollNow } from '../../sources/request-poll.ts';
 import { EVERY_ROLE, INBOX_ROLES, OWNER_ONLY, type AccessRule } from '../access.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';

@@ -10,7 +10,7 @@ import { claimWebhookSignature, releaseWebhookSignature } from '../../../db/repo
 import { storableText } from '../../../db/storable-text.ts';
 import { enqueueAnalysis } from '../../analysis/enqueue-analysis.ts';
 import { ingestPage, UnstorableItemError } from '../../ingest/ingest-page.ts';
-import { decryptCredentials } from '../../security/credentials.ts';
+import { decryptCredentials } from '../../sources/credentials.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput } from '../errors.ts';
 import { MAX_JSON_DEPTH, readJsonText } from '../json-body.ts';

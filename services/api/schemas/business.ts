@@ -1,6 +1,6 @@
 import type { BusinessRecord } from '../../../db/repositories/businesses.ts';
-import type { OpeningHours } from '../../metrics/opening-hours.ts';
-import { WEEKDAYS } from '../../metrics/opening-hours.ts';
+import type { OpeningHours } from '../../response-times/opening-hours.ts';
+import { WEEKDAYS } from '../../response-times/opening-hours.ts';
 import { dateTime, toIso, uuid } from './common.ts';
 
 const openingInterval = {

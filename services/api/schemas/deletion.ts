@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TenantScope } from '../../../db/repositories/tenant-scope.ts';
 import type { Database } from '../../../db/schema.ts';
-import { deleteWatched, type DeletionCounts, type DeletionOutcome, type DeletionTarget } from '../../deletion/delete-watched.ts';
+import { deleteWatched, type DeletionCounts, type DeletionOutcome, type DeletionTarget } from '../../sources/delete-watched.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import { isUuid } from './common.ts';
 

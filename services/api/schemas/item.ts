@@ -1,6 +1,6 @@
 import type { ItemDetailRecord, ItemEventRecord, ItemRecord } from '../../../db/repositories/item-queries.ts';
 import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
-import { COMPLAINT_TOPICS } from '../../sentiment/topics.ts';
+import { COMPLAINT_TOPICS } from '../../analysis/sentiment/topics.ts';
 import { dateTime, nullableDateTime, nullableString, toIso, uuid } from './common.ts';
 
 export const ITEM_STATUSES: readonly ItemStatus[] = ['new', 'responded', 'resolved'];

@@ -1,4 +1,4 @@
-import { RESPONSE_TIME_GROUPINGS } from '../../metrics/response-time-query.ts';
+import { RESPONSE_TIME_GROUPINGS } from '../../response-times/response-time-query.ts';
 import { apiDate, uuid } from './common.ts';
 import { SENTIMENT_LABELS } from './item.ts';
 

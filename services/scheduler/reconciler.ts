@@ -1,10 +1,10 @@
-import type { Config } from '../config/config.ts';
-import type { Db } from '../db/database.ts';
-import { listStrandedDeliveries } from '../db/repositories/alert-deliveries.ts';
-import { listStrandedUnanalyzed } from '../db/repositories/analysis.ts';
-import { enqueueAlerts } from './alerts/enqueue-alerts.ts';
-import { enqueueAnalysis } from './analysis/enqueue-analysis.ts';
-import type { Queues } from './queue/queues.ts';
+import type { Config } from '../../config/config.ts';
+import type { Db } from '../../db/database.ts';
+import { listStrandedDeliveries } from '../../db/repositories/alert-deliveries.ts';
+import { listStrandedUnanalyzed } from '../../db/repositories/analysis.ts';
+import { enqueueAlerts } from '../alerts/enqueue-alerts.ts';
+import { enqueueAnalysis } from '../analysis/enqueue-analysis.ts';
+import type { Queues } from '../jobs/queues.ts';
 
 const BATCH = 500;
 /** Work younger than this is most likely still on its way through the queue. */

@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ConnectorError, type HttpClient, type HttpRequest, type HttpResponse, type Logger } from '../../connectors/contract.ts';
+import { ConnectorError, type HttpClient, type HttpRequest, type HttpResponse, type Logger } from '../../../connectors/contract.ts';
 import { createGuardedAgent } from './guarded-agent.ts';
 import { networkError } from './network-error.ts';
 import { literalHostProblem } from './private-address.ts';

@@ -1,4 +1,4 @@
-import { ConnectorError } from '../../connectors/contract.ts';
+import { ConnectorError } from '../../../connectors/contract.ts';
 import { PrivateAddressError } from './private-address.ts';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);

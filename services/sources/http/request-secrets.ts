@@ -1,4 +1,4 @@
-import type { HttpRequest } from '../../connectors/contract.ts';
+import type { HttpRequest } from '../../../connectors/contract.ts';
 
 const REDACTED = '[redacted]';
 // Header values that describe the request rather than authenticate it.

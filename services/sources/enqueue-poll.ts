@@ -1,4 +1,4 @@
-import { jobIds, type Queues } from '../queue/queues.ts';
+import { jobIds, type Queues } from '../jobs/queues.ts';
 
 export async function enqueuePoll(queues: Queues, sourceId: string, slot: Date, options: { manual?: boolean } = {}): Promise<void> {
   const iso = slot.toISOString();

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { Config } from '../config/config.ts';
+import type { Config } from '../../config/config.ts';
 
 /** The one logger; credentials and keys are redacted wherever they might be logged. */
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {

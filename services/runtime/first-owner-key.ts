@@ -1,9 +1,9 @@
-import type { Db } from '../db/database.ts';
-import { createAccount } from '../db/repositories/accounts.ts';
-import { lockForTransaction } from '../db/repositories/advisory-locks.ts';
-import { countApiKeys, findActiveKeyByHash } from '../db/repositories/api-keys.ts';
-import { hashApiKey } from './security/api-key-secret.ts';
-import { createApiKey } from './security/create-api-key.ts';
+import type { Db } from '../../db/database.ts';
+import { createAccount } from '../../db/repositories/accounts.ts';
+import { lockForTransaction } from '../../db/repositories/advisory-locks.ts';
+import { countApiKeys, findActiveKeyByHash } from '../../db/repositories/api-keys.ts';
+import { hashApiKey } from '../keys/api-key-secret.ts';
+import { createApiKey } from '../keys/create-api-key.ts';
 
 // An arbitrary constant: the advisory lock that makes "the very first start" happen once.
 const FIRST_START_LOCK = 7_241_001;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/config.ts';
-import type { Db } from '../db/database.ts';
-import { expireReReviewRequests } from '../db/repositories/re-reviews.ts';
+import type { Config } from '../../config/config.ts';
+import type { Db } from '../../db/database.ts';
+import { expireReReviewRequests } from '../../db/repositories/re-reviews.ts';
 
 // The window is counted in days; checking hourly closes a request at most an hour late.
 const CHECK_EVERY_MS = 3600_000;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { StartupError } from '../runtime/startup-error.ts';
-import { withoutPassword } from '../runtime/safe-url.ts';
-import { shortReason } from '../runtime/error-reason.ts';
+import { StartupError } from './startup-error.ts';
+import { withoutPassword } from './safe-url.ts';
+import { shortReason } from './error-reason.ts';
 
 /**
  * A connection for commands a caller waits on (enqueueing, rate limits, budgets).

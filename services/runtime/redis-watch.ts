@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { shortReason } from '../runtime/error-reason.ts';
-import { withoutPassword } from '../runtime/safe-url.ts';
+import { shortReason } from './error-reason.ts';
+import { withoutPassword } from './safe-url.ts';
 import { isRedisUnreachable } from './redis-errors.ts';
 
 /**

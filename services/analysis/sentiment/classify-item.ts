@@ -1,4 +1,4 @@
-import type { SentimentLabel } from '../../db/schema.ts';
+import type { SentimentLabel } from '../../../db/schema.ts';
 import { scoreText } from './text-sentiment.ts';
 import { tagTopics, type ComplaintTopic } from './topics.ts';
 

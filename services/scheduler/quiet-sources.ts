@@ -1,8 +1,8 @@
-import type { Db } from '../db/database.ts';
-import { markQuietSources } from '../db/repositories/source-notices.ts';
-import { createDeliveries } from './alerts/create-deliveries.ts';
-import { enqueueAlerts } from './alerts/enqueue-alerts.ts';
-import type { Queues } from './queue/queues.ts';
+import type { Db } from '../../db/database.ts';
+import { markQuietSources } from '../../db/repositories/source-notices.ts';
+import { createDeliveries } from '../alerts/create-deliveries.ts';
+import { enqueueAlerts } from '../alerts/enqueue-alerts.ts';
+import type { Queues } from '../jobs/queues.ts';
 
 /**
  * Flags sources that poll without errors yet have heard nothing for far longer than

@@ -1,9 +1,9 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { closeRedis, createRedisConnection } from './redis-connection.ts';
-import { isRedisUnreachable } from './redis-errors.ts';
-import { watchRedis } from './redis-watch.ts';
+import { closeRedis, createRedisConnection } from '../runtime/redis-connection.ts';
+import { isRedisUnreachable } from '../runtime/redis-errors.ts';
+import { watchRedis } from '../runtime/redis-watch.ts';
 
 /**
  * Every job Earshot runs, declared in one place. Jobs carry batches (one source,

@@ -40,7 +40,7 @@ const EMBEDDINGS = IPV4_EMBEDDINGS.map((embedding) => {
 
 /**
  * True for any address that is not a public unicast internet address: every block of the
- * IANA special-purpose registries (services/http/special-purpose-addresses.ts), and IPv6
+ * IANA special-purpose registries (services/sources/http/special-purpose-addresses.ts), and IPv6
  * forms that carry such an IPv4 address. Non-addresses are false.
  */
 export function isPrivateAddress(ip: string): boolean {

@@ -1,19 +1,19 @@
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Config } from '../config/config.ts';
-import type { Db } from '../db/database.ts';
-import type { MailTransport } from './alerts/mail-transport.ts';
-import { createGuardedAgent } from './http/guarded-agent.ts';
-import { createRequestBudget } from './http/request-budget.ts';
-import { runAlertJob } from './jobs/alert-job.ts';
-import { runAnalyzeJob } from './jobs/analyze-job.ts';
-import { runPollJob } from './jobs/poll-job.ts';
-import { cappedExponentialDelay } from './queue/backoff.ts';
-import { QUEUE_NAMES, type Queues } from './queue/queues.ts';
-import { closeRedis, createWorkerConnection } from './queue/redis-connection.ts';
-import { isRedisUnreachable } from './queue/redis-errors.ts';
-import { isDatabaseUnreachable } from '../db/connection-errors.ts';
-import type { CredentialsKey } from './security/credentials.ts';
+import type { Config } from '../../config/config.ts';
+import type { Db } from '../../db/database.ts';
+import type { MailTransport } from '../alerts/mail-transport.ts';
+import { createGuardedAgent } from '../sources/http/guarded-agent.ts';
+import { createRequestBudget } from '../sources/http/request-budget.ts';
+import { runAlertJob } from '../jobs/alert-job.ts';
+import { runAnalyzeJob } from '../jobs/analyze-job.ts';
+import { runPollJob } from '../jobs/poll-job.ts';
+import { cappedExponentialDelay } from '../jobs/backoff.ts';
+import { QUEUE_NAMES, type Queues } from '../jobs/queues.ts';
+import { closeRedis, createWorkerConnection } from './redis-connection.ts';
+import { isRedisUnreachable } from './redis-errors.ts';
+import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
+import type { CredentialsKey } from '../sources/credentials.ts';
 
 export interface WorkerDeps {
   db: Db;

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { makeDueNow } from '../../db/repositories/poll-state.ts';
 import { enqueuePoll } from './enqueue-poll.ts';
-import type { Queues } from '../queue/queues.ts';
+import type { Queues } from '../jobs/queues.ts';
 
 /** "Poll now": makes the source due and queues its poll. False when the source is not the account's. */
 export async function requestPollNow(db: Db, queues: Queues, accountId: string, sourceId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { ConnectorError, type HttpResponse } from '../../connectors/contract.ts';
+import { ConnectorError, type HttpResponse } from '../../../connectors/contract.ts';
 import { platformErrorMessage } from './platform-error-message.ts';
 import { redact } from './request-secrets.ts';
 import { retryAfterMs } from './retry-after.ts';

@@ -1,7 +1,7 @@
 /**
  * Words and phrases of the service domain that general-purpose lexicons score as
  * neutral ("slow", "on hold", "never again"), on AFINN's -5..+5 scale. Keys are
- * token sequences as services/sentiment/tokens.ts writes them ("won't" is
+ * token sequences as services/analysis/sentiment/tokens.ts writes them ("won't" is
  * "will not", "can't" is "can not"). Written for Earshot, not derived from any data set.
  */
 export const complaintPhrases: Readonly<Record<string, Readonly<Record<string, number>>>> = {

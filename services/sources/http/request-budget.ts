@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { ConnectorError } from '../../connectors/contract.ts';
+import { ConnectorError } from '../../../connectors/contract.ts';
 
 export interface BudgetLimits {
   requests: number;
