@@ -1,12 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ConnectorError, type Connector, type FieldSpec } from '../../../connectors/contract.ts';
 import { connectors, findConnector } from '../../../connectors/registry.ts';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
 import { findSource, findSourceSettings, listSourcesOfBusiness } from '../../../db/repositories/sources.ts';
 import { createSource, updateSource } from '../../sources/store-source.ts';
-import { decryptCredentials } from '../../sources/credentials.ts';
-import { literalHostProblem } from '../../sources/http/private-address.ts';
 import { requestPollNow } from '../../sources/request-poll.ts';
+import { InvalidSourceSettings, settingsAfterChange, settingsForNewSource } from '../../sources/source-settings.ts';
 import { EVERY_ROLE, INBOX_ROLES, OWNER_ONLY, type AccessRule } from '../access.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -74,44 +72,13 @@ const POLL_SOURCES: AccessRule = { roles: INBOX_ROLES, target: 'source' };
 /** Sources and their health are readable by every role within its businesses. */
 const READ_SOURCES: AccessRule = { roles: EVERY_ROLE, target: 'source' };
 
-/**
- * The request field a connector's complaint is about: its messages start with the
- * path (`config.placeId is required`), which becomes `body.config.placeId`.
- */
-function connectorProblem(error: ConnectorError): { field: string; message: string } {
-  const path = /^((?:config|credentials)(?:\.[A-Za-z_$][\w$]*|\[\d+\])*)/.exec(error.message)?.[1];
-  if (path === undefined) return { field: 'body.config', message: `body.config: ${error.message}` };
-  return { field: `body.${path}`, message: `body.${error.message}` };
-}
-
-function parseSourceSettings(connector: Connector, body: { config: Record<string, unknown>; credentials?: Record<string, string> }): ReturnType<Connector['parseConfig']> {
+/** The connector's or the private-address rule's refusal, as a 400 naming the field. */
+function asInvalidInput<T>(settle: () => T): T {
   try {
-    return connector.parseConfig(body.config, body.credentials ?? {});
+    return settle();
   } catch (error) {
-    if (error instanceof ConnectorError && error.kind === 'config') {
-      const problem = connectorProblem(error);
-      throw invalidInput(problem.field, problem.message);
-    }
+    if (error instanceof InvalidSourceSettings) throw invalidInput(error.field, error.message);
     throw error;
-  }
-}
-
-/**
- * Refuses URL fields (a `baseUrl` override, say) that point at this machine or a
- * private network, so a source cannot be used to probe what sits behind Earshot.
- * Host names that resolve to such addresses are caught again when fetched.
- */
-function assertPublicUrls(
-  part: 'config' | 'credentials',
-  schema: Record<string, FieldSpec>,
-  values: Record<string, unknown>,
-  allowPrivate: boolean,
-): void {
-  for (const [name, spec] of Object.entries(schema)) {
-    const value = values[name];
-    if (spec.type !== 'url' || typeof value !== 'string') continue;
-    const problem = literalHostProblem(value, allowPrivate);
-    if (problem !== null) throw invalidInput(`body.${part}.${name}`, `body.${part}.${name} ${problem}`);
   }
 }
 
@@ -144,9 +111,7 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         if (connector === undefined) {
           throw invalidInput('body.type', `body.type "${request.body.type}" is not a known source type; known: ${knownTypes()}`);
         }
-        const parsed = parseSourceSettings(connector, request.body);
-        assertPublicUrls('config', connector.configSchema, parsed.config, deps.config.allowPrivateUrls);
-        assertPublicUrls('credentials', connector.credentialsSchema, parsed.credentials, deps.config.allowPrivateUrls);
+        const parsed = asInvalidInput(() => settingsForNewSource(connector, request.body, deps.config.allowPrivateUrls));
         const source = await createSource(deps.db, deps.credentialsKey, {
           accountId: auth.accountId,
           businessId: business.id,
@@ -261,15 +226,15 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         const connector = findConnector(current.type);
         if (connector === undefined) throw invalidInput('body', `source type ${current.type} is no longer supported`);
         const { config, credentials, pollEveryMinutes, paused } = request.body;
-        let settings: ReturnType<Connector['parseConfig']> | undefined;
-        if (config !== undefined || credentials !== undefined) {
-          settings = parseSourceSettings(connector, {
-            config: config ?? current.config,
-            credentials: credentials ?? decryptCredentials(deps.credentialsKey, id, current.credentials),
-          });
-          assertPublicUrls('config', connector.configSchema, settings.config, deps.config.allowPrivateUrls);
-          assertPublicUrls('credentials', connector.credentialsSchema, settings.credentials, deps.config.allowPrivateUrls);
-        }
+        const settings = asInvalidInput(() =>
+          settingsAfterChange(
+            connector,
+            { id, config: current.config, sealedCredentials: current.credentials },
+            { config, credentials },
+            deps.credentialsKey,
+            deps.config.allowPrivateUrls,
+          ),
+        );
         const updated = await updateSource(deps.db, deps.credentialsKey, auth, id, {
           ...(config !== undefined && settings ? { config: settings.config } : {}),
           ...(credentials !== undefined && settings ? { credentials: settings.credentials } : {}),
