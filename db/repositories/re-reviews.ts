@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { Database, ReReviewChannel, ReReviewRequestsTable, ReReviewStatus } from '../schema.ts';
-import { insertItemEvents, insertItemEventsFrom } from './item-events.ts';
+import { insertItemEventsFrom } from './item-events.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 export interface ReReviewRequestRecord {
@@ -35,58 +35,51 @@ function toRecord(row: Row): ReReviewRequestRecord {
   };
 }
 
-export type CreateReReviewOutcome =
-  | { created: ReReviewRequestRecord }
-  | { refused: 'not_resolved'; status: string }
-  | { refused: 'already_pending'; since: Date }
-  | undefined;
-
-/**
- * Records that the customer was asked to update their review. Only a resolved
- * item qualifies (ask after the fix, not before), and an item has at most one
- * open request: its revision answers it once. Undefined when out of scope.
- */
-export async function createReReviewRequest(
-  db: Kysely<Database>,
+/** The item a re-review request is about, locked for the length of the transaction. */
+export async function lockItemForReReview(
+  trx: Transaction<Database>,
   scope: TenantScope,
   itemId: string,
-  request: { channel: ReReviewChannel; note?: string | undefined; actor: string },
-): Promise<CreateReReviewOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const item = await trx
-      .selectFrom('items')
-      .select(['id', 'business_id', 'status', 'rating'])
-      .where('id', '=', itemId)
-      .where('account_id', '=', scope.accountId)
-      .where(inBusinessScope('items.business_id', scope))
-      .forUpdate()
-      .executeTakeFirst();
-    if (item === undefined) return undefined;
-    if (item.status !== 'resolved') return { refused: 'not_resolved', status: item.status };
-    const pending = await trx
-      .selectFrom('re_review_requests')
-      .select('requested_at')
-      .where('item_id', '=', itemId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (pending !== undefined) return { refused: 'already_pending', since: pending.requested_at };
-    const row = await trx
-      .insertInto('re_review_requests')
-      .values({
-        account_id: scope.accountId,
-        business_id: item.business_id,
-        item_id: itemId,
-        channel: request.channel,
-        note: request.note ?? null,
-        requested_by: request.actor,
-        rating_before: item.rating,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const data = { requestId: row.id, channel: row.channel, ...(row.note !== null && { note: row.note }) };
-    await insertItemEvents(trx, [{ itemId, accountId: scope.accountId, type: 're_review_requested', actor: request.actor, data }]);
-    return { created: toRecord(row) };
-  });
+): Promise<{ id: string; business_id: string; status: string; rating: number | null } | undefined> {
+  return trx
+    .selectFrom('items')
+    .select(['id', 'business_id', 'status', 'rating'])
+    .where('id', '=', itemId)
+    .where('account_id', '=', scope.accountId)
+    .where(inBusinessScope('items.business_id', scope))
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** When the item's open request was made, if it has one. */
+export async function pendingReReviewSince(trx: Transaction<Database>, itemId: string): Promise<Date | undefined> {
+  const pending = await trx
+    .selectFrom('re_review_requests')
+    .select('requested_at')
+    .where('item_id', '=', itemId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return pending?.requested_at;
+}
+
+export async function insertReReviewRequest(
+  trx: Transaction<Database>,
+  request: { accountId: string; businessId: string; itemId: string; channel: ReReviewChannel; note: string | null; requestedBy: string; ratingBefore: number | null },
+): Promise<ReReviewRequestRecord> {
+  const row = await trx
+    .insertInto('re_review_requests')
+    .values({
+      account_id: request.accountId,
+      business_id: request.businessId,
+      item_id: request.itemId,
+      channel: request.channel,
+      note: request.note,
+      requested_by: request.requestedBy,
+      rating_before: request.ratingBefore,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
 }
 
 /** Every re-review request of one item, newest first; undefined when the item is out of scope. */

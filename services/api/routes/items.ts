@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
 import { getItem, listItems, type ItemDetailRecord } from '../../../db/repositories/item-queries.ts';
-import { createReReviewRequest, listReReviewRequests } from '../../../db/repositories/re-reviews.ts';
+import { listReReviewRequests } from '../../../db/repositories/re-reviews.ts';
 import { findSource } from '../../../db/repositories/sources.ts';
 import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts';
 import {
@@ -14,6 +14,7 @@ import {
   respondToItem,
   UnknownAssignee,
 } from '../../inbox/item-workflow.ts';
+import { askForReReview } from '../../inbox/re-review-request.ts';
 import { EVERY_ROLE, INBOX_ROLES } from '../access.ts';
 import { authOf, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -386,7 +387,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request, reply) => {
         const { auth, actor: name } = actor(request);
         const { channel, note: text } = request.body;
-        const outcome = await createReReviewRequest(deps.db, auth, request.params.id, { channel, note: text, actor: name });
+        const outcome = await askForReReview(deps.db, auth, request.params.id, { channel, note: text, actor: name });
         if (outcome === undefined) throw notFound('item');
         if ('refused' in outcome) {
           const message =
