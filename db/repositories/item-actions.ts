@@ -4,14 +4,17 @@ import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 type Tx = Transaction<Database>;
 
-/** What the inbox rules need to decide an action on an item. */
-export type LockedItem = Pick<Item, 'id' | 'status' | 'published_at' | 'responded_at' | 'first_response_at' | 'first_response_source'>;
+/** What the inbox rules need to decide an action on an item (a re-review request included). */
+export type LockedItem = Pick<
+  Item,
+  'id' | 'business_id' | 'status' | 'rating' | 'published_at' | 'responded_at' | 'first_response_at' | 'first_response_source'
+>;
 
 /** The item's row, locked for the rest of the transaction, or undefined outside the scope. */
 export async function lockItemInScope(trx: Tx, scope: TenantScope, itemId: string): Promise<LockedItem | undefined> {
   return trx
     .selectFrom('items')
-    .select(['id', 'status', 'published_at', 'responded_at', 'first_response_at', 'first_response_source'])
+    .select(['id', 'business_id', 'status', 'rating', 'published_at', 'responded_at', 'first_response_at', 'first_response_source'])
     .where('id', '=', itemId)
     .where('account_id', '=', scope.accountId)
     .where(inBusinessScope('items.business_id', scope))

@@ -35,22 +35,6 @@ function toRecord(row: Row): ReReviewRequestRecord {
   };
 }
 
-/** The item a re-review request is about, locked for the length of the transaction. */
-export async function lockItemForReReview(
-  trx: Transaction<Database>,
-  scope: TenantScope,
-  itemId: string,
-): Promise<{ id: string; business_id: string; status: string; rating: number | null } | undefined> {
-  return trx
-    .selectFrom('items')
-    .select(['id', 'business_id', 'status', 'rating'])
-    .where('id', '=', itemId)
-    .where('account_id', '=', scope.accountId)
-    .where(inBusinessScope('items.business_id', scope))
-    .forUpdate()
-    .executeTakeFirst();
-}
-
 /** When the item's open request was made, if it has one. */
 export async function pendingReReviewSince(trx: Transaction<Database>, itemId: string): Promise<Date | undefined> {
   const pending = await trx

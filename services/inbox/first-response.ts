@@ -15,6 +15,11 @@ export interface FirstResponse {
   source: ResponseSource;
 }
 
+/** The first response an item has on record; both columns are set together, or neither. */
+export function storedFirstResponse(item: Pick<Item, 'first_response_at' | 'first_response_source'>): FirstResponse | null {
+  return item.first_response_at === null || item.first_response_source === null ? null : { at: item.first_response_at, source: item.first_response_source };
+}
+
 /**
  * The first response once `candidate` is known. The earlier answer wins, whoever gave
  * it; on a tie the one already known stays, so a repeated sighting changes nothing.

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import { lockItemInScope } from '../../db/repositories/item-actions.ts';
 import { insertItemEvents } from '../../db/repositories/item-events.ts';
-import { insertReReviewRequest, lockItemForReReview, pendingReReviewSince, type ReReviewRequestRecord } from '../../db/repositories/re-reviews.ts';
+import { insertReReviewRequest, pendingReReviewSince, type ReReviewRequestRecord } from '../../db/repositories/re-reviews.ts';
 import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import type { Database, ReReviewChannel } from '../../db/schema.ts';
 
@@ -35,7 +36,7 @@ export async function askForReReview(
   request: { channel: ReReviewChannel; note?: string | undefined; actor: string },
 ): Promise<ReReviewRequestOutcome> {
   return db.transaction().execute(async (trx) => {
-    const item = await lockItemForReReview(trx, scope, itemId);
+    const item = await lockItemInScope(trx, scope, itemId);
     if (item === undefined) return undefined;
     const refusal = reReviewRefusal(item.status, item.status === 'resolved' ? await pendingReReviewSince(trx, itemId) : undefined);
     if (refusal !== null) return refusal;

@@ -6,7 +6,7 @@ export interface GroupLabels {
   businessName?: string;
   /** The week (Monday) or month start, YYYY-MM-DD (UTC). */
   period?: string;
-  /** The connector's display name, e.g. "Google Places", when grouped by source. */
+  /** The connector's display name, e.g. "Google (Places API)", when grouped by source. */
   sourceName?: string;
 }
 

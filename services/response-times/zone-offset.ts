@@ -59,9 +59,7 @@ export function wallTimeToInstant(timeZone: string, wallMs: number): number {
   const before = zoneOffsetMs(timeZone, wallMs - AROUND_MS);
   const after = zoneOffsetMs(timeZone, wallMs + AROUND_MS);
   if (before === after) return wallMs - before;
-  const readsBack = (offset: number) => zoneOffsetMs(timeZone, wallMs - offset) === offset;
-  const asBefore = readsBack(before);
-  const asAfter = readsBack(after);
-  if (asBefore && asAfter) return Math.max(wallMs - before, wallMs - after);
-  return asAfter ? wallMs - after : wallMs - before;
+  // A repeated time reads back with both offsets, a skipped one with neither: the offset
+  // after the change wins whenever it reads back, which is always the later instant.
+  return zoneOffsetMs(timeZone, wallMs - after) === after ? wallMs - after : wallMs - before;
 }
