@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
+import { DEMO_ACCOUNT } from '../demo/demo-account.ts';
 import { startEarshot, type ProcessRole } from '../runtime/earshot.ts';
-import { accountIdOfKey } from '../runtime/first-owner-key.ts';
 import { RedisUnavailableError } from '../runtime/redis-server.ts';
 import { StartupError } from '../runtime/startup-error.ts';
 
@@ -27,19 +27,20 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
   }
   const lines = [`Earshot is running (${roles.join(', ')}).`];
   if (earshot.url) lines.push(`API: ${earshot.url}   (browse it at ${earshot.url}/docs)`);
-  if (earshot.firstOwnerKey) {
+  if (earshot.firstOwner) {
+    const { key, accountId } = earshot.firstOwner;
     lines.push(
       '',
       'First start: an owner API key was created. It is shown only this once; keep it:',
       '',
-      `    ${earshot.firstOwnerKey}`,
+      `    ${key}`,
       '',
-      `Its account id is ${await accountIdOfKey(earshot.db, earshot.firstOwnerKey)} (earshot keys create --account ID adds keys to it; earshot accounts list shows it again).`,
-      `Try: curl -H "Authorization: Bearer ${earshot.firstOwnerKey}" ${earshot.url}/v1/businesses`,
+      `Its account id is ${accountId} (earshot keys create --account ID adds keys to it; earshot accounts list shows it again).`,
+      `Try: curl -H "Authorization: Bearer ${key}" ${earshot.url}/v1/businesses`,
     );
   }
   const demoLeftovers = earshot.demoLeftoversRemoved;
-  if (demoLeftovers > 0) lines.push(`Removed ${demoLeftovers} sources an interrupted \`earshot demo\` left behind (account "Earshot demo").`);
+  if (demoLeftovers > 0) lines.push(`Removed ${demoLeftovers} sources an interrupted \`earshot demo\` left behind (account "${DEMO_ACCOUNT}").`);
   if (!config.smtpUrl && roles.includes('worker')) lines.push(`Alert emails are written to ${config.dataDir}/outbox (set SMTP_URL to send them).`);
   lines.push('Press Ctrl-C to stop.');
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

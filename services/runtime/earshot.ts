@@ -7,7 +7,7 @@ import { createMailTransport } from '../alerts/mail-transport.ts';
 import { buildApp } from '../api/app.ts';
 import { listen } from '../api/listen.ts';
 import { removeDemoLeftovers } from '../demo/demo-account.ts';
-import { createFirstOwnerKey } from './first-owner-key.ts';
+import { createFirstOwnerKey, type FirstOwner } from './first-owner-key.ts';
 import { createQueues, type Queues } from '../jobs/queues.ts';
 import { waitForRedis } from './redis-connection.ts';
 import { startBackingServices } from './backing-services.ts';
@@ -28,8 +28,8 @@ export interface RunningEarshot {
   queues: Queues;
   /** The API's address, when this process serves the API. */
   url: string | undefined;
-  /** The owner key made on the very first start; shown once, never stored. */
-  firstOwnerKey: string | undefined;
+  /** The owner key (and its account) made on the very first start; shown once, never stored. */
+  firstOwner: FirstOwner | undefined;
   /** Sources an interrupted `earshot demo` left behind, removed before anything could poll them. */
   demoLeftoversRemoved: number;
   /**
@@ -43,7 +43,7 @@ export interface RunningEarshot {
 /** Starts the roles asked for, in one process, on the configured (or embedded) services. */
 export async function startEarshot(config: Config, roles: readonly ProcessRole[], log: Logger): Promise<RunningEarshot> {
   const backing = await startBackingServices(config, log);
-  const steps: Array<ShutdownStep & { last?: boolean }> = [{ name: 'embedded servers', stop: () => backing.stop(), last: true }];
+  const steps: ShutdownStep[] = [{ name: 'embedded servers', stop: () => backing.stop(), last: true }];
   const stopAll = () =>
     runShutdown(steps, config.shutdownTimeoutSeconds * 1000, (name, error) =>
       log.error({ err: error instanceof Error ? error.message : String(error) }, `shutdown: stopping ${name} failed`),
@@ -87,15 +87,15 @@ export async function startEarshot(config: Config, roles: readonly ProcessRole[]
       steps.push({ name: 'scheduler', stop: () => scheduler.stop() });
     }
     let url: string | undefined;
-    let firstOwnerKey: string | undefined;
+    let firstOwner: FirstOwner | undefined;
     if (roles.includes('api')) {
-      firstOwnerKey = await createFirstOwnerKey(db);
+      firstOwner = await createFirstOwnerKey(db);
       const app: FastifyInstance = await buildApp({ db, queues, config, credentialsKey, logger: log.child({ role: 'api' }) });
       steps.push({ name: 'API (requests in progress)', stop: () => app.close() });
       url = await listen(app, config);
     }
     started = true;
-    return { db, queues, url, firstOwnerKey, demoLeftoversRemoved, stop: stopAll };
+    return { db, queues, url, firstOwner, demoLeftoversRemoved, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -2,6 +2,8 @@
 export interface ShutdownStep {
   name: string;
   stop(): Promise<void>;
+  /** A server Earshot started itself: stopped last, with a reserve of the time (see runShutdown). */
+  last?: boolean;
 }
 
 const LAST_CHANCE_MS = 250;
@@ -14,7 +16,7 @@ const LAST_CHANCE_MS = 250;
  * remaining step still gets LAST_CHANCE_MS, which the reserve absorbs.
  * Resolves to the names of the steps that did not finish.
  */
-export async function runShutdown(steps: readonly (ShutdownStep & { last?: boolean })[], withinMs: number, onError: (name: string, error: unknown) => void): Promise<string[]> {
+export async function runShutdown(steps: readonly ShutdownStep[], withinMs: number, onError: (name: string, error: unknown) => void): Promise<string[]> {
   const deadline = Date.now() + withinMs;
   const reserveMs = steps.some((step) => step.last) ? Math.min(10_000, withinMs / 3) : 0;
   const unfinished: string[] = [];
