@@ -8,6 +8,11 @@
 
 const REPLACEMENT = '\uFFFD';
 
+/** True when `text` goes into PostgreSQL as it is: storableText would give it back unchanged. */
+export function isStorableText(text: string): boolean {
+  return text.isWellFormed() && !text.includes('\u0000');
+}
+
 export function storableText(text: string): string {
   // Both checks are cheap scans; nearly every text needs neither replacement.
   const wellFormed = text.isWellFormed() ? text : text.toWellFormed();

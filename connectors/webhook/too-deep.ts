@@ -1,3 +1,5 @@
+const utf8 = new TextDecoder();
+
 /**
  * Where a pushed body first nests deeper than `maxDepth` arrays and objects, as a field
  * name (`body.items[3]`, or `body` outside the items), or null when it does not. Read
@@ -20,7 +22,7 @@ export function tooDeepField(bytes: Uint8Array, maxDepth: number): string | null
       if (byte === BACKSLASH) index++;
       else if (byte === QUOTE) {
         inString = false;
-        if (depth === 1) topLevelKey = new TextDecoder().decode(bytes.subarray(stringStart, index));
+        if (depth === 1) topLevelKey = utf8.decode(bytes.subarray(stringStart, index));
       }
       continue;
     }

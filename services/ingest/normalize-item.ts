@@ -1,5 +1,5 @@
 import type { NormalizedItem } from '../../connectors/contract.ts';
-import { storableText, storableTextUpTo } from '../../db/storable-text.ts';
+import { isStorableText, storableText, storableTextUpTo } from '../../db/storable-text.ts';
 
 /**
  * The one door every platform's data passes before it is stored (polled pages,
@@ -99,7 +99,7 @@ export function storableJson(value: unknown, options: { bounded: boolean } = { b
   const walk = (node: unknown, depth: number): unknown => {
     if (node === null || typeof node === 'boolean') return node;
     if (typeof node === 'number') return Number.isFinite(node) ? node : null;
-    if (typeof node === 'string') return maxString === Number.POSITIVE_INFINITY ? storableText(node) : storableTextUpTo(node, maxString);
+    if (typeof node === 'string') return storableTextUpTo(node, maxString);
     if (typeof node === 'bigint') return node.toString();
     if (typeof node !== 'object') return null;
     // As JSON.stringify does: a Date (or a URL) says what it is through toJSON.
@@ -135,7 +135,7 @@ export function storableJson(value: unknown, options: { bounded: boolean } = { b
  */
 function alreadyStorable(value: unknown, maxDepth: number, maxString: number, maxValues: number): boolean {
   let values = 0;
-  const cleanText = (text: string) => text.length <= maxString && text.isWellFormed() && !text.includes('\u0000');
+  const cleanText = (text: string) => text.length <= maxString && isStorableText(text);
   const check = (node: unknown, depth: number): boolean => {
     if (node === null || typeof node === 'boolean') return true;
     if (typeof node === 'number') return Number.isFinite(node);

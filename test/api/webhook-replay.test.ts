@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { signWebhook } from '../../connectors/webhook/signature.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
+import { createWebhookSource, signedWebhookHeaders } from '../support/webhook.ts';
 
 let h: ApiHarness & { testDb: { drop(): Promise<void> } };
 let sourceId: string;
@@ -9,20 +9,14 @@ const SECRET = 'whsec-replay-0123456789abcdef0123';
 
 beforeAll(async () => {
   h = await createApiHarness();
-  const created = await h.call({
-    method: 'POST',
-    url: `/v1/businesses/${h.tenant.businessId}/sources`,
-    payload: { type: 'webhook', config: {}, credentials: { secret: SECRET } },
-  });
-  expect(created.statusCode).toBe(201);
-  sourceId = created.json().id;
+  sourceId = await createWebhookSource(h, SECRET);
 });
 afterAll(() => h.close());
 
 function signedRequest(externalId: string) {
   const body = JSON.stringify({ items: [{ id: externalId, rating: 5, body: `Lovely ${externalId}`, publishedAt: new Date().toISOString() }] });
   const timestamp = Math.floor(Date.now() / 1000);
-  const headers = { 'content-type': 'application/json', 'x-earshot-timestamp': String(timestamp), 'x-earshot-signature': signWebhook(SECRET, timestamp, body) };
+  const headers = signedWebhookHeaders(SECRET, timestamp, body);
   return () => h.app.inject({ method: 'POST', url: `/v1/webhooks/${sourceId}`, headers, payload: body });
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { signWebhook } from '../../connectors/webhook/signature.ts';
 import { createApiHarness, type ApiHarness } from '../support/api.ts';
+import { createWebhookSource, signedWebhookHeaders } from '../support/webhook.ts';
 
 let h: ApiHarness & { testDb: { drop(): Promise<void> } };
 let sourceId: string;
@@ -8,13 +8,7 @@ const SECRET = 'whsec-0123456789abcdef0123456789';
 
 beforeAll(async () => {
   h = await createApiHarness({ config: { publicUrl: 'https://earshot.example.com' } });
-  const created = await h.call({
-    method: 'POST',
-    url: `/v1/businesses/${h.tenant.businessId}/sources`,
-    payload: { type: 'webhook', config: {}, credentials: { secret: SECRET } },
-  });
-  expect(created.statusCode).toBe(201);
-  sourceId = created.json().id;
+  sourceId = await createWebhookSource(h, SECRET);
 });
 afterAll(() => h.close());
 
@@ -26,7 +20,7 @@ function push(payload: unknown, options: { secret?: string; timestamp?: number; 
   return h.app.inject({
     method: 'POST',
     url: `/v1/webhooks/${options.id ?? sourceId}`,
-    headers: { 'content-type': 'application/json', 'x-earshot-timestamp': String(timestamp), 'x-earshot-signature': signWebhook(options.secret ?? SECRET, timestamp, body) },
+    headers: signedWebhookHeaders(options.secret ?? SECRET, timestamp, body),
     payload: body,
   });
 }

@@ -10,11 +10,11 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createDb, type Db } from '../../db/database.ts';
 import { ingestPage } from '../../services/ingest/ingest-page.ts';
+import { createDeliveries } from '../../services/alerts/create-deliveries.ts';
 import { sentJournalDirectory } from '../../services/alerts/deliver.ts';
 import { runAlertJob } from '../../services/jobs/alert-job.ts';
 import { createMailTransport, type MailTransport } from '../../services/alerts/mail-transport.ts';
 import type { AlertJobData } from '../../services/jobs/queues.ts';
-import { createAlertDeliveries } from '../support/alert-deliveries.ts';
 import { createBusinessAndSource, review } from '../support/items.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { startRecordingSmtp, type RecordingSmtp } from '../support/smtp.ts';
@@ -51,7 +51,7 @@ test('an email accepted while PostgreSQL is unreachable is recorded when it is b
   const { sourceId } = await createBusinessAndSource(pipeline, ['owner@diner.test']);
   const source = await pipeline.db.selectFrom('sources').select(['id', 'account_id', 'business_id']).where('id', '=', sourceId).executeTakeFirstOrThrow();
   const { toAnalyze } = await ingestPage(pipeline.db, source, { items: [review('cut-1', 1, 'Cold soup and a forty minute wait.')], cursor: null });
-  const deliveryIds = await pipeline.db.transaction().execute((tx) => createAlertDeliveries(tx, toAnalyze, 'negative_item'));
+  const deliveryIds = await createDeliveries(pipeline.db, { kind: 'negative_item', itemIds: toAnalyze });
   expect(deliveryIds).toHaveLength(1);
 
   // The worker reaches PostgreSQL through the proxy, which is cut the moment SMTP accepts.
@@ -100,7 +100,7 @@ test('a normal send leaves no note behind', async () => {
   const { sourceId } = await createBusinessAndSource(pipeline, ['second@diner.test']);
   const source = await pipeline.db.selectFrom('sources').select(['id', 'account_id', 'business_id']).where('id', '=', sourceId).executeTakeFirstOrThrow();
   const { toAnalyze } = await ingestPage(pipeline.db, source, { items: [review('ok-1', 2, 'Rude staff.')], cursor: null });
-  const deliveryIds = await pipeline.db.transaction().execute((tx) => createAlertDeliveries(tx, toAnalyze, 'negative_item'));
+  const deliveryIds = await createDeliveries(pipeline.db, { kind: 'negative_item', itemIds: toAnalyze });
   const config = { ...pipeline.config, dataDir: await mkdtemp(path.join(pipeline.config.dataDir, 'worker-')) };
   const deps = { db: throughProxy, mail: smtpTransport, config, log: pino({ level: 'silent' }) };
   await expect(runAlertJob({ id: 'alert-ok', data: { deliveryIds } } as Job<AlertJobData>, deps)).resolves.toEqual({ sent: 1, skipped: 0 });
