@@ -59,11 +59,11 @@ export function forbidden(message: string): ApiError {
 }
 
 /** Errors quote at most this much of what the client sent: enough to recognise it, never a 5,000-character echo. */
-export const MAX_ECHO = 200;
+const MAX_ECHO = 200;
 /** Our own words around a quote; the last line of defence for messages built elsewhere (connectors, features). */
 const MAX_MESSAGE = 2 * MAX_ECHO + 200;
 
-export function clipEcho(text: string, max = MAX_ECHO): string {
+function clipEcho(text: string, max = MAX_ECHO): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

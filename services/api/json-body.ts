@@ -11,7 +11,7 @@ function malformed(message: string): ApiError {
 }
 
 /** How deeply arrays and objects nest in JSON text, counted without parsing it. */
-export function jsonNestingDepth(text: string): number {
+function jsonNestingDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

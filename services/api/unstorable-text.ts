@@ -14,7 +14,7 @@ function problemWith(text: string): string | undefined {
 }
 
 /** The first field in `value` holding such text, with what is wrong with it. */
-export function findUnstorableText(value: unknown, path: string): { field: string; problem: string } | undefined {
+function findUnstorableText(value: unknown, path: string): { field: string; problem: string } | undefined {
   if (typeof value === 'string') {
     const problem = problemWith(value);
     return problem === undefined ? undefined : { field: path, problem };

@@ -3,7 +3,7 @@ import { decryptCredentials, type CredentialsKey } from './credentials.ts';
 import { literalHostProblem } from './http/private-address.ts';
 
 /** A source's settings as its connector accepted them: what is stored. */
-export type SourceSettings = ReturnType<Connector['parseConfig']>;
+type SourceSettings = ReturnType<Connector['parseConfig']>;
 
 /** Settings the connector or the private-address rule refuses; `field` is the request path, e.g. `body.config.placeId`. */
 export class InvalidSourceSettings extends Error {

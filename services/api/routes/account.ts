@@ -4,7 +4,7 @@ import type { Role } from '../../../db/schema.ts';
 import { EVERY_ROLE } from '../access.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { dateTime, noQuery, toIso, uuid } from '../schemas/common.ts';
+import { count, dateTime, noQuery, toIso, uuid } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 
 interface AccountJson {
@@ -14,8 +14,6 @@ interface AccountJson {
   counts: { businesses: number; sources: number; keys: number };
   key: { id: string; name: string; role: Role; businessIds: string[] | null };
 }
-
-const count = (description: string) => ({ type: 'integer', minimum: 0, description }) as const;
 
 const accountSchema = {
   description: "The calling key's account, and the key itself",

@@ -20,7 +20,7 @@ import { authOf, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { OPTIONAL_BODY } from '../openapi-options.ts';
-import { apiDate, apiDateValue, idParams, isUuid, noQuery, uuid, type IdParams } from '../schemas/common.ts';
+import { apiDate, apiDateValue, idParams, isUuid, noQuery, queryDateRange, uuid, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import {
   ITEM_KINDS,
@@ -156,16 +156,9 @@ async function assertFilterTargetsVisible(deps: ApiDeps, auth: AuthContext, quer
   }
 }
 
-function checkRanges(query: ListItemsQuery): void {
+function checkRatingRange(query: ListItemsQuery): void {
   if (query.ratingMin !== undefined && query.ratingMax !== undefined && query.ratingMin > query.ratingMax) {
     throw invalidInput('query.ratingMax', 'query.ratingMax must not be below query.ratingMin');
-  }
-  if (
-    query.publishedFrom !== undefined &&
-    query.publishedTo !== undefined &&
-    apiDateValue('query.publishedFrom', query.publishedFrom) >= apiDateValue('query.publishedTo', query.publishedTo)
-  ) {
-    throw invalidInput('query.publishedTo', 'query.publishedTo must be after query.publishedFrom');
   }
 }
 
@@ -222,13 +215,14 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request) => {
         const auth = authOf(request);
         const { cursor, publishedFrom, publishedTo, ...filters } = request.query;
-        checkRanges(request.query);
+        checkRatingRange(request.query);
+        const published = queryDateRange(request.query, 'publishedFrom', 'publishedTo');
         const after = cursor === undefined ? undefined : decodeCursor(cursor);
         await assertFilterTargetsVisible(deps, auth, request.query);
         const page = await listItems(deps.db, auth, {
           ...filters,
-          ...(publishedFrom !== undefined && { publishedFrom: apiDateValue('query.publishedFrom', publishedFrom) }),
-          ...(publishedTo !== undefined && { publishedTo: apiDateValue('query.publishedTo', publishedTo) }),
+          ...(published.from !== undefined && { publishedFrom: published.from }),
+          ...(published.to !== undefined && { publishedTo: published.to }),
           ...(after && { after }),
         });
         return { items: page.items.map(presentItem), nextCursor: page.next && encodeCursor(page.next) };

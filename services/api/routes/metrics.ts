@@ -9,8 +9,8 @@ import { responseTimeReport } from '../../response-times/response-time-report.ts
 import { responseTimesCsv } from '../../response-times/response-times-csv.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { invalidInput, notFound } from '../errors.ts';
-import { apiDateValue } from '../schemas/common.ts';
+import { notFound } from '../errors.ts';
+import { queryDateRange } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { responseTimesQuerySchema, responseTimesReplySchema } from '../schemas/metrics.ts';
 
@@ -68,9 +68,7 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
         for (const businessId of businessIds) {
           if ((await findBusiness(deps.db, auth, businessId)) === undefined) throw notFound('business');
         }
-        const from = query.from === undefined ? undefined : apiDateValue('query.from', query.from);
-        const to = query.to === undefined ? undefined : apiDateValue('query.to', query.to);
-        if (from !== undefined && to !== undefined && from >= to) throw invalidInput('query.to', 'query.to must be after query.from');
+        const { from, to } = queryDateRange(query, 'from', 'to');
         const scoped = await facts.read(deps.db, auth, businessIds);
         const report = responseTimeReport(scoped, {
           businessIds,

@@ -3,8 +3,8 @@ import { findBusiness } from '../../../db/repositories/businesses.ts';
 import { reReviewMetrics, type ReReviewGroupBy } from '../../../db/repositories/re-review-metrics.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { invalidInput, notFound } from '../errors.ts';
-import { apiDate, apiDateValue, uuid } from '../schemas/common.ts';
+import { notFound } from '../errors.ts';
+import { apiDate, queryDateRange, uuid } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { reReviewGroupSchema, type ReReviewGroupJson } from '../schemas/re-review.ts';
 import { EVERY_ROLE } from '../access.ts';
@@ -73,9 +73,7 @@ export function reReviewMetricsRoutes(deps: ApiDeps): FastifyPluginAsync {
         // Every role reads metrics, consultants included; scope limits what is counted.
         const auth = authOf(request);
         const { businessId, groupBy } = request.query;
-        const from = request.query.from === undefined ? undefined : apiDateValue('query.from', request.query.from);
-        const to = request.query.to === undefined ? undefined : apiDateValue('query.to', request.query.to);
-        if (from !== undefined && to !== undefined && from >= to) throw invalidInput('query.to', 'query.to must be after query.from');
+        const { from, to } = queryDateRange(request.query, 'from', 'to');
         if (businessId !== undefined && (await findBusiness(deps.db, auth, businessId)) === undefined) throw notFound('business');
         const groups = await reReviewMetrics(deps.db, auth, {
           groupBy,

@@ -7,6 +7,8 @@ export const uuid = { type: 'string', format: 'uuid' } as const;
 export const dateTime = { type: 'string', format: 'date-time' } as const;
 export const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
 export const nullableString = { type: ['string', 'null'] } as const;
+/** A count of rows, described. */
+export const count = (description: string) => ({ type: 'integer', minimum: 0, description }) as const;
 
 /**
  * Every date a client sends, in a query or a body: one rule (services/api/api-date.ts),
@@ -19,6 +21,20 @@ export function apiDateValue(field: string, text: string): Date {
   const date = parseApiDate(text);
   if (date === undefined) throw invalidInput(field, `${field} must be ${API_DATE_DESCRIPTION}`);
   return date;
+}
+
+/** Two optional `apiDate` query fields bounding a range: their instants, the second after the first. */
+export function queryDateRange<From extends string, To extends string>(
+  query: { [K in From | To]?: string },
+  fromName: From,
+  toName: To,
+): { from: Date | undefined; to: Date | undefined } {
+  const fromText = query[fromName];
+  const toText = query[toName];
+  const from = fromText === undefined ? undefined : apiDateValue(`query.${fromName}`, fromText);
+  const to = toText === undefined ? undefined : apiDateValue(`query.${toName}`, toText);
+  if (from !== undefined && to !== undefined && from >= to) throw invalidInput(`query.${toName}`, `query.${toName} must be after query.${fromName}`);
+  return { from, to };
 }
 
 /**

@@ -3,9 +3,7 @@ import type { TenantScope } from '../../../db/repositories/tenant-scope.ts';
 import type { Database } from '../../../db/schema.ts';
 import { deleteWatched, type DeletionCounts, type DeletionOutcome, type DeletionTarget } from '../../sources/delete-watched.ts';
 import { invalidInput, notFound } from '../errors.ts';
-import { isUuid } from './common.ts';
-
-const count = (description: string) => ({ type: 'integer', minimum: 0, description }) as const;
+import { count, isUuid } from './common.ts';
 
 const countProperties = {
   businesses: count('1 when a business was deleted, 0 for a source'),
@@ -55,7 +53,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** "the business "Cafe" with 2 sources, 130 items, …": what a confirmation would delete. */
-export function describeDeletion(target: DeletionTarget, name: string, counts: DeletionCounts): string {
+function describeDeletion(target: DeletionTarget, name: string, counts: DeletionCounts): string {
   const parts = [
     ...(target.kind === 'business' ? [plural(counts.sources, 'source')] : []),
     plural(counts.items, 'item'),
