@@ -21,8 +21,6 @@ export interface PollFailure {
   message: string;
   /** needs_attention: a person must fix the config; polling stops until they do. */
   needsAttention: boolean;
-  /** Postpone the next poll (a platform's rate-limit reset). */
-  retryAt?: Date;
 }
 
 /**
@@ -40,7 +38,6 @@ export async function recordPollFailure(db: Db, sourceId: string, failure: PollF
       last_error_at: sql<Date>`now()`,
       consecutive_failures: eb('consecutive_failures', '+', 1),
       status: status ?? sql<SourceStatus>`CASE WHEN status = 'ok' AND consecutive_failures + 1 >= ${FAILING_AFTER} THEN 'failing' ELSE status END`,
-      ...(failure.retryAt ? { next_poll_at: failure.retryAt } : {}),
       updated_at: sql<Date>`now()`,
     }))
     .where('id', '=', sourceId)
