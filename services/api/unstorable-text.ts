@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isStorableText } from '../../db/storable-text.ts';
 import { invalidInput } from './errors.ts';
 import { appendSegment } from './validation-problem.ts';
 
@@ -8,9 +9,9 @@ import { appendSegment } from './validation-problem.ts';
  * Refused here, for every route and every part of the request, naming the field.
  */
 function problemWith(text: string): string | undefined {
+  if (isStorableText(text)) return undefined;
   if (text.includes('\u0000')) return 'contains U+0000 (NUL), which cannot be stored; remove it';
-  if (!text.isWellFormed()) return 'contains a lone surrogate (half of a character, e.g. a cut emoji); send valid Unicode';
-  return undefined;
+  return 'contains a lone surrogate (half of a character, e.g. a cut emoji); send valid Unicode';
 }
 
 /** The first field in `value` holding such text, with what is wrong with it. */
