@@ -120,7 +120,7 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
           throw error;
         }
         if (result.toAnalyze.length > 0) {
-          const origin = `webhook-${source.id}-${createHash('sha256').update(signature ?? '').digest('hex').slice(0, 16)}`;
+          const origin = `webhook-${source.id}-${createHash('sha256').update(signed).digest('hex').slice(0, 16)}`;
           await enqueueAnalysis(deps.queues, origin, 0, result.toAnalyze);
         }
         await recordPollSuccess(deps.db, source.id);
