@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
-import { isRedisUnreachable } from '../runtime/redis-errors.ts';
+import { isBackingServiceOutage } from '../runtime/backing-service-outage.ts';
 import { validationProblem } from './validation-problem.ts';
 
 /** Every `error.code` the API returns. Clients branch on these; they never change meaning. */
@@ -79,7 +78,7 @@ function toApiError(error: unknown, requestId: string): ApiError {
     const problem = validationProblem(fastifyError.validationContext, fastifyError.validation);
     return invalidInput(problem.field, problem.message);
   }
-  if (isDatabaseUnreachable(error) || isRedisUnreachable(error)) {
+  if (isBackingServiceOutage(error)) {
     return new ApiError(503, 'unavailable', `a service Earshot depends on is unreachable; retry in ${RETRY_UNAVAILABLE_AFTER_SECONDS} s`, {
       headers: { 'retry-after': String(RETRY_UNAVAILABLE_AFTER_SECONDS) },
     });

@@ -12,7 +12,7 @@ import {
 import { insertItemEvents, type ItemEventType, type NewItemEvent } from '../../db/repositories/item-events.ts';
 import { closeRequestsAsRevised } from '../../db/repositories/re-reviews.ts';
 import type { Database, ItemRevisionsTable, ItemUpdate } from '../../db/schema.ts';
-import { firstResponseAfter, platformReplyTime } from '../inbox/first-response.ts';
+import { firstResponseAfter, platformReplyTime, storedFirstResponse } from '../inbox/first-response.ts';
 import { nextStatus } from '../inbox/item-status.ts';
 import { contentHash } from './content-hash.ts';
 
@@ -144,8 +144,7 @@ function changesFor(
   if (reply && before.owner_reply_at === null) {
     const at = platformReplyTime(reply.at, new Date());
     events.push(event(source, before.id, 'platform_reply_seen', PLATFORM, { text: reply.text }, at));
-    const known = before.first_response_at === null || before.first_response_source === null ? null : { at: before.first_response_at, source: before.first_response_source };
-    const first = firstResponseAfter(known, { at, source: PLATFORM });
+    const first = firstResponseAfter(storedFirstResponse(before), { at, source: PLATFORM });
     Object.assign(update, {
       owner_reply_text: reply.text,
       owner_reply_at: at,

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import { ConnectorError, type Connector, type ConnectorContext } from '../../connectors/contract.ts';
 import { findConnector } from '../../connectors/registry.ts';
-import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
 import type { Db } from '../../db/database.ts';
 import { claimPollSlot } from '../../db/repositories/poll-state.ts';
 import { keepBadPage, recordPollFailure, recordPollSuccess, recordRateLimited } from '../../db/repositories/source-health.ts';
@@ -17,7 +16,7 @@ import type { RequestBudget } from '../sources/http/request-budget.ts';
 import { credentialSecrets, redactAll } from '../sources/http/request-secrets.ts';
 import { ingestPage, type IngestResult } from '../ingest/ingest-page.ts';
 import { recheckAwaitedReviews } from '../sources/recheck-awaited-reviews.ts';
-import { isRedisUnreachable } from '../runtime/redis-errors.ts';
+import { isBackingServiceOutage } from '../runtime/backing-service-outage.ts';
 import type { PollJobData, Queues } from './queues.ts';
 import { decryptCredentials, type CredentialsKey } from '../sources/credentials.ts';
 
@@ -129,7 +128,7 @@ async function handleFailure(
   job: Job<PollJobData>,
   scrub: (text: string) => string,
 ): Promise<PollJobResult> {
-  if (isRedisUnreachable(error) || isDatabaseUnreachable(error)) {
+  if (isBackingServiceOutage(error)) {
     // Earshot's own Redis or PostgreSQL is away, not the platform: nothing is held against the
     // source, the outage is logged once where it is watched, and BullMQ retries the slot.
     log.debug({ err: error instanceof Error ? error.message : String(error) }, 'poll interrupted by an outage of Earshot\'s own services; will retry');

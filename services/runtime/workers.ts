@@ -11,8 +11,8 @@ import { runPollJob } from '../jobs/poll-job.ts';
 import { cappedExponentialDelay } from '../jobs/backoff.ts';
 import { QUEUE_NAMES, type Queues } from '../jobs/queues.ts';
 import { closeRedis, createWorkerConnection } from './redis-connection.ts';
+import { isBackingServiceOutage } from './backing-service-outage.ts';
 import { isRedisUnreachable } from './redis-errors.ts';
-import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
 import type { CredentialsKey } from '../sources/credentials.ts';
 
 export interface WorkerDeps {
@@ -56,7 +56,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       // During an outage every job fails the same way; the outage itself is logged once, when it starts.
-      const level = isDatabaseUnreachable(error) || isRedisUnreachable(error) ? 'debug' : 'warn';
+      const level = isBackingServiceOutage(error) ? 'debug' : 'warn';
       log[level]({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');
     });
     worker.on('error', (error) => {

@@ -1,14 +1,13 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
-import { isDatabaseUnreachable } from '../../db/connection-errors.ts';
 import type { Db } from '../../db/database.ts';
 import { listDueSources } from '../../db/repositories/poll-state.ts';
 import { pruneFactChanges } from '../../db/repositories/response-facts.ts';
 import { FACT_CHANGES_KEPT_MS } from '../response-times/response-facts-cache.ts';
 import { enqueuePoll } from '../sources/enqueue-poll.ts';
 import type { Queues } from '../jobs/queues.ts';
-import { isRedisUnreachable } from '../runtime/redis-errors.ts';
+import { isBackingServiceOutage } from '../runtime/backing-service-outage.ts';
 import { checkQuietSources } from './quiet-sources.ts';
 import { reReviewExpiry } from './re-review-expiry.ts';
 import { reconcile } from './reconciler.ts';
@@ -63,7 +62,7 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
     // Ticks never overlap: a slow database delays the next tick instead of piling them up.
     running = running.then(tick).catch((error: unknown) => {
       // An unreachable PostgreSQL or Redis is logged once by its connection watch, not on every tick.
-      const level = isDatabaseUnreachable(error) || isRedisUnreachable(error) ? 'debug' : 'error';
+      const level = isBackingServiceOutage(error) ? 'debug' : 'error';
       log[level]({ err: error instanceof Error ? error.message : String(error) }, 'scheduler tick failed');
     });
   }
