@@ -52,7 +52,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('preValidation', refuseUnstorableText);
   // Every JSON body, unknown routes' included, is checked for UTF-8 and depth before anything walks it.
-  // The webhook replaces this parser with its own: it verifies a signature over the raw bytes, then calls readJsonText.
+  // The webhook replaces this parser with its own: it verifies a signature over the raw bytes, then decodes them with decodeJsonText after its own depth check, which names the item.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
     try {
       done(null, parseJsonBody(body));

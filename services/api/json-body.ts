@@ -28,17 +28,21 @@ function jsonNestingDepth(text: string): number {
 }
 
 /**
- * The text of a JSON body: UTF-8 whatever charset the request claims (JSON is UTF-8,
- * RFC 8259), and nested at most MAX_JSON_DEPTH levels. Shared by every JSON route,
- * including the webhook, which parses its signed bytes itself.
+ * The text of a JSON body, UTF-8 whatever charset the request claims (JSON is UTF-8,
+ * RFC 8259). The webhook, which parses its signed bytes itself and checks their depth
+ * naming the item, uses this alone.
  */
-export function readJsonText(bytes: Uint8Array): string {
-  let text: string;
+export function decodeJsonText(bytes: Uint8Array): string {
   try {
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw malformed('the body is not valid UTF-8; send JSON encoded as UTF-8');
   }
+}
+
+/** The text of a JSON body, UTF-8 and nested at most MAX_JSON_DEPTH levels. */
+function readJsonText(bytes: Uint8Array): string {
+  const text = decodeJsonText(bytes);
   if (jsonNestingDepth(text) > MAX_JSON_DEPTH) throw malformed(`the body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
   return text;
 }

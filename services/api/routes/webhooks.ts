@@ -13,7 +13,7 @@ import { ingestPage, UnstorableItemError } from '../../ingest/ingest-page.ts';
 import { decryptCredentials } from '../../sources/credentials.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput } from '../errors.ts';
-import { MAX_JSON_DEPTH, readJsonText } from '../json-body.ts';
+import { decodeJsonText, MAX_JSON_DEPTH } from '../json-body.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 
@@ -90,7 +90,8 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         try {
           const tooDeep = tooDeepField(request.body, MAX_JSON_DEPTH);
           if (tooDeep !== null) throw new WebhookPayloadError(tooDeep, `nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
-          payload = readWebhookPayload(readJsonText(request.body), new Date());
+          // Depth was checked just above, naming the item; only the UTF-8 rule is left.
+          payload = readWebhookPayload(decodeJsonText(request.body), new Date());
         } catch (error) {
           if (error instanceof WebhookPayloadError) throw invalidInput(error.field, error.message);
           throw error;
