@@ -45,6 +45,17 @@ export interface Config {
   readonly startWaitSeconds: number;
   /** After SIGTERM/SIGINT, the process exits within this time even when something it waits on is down. */
   readonly shutdownTimeoutSeconds: number;
+  /** A web session unused for this long ends. */
+  readonly sessionIdleHours: number;
+  /** A web session ends this long after sign-in, however busy. */
+  readonly sessionMaxDays: number;
+  /** Invitation links (the first owner's included) work this long, once. */
+  readonly invitationDays: number;
+  /** Password-reset links work this long, once. */
+  readonly passwordResetMinutes: number;
+  /** Failed sign-ins per email, and per client address, allowed in 15 minutes before further tries are refused. */
+  readonly signInFailuresPerEmail: number;
+  readonly signInFailuresPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -148,5 +159,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     startWaitSeconds: integer(env, 'START_WAIT_SECONDS', 30, 1, 3600),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 3, 3600),
+    sessionIdleHours: integer(env, 'SESSION_IDLE_HOURS', 12, 1, 24 * 90),
+    sessionMaxDays: integer(env, 'SESSION_MAX_DAYS', 30, 1, 365),
+    invitationDays: integer(env, 'INVITATION_DAYS', 7, 1, 90),
+    passwordResetMinutes: integer(env, 'PASSWORD_RESET_MINUTES', 60, 5, 24 * 60),
+    signInFailuresPerEmail: integer(env, 'SIGN_IN_FAILURES_PER_EMAIL', 10, 1, 10_000),
+    signInFailuresPerAddress: integer(env, 'SIGN_IN_FAILURES_PER_ADDRESS', 50, 1, 100_000),
   });
 }

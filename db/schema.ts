@@ -130,6 +130,8 @@ export interface ItemsTable {
   /** Who works the item: a person's name or email, or a key's name (then `assignee_key_id` is set). */
   assignee: string | null;
   assignee_key_id: string | null;
+  /** Set when the assignee is a person who signs in (their "Mine" tab); the name stays if they are removed. */
+  assignee_user_id: string | null;
   updated_at: CreatedAt;
 }
 
@@ -181,6 +183,8 @@ export interface AlertDeliveriesTable {
   /** Exactly one of item_id (an item alert) and source_id (a notice about a source). */
   item_id: string | null;
   source_id: string | null;
+  /** A one-time sign-in link (invitation or password reset) sent through the same outbox. */
+  sign_in_link_id: string | null;
   incident: Generated<string>;
   recipient: string;
   kind: string;
@@ -194,6 +198,64 @@ export interface AlertDeliveriesTable {
   sent_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+}
+
+/** A person who signs in to the web app: one account, one role, optionally some businesses. */
+export interface UsersTable {
+  id: Generated<string>;
+  account_id: string;
+  /** Unique whatever its case. */
+  email: string;
+  display_name: string | null;
+  /** scrypt, see services/people/passwords.ts; never leaves the server. */
+  password_hash: string;
+  role: Role;
+  business_ids: string[] | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** A signed-in browser. Only the SHA-256 of its cookie is kept. */
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  account_id: string;
+  /** Proves a form was served by Earshot to this session. */
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: CreatedAt;
+  /** The absolute end; the idle end is last_seen_at plus the idle limit. */
+  expires_at: Timestamp;
+  user_agent: string | null;
+}
+
+export type SignInLinkPurpose = 'invitation' | 'password_reset';
+
+/** A one-time link: an invitation to join an account, or a password reset. */
+export interface SignInLinksTable {
+  id: Generated<string>;
+  account_id: string;
+  purpose: SignInLinkPurpose;
+  email: string;
+  /** Invitations: the role and scope the person will have. */
+  role: Role | null;
+  business_ids: string[] | null;
+  /** Password resets: whose password. */
+  user_id: string | null;
+  created_by: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+/** Sign-in attempts, counted to slow down password guessing per email and per address. */
+export interface SignInAttemptsTable {
+  id: Generated<string>;
+  email: string;
+  address: string;
+  succeeded: boolean;
+  at: CreatedAt;
 }
 
 /** Signed webhook requests already accepted, kept while their timestamp could still pass. */
@@ -216,6 +278,10 @@ export interface Database {
   re_review_requests: ReReviewRequestsTable;
   alert_deliveries: AlertDeliveriesTable;
   webhook_signatures_seen: WebhookSignaturesSeenTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  sign_in_links: SignInLinksTable;
+  sign_in_attempts: SignInAttemptsTable;
 }
 
 export type Business = Selectable<BusinessesTable>;

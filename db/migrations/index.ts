@@ -11,6 +11,7 @@ import * as reReviewChecks from './2026-11-23T2330_re_review_checks.ts';
 import * as skippedItems from './2026-12-06T1000_skipped_items.ts';
 import * as webhookSignaturesSeen from './2026-12-06T1100_webhook_signatures_seen.ts';
 import * as deliveryErrors from './2026-12-06T1110_delivery_errors.ts';
+import * as people from './2026-12-07T1000_people.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T1000_skipped_items': skippedItems,
   '2026-12-06T1100_webhook_signatures_seen': webhookSignaturesSeen,
   '2026-12-06T1110_delivery_errors': deliveryErrors,
+  '2026-12-07T1000_people': people,
 };

@@ -5,6 +5,7 @@ import { getItem } from '../../db/repositories/item-queries.ts';
 import { findSource } from '../../db/repositories/sources.ts';
 import type { Db } from '../../db/database.ts';
 import type { Role } from '../../db/schema.ts';
+import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import { authOf, type AuthContext } from './auth.ts';
 import { forbidden, notFound } from './errors.ts';
 import { isUuid } from './schemas/common.ts';
@@ -68,7 +69,7 @@ export const requireAccessRule: onRouteHookHandler = (route) => {
 };
 
 /** Whether the record the id names is within the caller's account and business scope. */
-async function canSee(db: Db, auth: AuthContext, target: AccessTarget, id: string): Promise<boolean> {
+export async function canSee(db: Db, auth: TenantScope, target: AccessTarget, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   switch (target) {
     case 'business':

@@ -26,6 +26,7 @@ import { rateLimitPerKey } from './rate-limit.ts';
 import { ajvOptions, partAwareValidators } from './request-validation.ts';
 import { sharedSchemas } from './schemas/index.ts';
 import { refuseUnstorableText } from './unstorable-text.ts';
+import { webApp } from '../../web/web-app.ts';
 
 export type { ApiDeps } from './deps.ts';
 
@@ -48,6 +49,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.decorateRequest('auth', null);
+  app.decorateRequest('person', null);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('preValidation', refuseUnstorableText);
@@ -88,6 +90,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(accountRoutes(deps));
     await v1.register(alertsHealthRoutes(deps));
   });
+  await app.register(webApp(deps));
 
   await app.ready();
   return app;
