@@ -52,3 +52,10 @@ export function webErrorHandler(error: unknown, request: FastifyRequest, reply: 
   const message = decided.status >= 500 && decided.status !== 503 ? `Something went wrong on our side. ${decided.message}` : decided.message;
   return errorPage(request, reply, decided.status, TITLES[decided.status] ?? 'Something went wrong', message);
 }
+
+/** A browser asking for a page that does not exist gets a page, not the API's JSON. */
+export function wantsPage(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0] ?? '';
+  if (path === '/v1' || path.startsWith('/v1/') || path.startsWith('/docs')) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}

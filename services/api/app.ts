@@ -27,6 +27,7 @@ import { ajvOptions, partAwareValidators } from './request-validation.ts';
 import { sharedSchemas } from './schemas/index.ts';
 import { refuseUnstorableText } from './unstorable-text.ts';
 import { webApp } from '../../web/web-app.ts';
+import { errorPage, wantsPage } from '../../web/web-errors.ts';
 
 export type { ApiDeps } from './deps.ts';
 
@@ -51,7 +52,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('auth', null);
   app.decorateRequest('person', null);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  app.setNotFoundHandler((request, reply) =>
+    wantsPage(request) ? errorPage(request, reply, 404, 'Not found', 'There is no page at this address.') : notFoundHandler(request, reply),
+  );
   app.addHook('preValidation', refuseUnstorableText);
   // Every JSON body, unknown routes' included, is checked for UTF-8 and depth before anything walks it.
   // The webhook replaces this parser with its own: it verifies a signature over the raw bytes, then decodes them with decodeJsonText after its own depth check, which names the item.
