@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { updateBusinessSettings } from '../../../db/repositories/business-settings.ts';
-import { normalizeOpeningHours, openingHoursProblem, type OpeningHours } from '../../response-times/opening-hours.ts';
+import { changeBusinessSettings } from '../../businesses/business-changes.ts';
+import type { OpeningHours } from '../../response-times/opening-hours.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { invalidInput, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { openingHoursSchema, presentBusiness, type BusinessJson } from '../schemas/business.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
-import { canonicalTimezone, dedupeEmails } from '../business-input.ts';
+import { asInvalidBusinessInput } from '../business-refusal.ts';
 
 interface BusinessSettingsBody {
   name?: string;
@@ -37,13 +37,6 @@ const businessSettingsBody = {
   examples: [{ timezone: 'Europe/Paris', slaHours: 48, openingHours: { tue: [{ open: '12:00', close: '14:30' }, { open: '19:00', close: '23:00' }] } }],
 } as const;
 
-function checkedOpeningHours(hours: OpeningHours | null | undefined): OpeningHours | null | undefined {
-  if (hours === undefined || hours === null) return hours;
-  const problem = openingHoursProblem(hours);
-  if (problem !== null) throw invalidInput(`body.openingHours.${problem.path}`, `body.openingHours.${problem.path} ${problem.message}`);
-  return normalizeOpeningHours(hours);
-}
-
 /**
  * The route's access rule for the central role policy (services/api/access.ts): owners,
  * and `:id` names a business. Typed loosely so this file builds with or without it.
@@ -69,18 +62,7 @@ export function businessSettingsRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request) => {
         const auth = authOf(request);
         const { id } = request.params;
-        const body = request.body;
-        const name = body.name?.trim();
-        if (name === '') throw invalidInput('body.name', 'body.name must not be blank');
-        const business = isUuid(id)
-          ? await updateBusinessSettings(deps.db, auth, id, {
-              name,
-              timezone: body.timezone === undefined ? undefined : canonicalTimezone(body.timezone),
-              openingHours: checkedOpeningHours(body.openingHours),
-              slaHours: body.slaHours,
-              alertEmails: body.alertEmails === undefined ? undefined : dedupeEmails(body.alertEmails),
-            })
-          : undefined;
+        const business = isUuid(id) ? await asInvalidBusinessInput(() => changeBusinessSettings(deps.db, auth, id, request.body)) : undefined;
         if (business === undefined) throw notFound('business');
         return presentBusiness(business);
       },

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { createBusiness, findBusiness, listBusinesses } from '../../../db/repositories/businesses.ts';
+import { findBusiness, listBusinesses } from '../../../db/repositories/businesses.ts';
+import { addBusiness } from '../../businesses/business-changes.ts';
 import { EVERY_ROLE, OWNER_ONLY } from '../access.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
-import { invalidInput, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { presentBusiness, type BusinessJson } from '../schemas/business.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { confirmQuery, deletionSummarySchema, answerDeletion, type ConfirmQuery, type DeletionSummaryJson } from '../schemas/deletion.ts';
 import { errorResponses } from '../schemas/error.ts';
-import { canonicalTimezone, dedupeEmails } from '../business-input.ts';
+import { asInvalidBusinessInput } from '../business-refusal.ts';
 
 interface CreateBusinessBody {
   name: string;
@@ -50,13 +51,7 @@ export function businessRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const auth = authOf(request);
-        const name = request.body.name.trim();
-        if (name === '') throw invalidInput('body.name', 'body.name must not be blank');
-        const business = await createBusiness(deps.db, auth.accountId, {
-          name,
-          timezone: canonicalTimezone(request.body.timezone ?? 'UTC'),
-          alertEmails: dedupeEmails(request.body.alertEmails),
-        });
+        const business = await asInvalidBusinessInput(() => addBusiness(deps.db, auth.accountId, request.body));
         return reply.status(201).send(presentBusiness(business));
       },
     );

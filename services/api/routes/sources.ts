@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { connectors, findConnector } from '../../../connectors/registry.ts';
 import { findBusiness } from '../../../db/repositories/businesses.ts';
-import { findSource, findSourceSettings, listSourcesOfBusiness } from '../../../db/repositories/sources.ts';
-import { createSource, updateSource } from '../../sources/store-source.ts';
-import { requestPollNow } from '../../sources/request-poll.ts';
-import { InvalidSourceSettings, settingsAfterChange, settingsForNewSource } from '../../sources/source-settings.ts';
+import { findSource, listSourcesOfBusiness } from '../../../db/repositories/sources.ts';
+import { addSource, changeSource, type SourceStore } from '../../sources/source-changes.ts';
+import { pollSourceNow } from '../../sources/request-poll.ts';
+import { InvalidSourceSettings } from '../../sources/source-settings.ts';
 import { EVERY_ROLE, INBOX_ROLES, OWNER_ONLY, type AccessRule } from '../access.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -73,20 +72,17 @@ const POLL_SOURCES: AccessRule = { roles: INBOX_ROLES, target: 'source' };
 const READ_SOURCES: AccessRule = { roles: EVERY_ROLE, target: 'source' };
 
 /** The connector's or the private-address rule's refusal, as a 400 naming the field. */
-function asInvalidInput<T>(settle: () => T): T {
+async function asInvalidInput<T>(settle: () => Promise<T>): Promise<T> {
   try {
-    return settle();
+    return await settle();
   } catch (error) {
     if (error instanceof InvalidSourceSettings) throw invalidInput(error.field, error.message);
     throw error;
   }
 }
 
-function knownTypes(): string {
-  return Object.keys(connectors).join(', ');
-}
-
 export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
+  const store: SourceStore = { db: deps.db, credentialsKey: deps.credentialsKey, allowPrivateUrls: deps.config.allowPrivateUrls };
   return async (app) => {
     app.post<{ Params: IdParams; Body: CreateSourceBody; Reply: SourceJson }>(
       '/v1/businesses/:id/sources',
@@ -103,24 +99,9 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const auth = authOf(request);
         const { id } = request.params;
-        const business = isUuid(id) ? await findBusiness(deps.db, auth, id) : undefined;
-        if (business === undefined) throw notFound('business');
-        const connector = findConnector(request.body.type);
-        if (connector === undefined) {
-          throw invalidInput('body.type', `body.type "${request.body.type}" is not a known source type; known: ${knownTypes()}`);
-        }
-        const parsed = asInvalidInput(() => settingsForNewSource(connector, request.body, deps.config.allowPrivateUrls));
-        const source = await createSource(deps.db, deps.credentialsKey, {
-          accountId: auth.accountId,
-          businessId: business.id,
-          type: connector.id,
-          config: parsed.config,
-          credentials: parsed.credentials,
-          pollEveryMinutes: request.body.pollEveryMinutes ?? connector.defaultPollMinutes,
-          scheduled: !connector.capabilities.push,
-        });
+        const source = isUuid(id) ? await asInvalidInput(() => addSource(store, authOf(request), id, request.body)) : undefined;
+        if (source === undefined) throw notFound('business');
         return reply.status(201).send(presentSource(source, deps.config.publicUrl));
       },
     );
@@ -190,15 +171,10 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const auth = authOf(request);
         const { id } = request.params;
-        // requestPollNow checks the account only; the key's business scope is checked here.
-        const source = isUuid(id) ? await findSource(deps.db, auth, id) : undefined;
-        if (source === undefined) throw notFound('source');
-        if (findConnector(source.type)?.capabilities.push) {
-          throw new ApiError(409, 'conflict', `a ${source.type} source is pushed to, not polled: send items to its webhookUrl`);
-        }
-        if (!(await requestPollNow(deps.db, deps.queues, auth.accountId, id))) throw notFound('source');
+        const poll = isUuid(id) ? await pollSourceNow(deps.db, deps.queues, authOf(request), id) : { outcome: 'not_found' as const };
+        if (poll.outcome === 'not_found') throw notFound('source');
+        if (poll.outcome === 'pushed') throw new ApiError(409, 'conflict', `a ${poll.type} source is pushed to, not polled: send items to its webhookUrl`);
         return reply.status(202).send({ queued: true, sourceId: id });
       },
     );
@@ -219,29 +195,8 @@ export function sourceRoutes(deps: ApiDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const auth = authOf(request);
         const { id } = request.params;
-        const current = isUuid(id) ? await findSourceSettings(deps.db, auth, id) : undefined;
-        if (current === undefined) throw notFound('source');
-        const connector = findConnector(current.type);
-        if (connector === undefined) throw invalidInput('body', `source type ${current.type} is no longer supported`);
-        const { config, credentials, pollEveryMinutes, paused } = request.body;
-        const settings = asInvalidInput(() =>
-          settingsAfterChange(
-            connector,
-            { id, config: current.config, sealedCredentials: current.credentials },
-            { config, credentials },
-            deps.credentialsKey,
-            deps.config.allowPrivateUrls,
-          ),
-        );
-        const updated = await updateSource(deps.db, deps.credentialsKey, auth, id, {
-          ...(config !== undefined && settings ? { config: settings.config } : {}),
-          ...(credentials !== undefined && settings ? { credentials: settings.credentials } : {}),
-          ...(pollEveryMinutes !== undefined ? { pollEveryMinutes } : {}),
-          ...(paused !== undefined ? { paused } : {}),
-          scheduled: !connector.capabilities.push,
-        });
+        const updated = isUuid(id) ? await asInvalidInput(() => changeSource(store, authOf(request), id, request.body)) : undefined;
         if (updated === undefined) throw notFound('source');
         return presentSource(updated, deps.config.publicUrl);
       },
