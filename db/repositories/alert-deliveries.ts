@@ -2,11 +2,12 @@ import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import { insertItemEvents } from './item-events.ts';
 
-/** Whose alert addresses are told about one subject: an item or a source. */
+/** Whose addresses are told about one subject: an item, a source, or a one-time sign-in link. */
 export interface AlertAudience {
   accountId: string;
   itemId: string | null;
   sourceId: string | null;
+  signInLinkId: string | null;
   alertEmails: string[];
 }
 
@@ -24,7 +25,7 @@ export async function listItemAudiences(tx: Db, itemIds: string[]): Promise<Aler
     .where('i.id', '=', sql<string>`ANY(${itemIds}::uuid[])`)
     .forKeyShare('i')
     .execute();
-  return rows.map((row) => ({ accountId: row.account_id, itemId: row.id, sourceId: null, alertEmails: row.alert_emails }));
+  return rows.map((row) => ({ accountId: row.account_id, itemId: row.id, sourceId: null, signInLinkId: null, alertEmails: row.alert_emails }));
 }
 
 /** The alert addresses of the source's business, the source locked against deletion as above. */
@@ -36,14 +37,15 @@ export async function findSourceAudience(tx: Db, sourceId: string): Promise<Aler
     .where('s.id', '=', sourceId)
     .forKeyShare('s')
     .executeTakeFirst();
-  return row && { accountId: row.account_id, itemId: null, sourceId: row.id, alertEmails: row.alert_emails };
+  return row && { accountId: row.account_id, itemId: null, sourceId: row.id, signInLinkId: null, alertEmails: row.alert_emails };
 }
 
 export interface NewDelivery {
   accountId: string;
-  /** Exactly one of the two: an item alert, or a notice about a source. */
+  /** Exactly one of the three: an item alert, a notice about a source, or a sign-in link. */
   itemId: string | null;
   sourceId: string | null;
+  signInLinkId: string | null;
   recipient: string;
   kind: string;
   /** Which occurrence of a source's trouble; '' for item alerts. */
@@ -52,18 +54,20 @@ export interface NewDelivery {
 
 /**
  * Writes pending deliveries and returns the ids of those it created. A delivery that
- * already exists (unique per item, recipient and kind, or per source, recipient, kind
- * and incident) is left as it is: asking twice about the same thing tells no one twice.
+ * already exists (unique per item, recipient and kind, per source, recipient, kind
+ * and incident, or per sign-in link, recipient and kind) is left as it is: asking
+ * twice about the same thing tells no one twice.
  */
 export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promise<string[]> {
   if (deliveries.length === 0) return [];
   const column = <T>(pick: (delivery: NewDelivery) => T) => deliveries.map(pick);
   const result = await sql<{ id: string }>`
-    INSERT INTO alert_deliveries (account_id, item_id, source_id, recipient, kind, incident)
+    INSERT INTO alert_deliveries (account_id, item_id, source_id, sign_in_link_id, recipient, kind, incident)
     SELECT * FROM unnest(
       ${column((d) => d.accountId)}::uuid[],
       ${column((d) => d.itemId)}::uuid[],
       ${column((d) => d.sourceId)}::uuid[],
+      ${column((d) => d.signInLinkId)}::uuid[],
       ${column((d) => d.recipient)}::text[],
       ${column((d) => d.kind)}::text[],
       ${column((d) => d.incident)}::text[]
@@ -90,9 +94,10 @@ export interface ClaimedDelivery {
   claimToken: string;
   recipient: string;
   kind: string;
-  /** An item alert has an item; a notice about a source has a source. */
+  /** An item alert has an item; a notice about a source has a source; an invitation or reset its link. */
   itemId: string | null;
   sourceId: string | null;
+  signInLinkId: string | null;
   createdAt: Date;
 }
 
@@ -123,7 +128,7 @@ export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: nu
         eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${leaseSeconds})`)]),
       ]),
     )
-    .returning(['id', 'claim_token', 'recipient', 'kind', 'item_id', 'source_id', 'created_at'])
+    .returning(['id', 'claim_token', 'recipient', 'kind', 'item_id', 'source_id', 'sign_in_link_id', 'created_at'])
     .executeTakeFirst();
   if (claimed) {
     return {
@@ -135,6 +140,7 @@ export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: nu
         kind: claimed.kind,
         itemId: claimed.item_id,
         sourceId: claimed.source_id,
+        signInLinkId: claimed.sign_in_link_id,
         createdAt: claimed.created_at,
       },
     };

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import { claimDelivery, markDeliverySent, markJournalledSend, releaseDelivery, type ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
+import { deriveSignInLinkKey, type SignInLinkSettings } from '../people/sign-in-link-token.ts';
+import type { CredentialsKey } from '../sources/credentials.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { DeliverySubjectGoneError, renderDelivery } from './render-delivery.ts';
 import { openSentJournal, type SentJournal } from './sent-journal.ts';
@@ -11,6 +13,8 @@ export interface DeliveryDeps {
   db: Db;
   mail: MailTransport;
   config: Config;
+  /** The instance's key: invitation and reset links are signed again when their email is rendered. */
+  credentialsKey: CredentialsKey;
   log: Logger;
 }
 
@@ -47,6 +51,7 @@ export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, j
   const result: DeliveryOutcome = { sent: 0, skipped: 0 };
   const failures: string[] = [];
   const journal = openSentJournal(sentJournalDirectory(deps.config));
+  const links: SignInLinkSettings = { key: deriveSignInLinkKey(deps.credentialsKey), publicUrl: deps.config.publicUrl };
   // While PostgreSQL is still unreachable this throws and the job is retried later, having claimed nothing.
   await replaySentJournal(deps, journal);
   for (const deliveryId of deliveryIds) {
@@ -60,7 +65,7 @@ export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, j
       continue;
     }
     try {
-      await send(claim.delivery, deps, journal);
+      await send(claim.delivery, deps, journal, links);
       result.sent++;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -90,8 +95,8 @@ async function replaySentJournal(deps: DeliveryDeps, journal: SentJournal): Prom
   }
 }
 
-async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: SentJournal): Promise<void> {
-  const { email, itemId } = await renderDelivery(deps.db, delivery, deps.config.publicUrl);
+async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: SentJournal, links: SignInLinkSettings): Promise<void> {
+  const { email, header } = await renderDelivery(deps.db, delivery, links);
   // One Message-ID per delivery: should a send ever be repeated, mail clients show it once.
   const messageId = `<${delivery.id}@earshot>`;
   const sent = await deps.mail.send(
@@ -102,7 +107,7 @@ async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: Sent
       text: email.text,
       html: email.html,
       messageId,
-      headers: itemId ? { 'X-Earshot-Item': itemId } : { 'X-Earshot-Source': delivery.sourceId ?? '' },
+      headers: header,
     },
     `${delivery.createdAt.toISOString().replace(/[:.]/g, '-')}-${delivery.id}.eml`,
   );
@@ -122,5 +127,5 @@ async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: Sent
   }
   // A note left behind is harmless: replaying it finds the delivery already sent.
   if (noted) await journal.confirm(delivery.id).catch(() => undefined);
-  deps.log.info({ deliveryId: delivery.id, itemId: delivery.itemId, sourceId: delivery.sourceId, receipt: sent.receipt }, 'alert sent');
+  deps.log.info({ deliveryId: delivery.id, itemId: delivery.itemId, sourceId: delivery.sourceId, signInLinkId: delivery.signInLinkId, receipt: sent.receipt }, 'alert sent');
 }

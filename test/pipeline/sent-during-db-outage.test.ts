@@ -68,7 +68,7 @@ test('an email accepted while PostgreSQL is unreachable is recorded when it is b
     close: () => undefined,
   };
   const config = { ...pipeline.config, dataDir: await mkdtemp(path.join(pipeline.config.dataDir, 'worker-')) };
-  const deps = { db: throughProxy, mail, config, log: pino({ level: 'silent' }) };
+  const deps = { db: throughProxy, mail, config, credentialsKey: pipeline.credentialsKey, log: pino({ level: 'silent' }) };
   const job = { id: 'alert-cut', data: { deliveryIds } } as Job<AlertJobData>;
 
   await expect(runAlertJob(job, deps)).rejects.toThrow(/not yet recorded as sent/);
@@ -102,7 +102,7 @@ test('a normal send leaves no note behind', async () => {
   const { toAnalyze } = await ingestPage(pipeline.db, source, { items: [review('ok-1', 2, 'Rude staff.')], cursor: null });
   const deliveryIds = await createDeliveries(pipeline.db, { kind: 'negative_item', itemIds: toAnalyze });
   const config = { ...pipeline.config, dataDir: await mkdtemp(path.join(pipeline.config.dataDir, 'worker-')) };
-  const deps = { db: throughProxy, mail: smtpTransport, config, log: pino({ level: 'silent' }) };
+  const deps = { db: throughProxy, mail: smtpTransport, config, credentialsKey: pipeline.credentialsKey, log: pino({ level: 'silent' }) };
   await expect(runAlertJob({ id: 'alert-ok', data: { deliveryIds } } as Job<AlertJobData>, deps)).resolves.toEqual({ sent: 1, skipped: 0 });
   expect(await readdir(sentJournalDirectory(config))).toEqual([]);
 });

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { listKeys, revokeKeepingAnOwner, type ApiKeyRecord } from '../../../db/repositories/api-keys.ts';
-import { createApiKey } from '../../keys/create-api-key.ts';
-import { listBusinesses } from '../../../db/repositories/businesses.ts';
+import { createAccountKey, KeyRefusal } from '../../keys/create-account-key.ts';
 import type { Role } from '../../../db/schema.ts';
 import { OWNER_ONLY, type AccessRule } from '../access.ts';
 import { authOf } from '../auth.ts';
@@ -93,10 +92,6 @@ function presentKey(key: ApiKeyRecord): KeyJson {
   };
 }
 
-function unique(ids: readonly string[]): string[] {
-  return [...new Set(ids.map((id) => id.toLowerCase()))];
-}
-
 export function keyRoutes(deps: ApiDeps): FastifyPluginAsync {
   return async (app) => {
     app.post<{ Body: CreateKeyBody; Reply: KeyJson & { key: string } }>(
@@ -114,19 +109,15 @@ export function keyRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const auth = authOf(request);
-        const name = request.body.name.trim();
-        if (name === '') throw invalidInput('body.name', 'body.name must not be blank');
-        const requested = request.body.businessIds;
-        let businessIds: string[] | null = null;
-        if (requested !== undefined) {
-          businessIds = unique(requested);
-          const known = new Set((await listBusinesses(deps.db, { accountId: auth.accountId, businessIds })).map((b) => b.id));
-          // Another account's business reads exactly like an id that does not exist.
-          const index = requested.findIndex((id) => !known.has(id.toLowerCase()));
-          if (index !== -1) throw invalidInput(`body.businessIds[${index}]`, `body.businessIds[${index}] is not a business of this account`);
+        try {
+          const { name, role, businessIds } = request.body;
+          const created = await createAccountKey(deps.db, { accountId: auth.accountId, role, name, businessIds });
+          return reply.status(201).send({ ...presentKey(created.record), key: created.key });
+        } catch (error) {
+          if (!(error instanceof KeyRefusal)) throw error;
+          const field = error.index === undefined ? `body.${error.field}` : `body.${error.field}[${error.index}]`;
+          throw invalidInput(field, `${field} ${error.message}`);
         }
-        const created = await createApiKey(deps.db, { accountId: auth.accountId, role: request.body.role, name, businessIds });
-        return reply.status(201).send({ ...presentKey(created.record), key: created.key });
       },
     );
 
