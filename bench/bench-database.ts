@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,8 @@ export interface BenchServices {
 /**
  * A fresh, migrated database for one benchmark run (and Redis when asked for):
  * DATABASE_URL / REDIS_URL measure existing servers; unset, embedded ones are
- * started in a temporary directory that is removed afterwards.
+ * started in a temporary directory that is removed afterwards. The database is
+ * dropped on close.
  */
 export async function openBenchServices(options: { redis: boolean; maxConnections: number }): Promise<BenchServices> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-'));
@@ -40,11 +42,10 @@ export async function openBenchServices(options: { redis: boolean; maxConnection
       if ('stop' in redis) stops.push(() => redis.stop());
       redisUrl = redis.url;
     }
-    const dbName = `earshot_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: postgres.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
+    const dbName = `earshot_bench_${randomBytes(6).toString('hex')}`;
+    await asAdmin(postgres.url, `CREATE DATABASE ${dbName}`);
+    // A shared server keeps no bench's million rows once it is done.
+    stops.push(() => asAdmin(postgres.url, `DROP DATABASE IF EXISTS ${dbName}`));
     const url = new URL(postgres.url);
     url.pathname = `/${dbName}`;
     const db = createDb(url.toString(), { maxConnections: options.maxConnections });
@@ -54,5 +55,15 @@ export async function openBenchServices(options: { redis: boolean; maxConnection
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+async function asAdmin(serverUrl: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
   }
 }

@@ -17,61 +17,19 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { request } from 'undici';
 import { loadConfig } from '../config/config.ts';
-import type { Db } from '../db/database.ts';
 import { createApiKey } from '../services/keys/create-api-key.ts';
 import { buildApp } from '../services/api/app.ts';
 import type { ResponseTimeGrouping } from '../services/response-times/response-time-query.ts';
 import { createQueues } from '../services/jobs/queues.ts';
 import { deriveCredentialsKey } from '../services/sources/credentials.ts';
 import { openBenchServices } from './bench-database.ts';
+import { percentile } from './percentile.ts';
+import { seedItems } from './seed-items.ts';
 
 const { values } = parseArgs({ options: { items: { type: 'string' }, businesses: { type: 'string' }, runs: { type: 'string' } } });
 const ITEMS = Number(values.items ?? 1_000_000);
 const BUSINESSES = Number(values.businesses ?? 100);
 const RUNS = Number(values.runs ?? 30);
-
-/** Two years of items; 80% answered within 0–72 h, 30% resolved; Paris hours on every business. */
-async function seed(db: Db): Promise<string> {
-  const account = await db.insertInto('accounts').values({ name: 'Bench agency' }).returning('id').executeTakeFirstOrThrow();
-  const hours = JSON.stringify(Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, [{ open: '09:00', close: '18:00' }]])));
-  await sql`
-    INSERT INTO businesses (account_id, name, timezone, alert_emails, opening_hours)
-    SELECT ${account.id}, 'Business ' || n, 'Europe/Paris', '{}', ${hours}::jsonb FROM generate_series(1, ${BUSINESSES}) n
-  `.execute(db);
-  await sql`
-    INSERT INTO sources (id, account_id, business_id, type, poll_every_minutes)
-    SELECT gen_random_uuid(), account_id, id, CASE WHEN random() < 0.5 THEN 'google_places' ELSE 'trustpilot' END, 15 FROM businesses
-  `.execute(db);
-  // Every random value is drawn per row in the inner select: an uncorrelated LATERAL
-  // subquery would be evaluated once and give every item the same date.
-  await sql`
-    INSERT INTO items (account_id, business_id, source_id, kind, external_id, rating, body, published_at, sort_at, content_hash,
-                       sentiment_label, flagged, status, first_response_at, first_response_source, resolved_at)
-    SELECT s.account_id, s.business_id, s.id, 'review', 'r' || g.n, 1 + g.n % 5, '', g.at, g.at, md5(g.n::text),
-           CASE WHEN g.n % 5 < 2 THEN 'negative' ELSE 'positive' END, g.n % 5 < 2,
-           CASE WHEN g.answered THEN 'responded' ELSE 'new' END,
-           CASE WHEN g.answered THEN g.at + g.response_share * interval '72 hours' END,
-           CASE WHEN g.answered THEN 'platform' END,
-           CASE WHEN g.n % 10 < 3 THEN g.at + g.resolution_share * interval '10 days' END
-    FROM (
-      SELECT n, now() - random() * interval '730 days' AS at, random() < 0.8 AS answered, random() AS response_share, random() AS resolution_share
-      FROM generate_series(1, ${ITEMS}) n
-    ) g
-    JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, account_id, business_id FROM sources) s ON s.k = g.n % ${BUSINESSES}
-  `.execute(db);
-  // The figures mean something only if the items are spread as described.
-  const spread = await sql<{ months: number; answered: number }>`
-    SELECT count(DISTINCT date_trunc('month', published_at))::int AS months, avg((first_response_at IS NOT NULL)::int)::float8 AS answered FROM items
-  `.execute(db);
-  const { months, answered } = spread.rows[0]!;
-  if (months < 24 || Math.abs(answered - 0.8) > 0.05) throw new Error(`seed is not spread as intended: ${months} months, ${answered} answered`);
-  await sql`VACUUM ANALYZE`.execute(db);
-  return account.id;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-}
 
 /** Times `run` alone; `prepare`, when given, runs untimed before each. */
 async function measure(label: string, runs: number, run: () => Promise<unknown>, prepare?: () => Promise<unknown>): Promise<number> {
@@ -95,7 +53,8 @@ async function main(): Promise<void> {
     const { db } = services;
 
     const seedStart = performance.now();
-    const accountId = await seed(db);
+    // As many flagged as negative items: the figures' segments split on both.
+    const { accountId } = await seedItems(db, { items: ITEMS, businesses: BUSINESSES, sourcesPerBusiness: 1, flaggedShare: 0.4 });
     console.log(`seeded ${ITEMS.toLocaleString('en')} items over ${BUSINESSES} businesses in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
     await measure('floor: count(*) over the same items', RUNS, () =>
