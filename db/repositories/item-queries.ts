@@ -154,7 +154,7 @@ export function likePattern(text: string): string {
 }
 
 /** A plain substring search: small inboxes, no index to keep; the text is always a bound parameter. */
-function textMatches(q: string): RawBuilder<boolean> {
+export function textMatches(q: string): RawBuilder<boolean> {
   const pattern = likePattern(q);
   return sql<boolean>`(items.body ILIKE ${pattern} ESCAPE '\\' OR coalesce(items.title, '') ILIKE ${pattern} ESCAPE '\\')`;
 }
