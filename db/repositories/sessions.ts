@@ -81,3 +81,9 @@ export async function deleteEndedSessions(db: Db, idleSeconds: number): Promise<
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** After a password change: every browser of the person but the one that changed it is signed out. */
+export async function deleteOtherSessionsOfUser(db: Db, userId: string, keepSessionId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepSessionId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -8,6 +8,7 @@ import { createKey } from './keys-command.ts';
 import { migrate } from './migrate-command.ts';
 import { reanalyze } from './reanalyze-command.ts';
 import { start } from './start-command.ts';
+import { inviteUser } from './users-command.ts';
 
 export const USAGE = `Usage: earshot <command>
 
@@ -22,6 +23,10 @@ export const USAGE = `Usage: earshot <command>
                                         --account ID adds it to an existing account (see accounts list);
                                         --business (repeatable) limits it to those businesses;
                                         without --account a new, empty account is created (owner keys only)
+  users invite --email EMAIL --role owner|staff|consultant [--account ID] [--business ID ...]
+                                        invite a person to sign in to the web app and print only
+                                        the one-time link (it is also emailed by the running Earshot);
+                                        without --account a new account is created (owners only)
 `;
 
 export class UsageError extends Error {}
@@ -67,6 +72,22 @@ export async function runCli(argv: string[], config: Config): Promise<number> {
         if (values.account === undefined && role !== 'owner') throw new UsageError(`a ${role} key needs --account ID (an existing account)`);
         if (values.account === undefined && values.business !== undefined) throw new UsageError('--business needs --account ID');
         return await createKey(config, { role, accountId: values.account, name: values.name, businessIds: values.business });
+      }
+      case 'users': {
+        const [sub, ...args] = rest;
+        if (sub !== 'invite') throw new UsageError(`unknown users command "${sub ?? ''}"`);
+        const { values } = parseArgs({
+          args,
+          options: { email: { type: 'string' }, role: { type: 'string' }, account: { type: 'string' }, business: { type: 'string', multiple: true } },
+          strict: true,
+        });
+        const role = values.role;
+        if (values.email === undefined || values.email.trim() === '') throw new UsageError('--email EMAIL is required');
+        if (role !== 'owner' && role !== 'staff' && role !== 'consultant') throw new UsageError('--role owner|staff|consultant is required');
+        // A new account has no businesses and nobody to run it: only its owner can start it.
+        if (values.account === undefined && role !== 'owner') throw new UsageError(`a ${role} needs --account ID (an existing account)`);
+        if (values.account === undefined && values.business !== undefined) throw new UsageError('--business needs --account ID');
+        return await inviteUser(config, { email: values.email, role, accountId: values.account, businessIds: values.business ?? [] });
       }
       case undefined:
       case 'help':

@@ -28,8 +28,11 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
   const lines = [`Earshot is running (${roles.join(', ')}).`];
   if (earshot.url) lines.push(`API: ${earshot.url}   (browse it at ${earshot.url}/docs)`);
   if (earshot.firstOwner) {
-    const { key, accountId } = earshot.firstOwner;
+    const { key, accountId, signInUrl } = earshot.firstOwner;
     lines.push(
+      '',
+      `Sign in to the web app: ${signInUrl}`,
+      '(a one-time link: it asks for your email, name and password and makes you the owner)',
       '',
       'First start: an owner API key was created. It is shown only this once; keep it:',
       '',

@@ -18,6 +18,7 @@ import { runShutdown, type ShutdownStep } from './shutdown-steps.ts';
 import { waitForDatabase } from './wait-for-database.ts';
 import { startScheduler } from '../scheduler/scheduler.ts';
 import { deriveCredentialsKey } from '../sources/credentials.ts';
+import { deriveSignInLinkKey } from '../people/sign-in-link-token.ts';
 import { startWorkers } from './workers.ts';
 
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
@@ -89,7 +90,8 @@ export async function startEarshot(config: Config, roles: readonly ProcessRole[]
     let url: string | undefined;
     let firstOwner: FirstOwner | undefined;
     if (roles.includes('api')) {
-      firstOwner = await createFirstOwnerKey(db);
+      const links = { key: deriveSignInLinkKey(credentialsKey), publicUrl: config.publicUrl };
+      firstOwner = await createFirstOwnerKey(db, { links, days: config.invitationDays });
       const app: FastifyInstance = await buildApp({ db, queues, config, credentialsKey, logger: log.child({ role: 'api' }) });
       steps.push({ name: 'API (requests in progress)', stop: () => app.close() });
       url = await listen(app, config);
