@@ -1,11 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { findBusiness } from '../../../db/repositories/businesses.ts';
 import type { ItemKind, SentimentLabel } from '../../../db/schema.ts';
-import { createResponseFactsCache } from '../../response-times/response-facts-cache.ts';
-import { findConnector } from '../../../connectors/registry.ts';
-import { labelGroups, type LabelledGroup } from '../../response-times/group-labels.ts';
+import type { LabelledGroup } from '../../response-times/group-labels.ts';
 import type { ResponseTimeGrouping, UnrepliableSummary } from '../../response-times/response-time-query.ts';
-import { responseTimeReport } from '../../response-times/response-time-report.ts';
+import { appFactsCache, responseTimeFigures } from '../../response-times/response-time-figures.ts';
 import { responseTimesCsv } from '../../response-times/response-times-csv.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -37,7 +34,7 @@ function wantsCsv(request: FastifyRequest<{ Querystring: ResponseTimesQuerystrin
 }
 
 export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
-  const facts = deps.responseFacts ?? createResponseFactsCache();
+  const facts = appFactsCache(deps);
   return async (app) => {
     app.get<{ Querystring: ResponseTimesQuerystring; Reply: { groups: LabelledGroup[]; unrepliable: UnrepliableSummary } | string }>(
       '/v1/metrics/response-times',
@@ -63,15 +60,9 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request, reply) => {
         const auth = authOf(request);
         const query = request.query;
-        const businessIds = [...new Set(query.businessId ?? [])];
-        // A business outside the key's reach is unknown to it, like any other id.
-        for (const businessId of businessIds) {
-          if ((await findBusiness(deps.db, auth, businessId)) === undefined) throw notFound('business');
-        }
         const { from, to } = queryDateRange(query, 'from', 'to');
-        const scoped = await facts.read(deps.db, auth, businessIds);
-        const report = responseTimeReport(scoped, {
-          businessIds,
+        const figures = await responseTimeFigures(deps.db, facts, auth, {
+          businessIds: query.businessId ?? [],
           sourceType: query.sourceType,
           kind: query.kind,
           sentiment: query.sentiment,
@@ -83,16 +74,14 @@ export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
           groupBy: query.groupBy,
           now: new Date(),
         });
-        const businessNames = new Map(scoped.businesses.map((business) => [business.id, business.name]));
-        const groups = labelGroups(report.groups, query.groupBy, {
-          business: (id) => businessNames.get(id),
-          source: (type) => findConnector(type)?.displayName,
-        });
-        if (!wantsCsv(request)) return { groups, unrepliable: report.unrepliable };
+        // A business outside the key's reach is unknown to it, like any other id.
+        if (figures === undefined) throw notFound('business');
+        const { groups, unrepliable } = figures;
+        if (!wantsCsv(request)) return { groups, unrepliable };
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="response-times-by-${query.groupBy.replace(',', '-')}.csv"`)
-          .header('x-unrepliable-items', String(report.unrepliable.items))
+          .header('x-unrepliable-items', String(unrepliable.items))
           .send(responseTimesCsv(groups, query.groupBy));
       },
     );
