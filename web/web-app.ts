@@ -5,6 +5,7 @@ import { requireSameOriginForm } from './csrf.ts';
 import { FORM_BODY_LIMIT, parseFormBody } from './form-body.ts';
 import { enforcePageAccess, requirePageRule } from './page-access.ts';
 import { signInRoutes } from './pages/sign-in.ts';
+import { inboxRoutes } from './pages/inbox.ts';
 import { reportRoutes } from './pages/reports.ts';
 import { loadPerson } from './session-auth.ts';
 import { secureCookies, signInLimits } from './web-context.ts';
@@ -29,6 +30,7 @@ export function webApp(deps: ApiDeps): FastifyPluginAsync {
 
     await web.register(assetRoutes);
     await web.register(signInRoutes(deps));
+    await web.register(inboxRoutes(deps));
     await web.register(reportRoutes(deps));
   };
 }

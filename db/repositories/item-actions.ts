@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database, Item, ItemStatus } from '../schema.ts';
+import type { Database, Item, ItemStatus, Role } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 type Tx = Transaction<Database>;
@@ -65,10 +65,37 @@ export async function findActiveApiKey(trx: Tx, accountId: string, keyId: string
     .executeTakeFirst();
 }
 
-export async function setItemAssignee(trx: Tx, itemId: string, assignee: { name: string; keyId: string | null } | null): Promise<void> {
+/** A person of the account who may be given items, with the businesses they see (null: all). */
+export async function findAssignablePerson(
+  trx: Tx,
+  accountId: string,
+  userId: string,
+): Promise<{ id: string; name: string; role: Role; businessIds: string[] | null } | undefined> {
+  const row = await trx
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'role', 'business_ids'])
+    .where('id', '=', userId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return row && { id: row.id, name: row.display_name ?? row.email, role: row.role, businessIds: row.business_ids };
+}
+
+/** Who works the item: an API key (`keyId`), a person who signs in (`userId`), or a name only. */
+export interface ItemAssignee {
+  name: string;
+  keyId: string | null;
+  userId: string | null;
+}
+
+export async function setItemAssignee(trx: Tx, itemId: string, assignee: ItemAssignee | null): Promise<void> {
   await trx
     .updateTable('items')
-    .set({ assignee: assignee?.name ?? null, assignee_key_id: assignee?.keyId ?? null, updated_at: sql`now()` })
+    .set({
+      assignee: assignee?.name ?? null,
+      assignee_key_id: assignee?.keyId ?? null,
+      assignee_user_id: assignee?.userId ?? null,
+      updated_at: sql`now()`,
+    })
     .where('id', '=', itemId)
     .execute();
 }

@@ -40,6 +40,8 @@ export interface ItemEventRecord {
 export interface ItemDetailRecord extends ItemRecord {
   /** Oldest first: the item's story in the order it happened. */
   events: ItemEventRecord[];
+  /** Set when the assignee is a person who signs in. */
+  assigneeUserId: string | null;
 }
 
 /**
@@ -200,6 +202,7 @@ export async function getItem(db: Kysely<Database>, scope: TenantScope, itemId: 
   const row = await db
     .selectFrom('items')
     .select(COLUMNS)
+    .select('assignee_user_id')
     .where('id', '=', itemId)
     .where('account_id', '=', scope.accountId)
     .where(inBusinessScope('items.business_id', scope))
@@ -217,5 +220,5 @@ export async function getItem(db: Kysely<Database>, scope: TenantScope, itemId: 
   // Detection is the item's own first_seen_at; storing it as an event too would be a second copy.
   const detected: ItemEventRecord = { type: 'detected', actor: 'system', at: record.firstSeenAt, data: { publishedAt: record.publishedAt?.toISOString() ?? null } };
   // Stable sort: detection comes first among events of the same instant.
-  return { ...record, events: [detected, ...events].sort((a, b) => a.at.getTime() - b.at.getTime()) };
+  return { ...record, assigneeUserId: row.assignee_user_id, events: [detected, ...events].sort((a, b) => a.at.getTime() - b.at.getTime()) };
 }

@@ -32,7 +32,7 @@ export function renderNegativeItemEmail(context: AlertContext, publicUrl: string
   const what = item.kind === 'review' ? `${item.rating !== null ? `${item.rating}-star ` : ''}${platform} review` : `${platform} mention`;
   const subject = `New ${what} for ${businessName}: "${snippet(item.body || item.title || '', 60)}"`;
   const date = (item.publishedAt ?? item.firstSeenAt).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-  const earshotLink = `${publicUrl}/v1/items/${item.id}`;
+  const earshotLink = `${publicUrl}/items/${item.id}`;
   const fields: Array<[string, string]> = [
     ['Business', businessName],
     ['Source', platform],

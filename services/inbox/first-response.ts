@@ -43,12 +43,25 @@ export class AnswerBeforePublication extends Error {
   }
 }
 
+/** A backdated answer (`at` of a `respond`) that has not happened yet. */
+export class AnswerInTheFuture extends Error {
+  constructor() {
+    super('the answer is dated in the future');
+    this.name = 'AnswerInTheFuture';
+  }
+}
+
+/** An answer dated a little ahead of the server's clock is a clock difference, not the future. */
+const CLOCK_SKEW_MS = 60_000;
+
 /**
  * When an answer recorded in Earshot happened: now, or earlier when the caller says
- * so (a phone call an hour ago), but never before the item was published.
+ * so (a phone call an hour ago), but never before the item was published, nor later
+ * than now.
  */
 export function answerTime(claimed: Date | undefined, publishedAt: Date | null, now: Date): Date {
   if (claimed === undefined) return now;
+  if (claimed.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AnswerInTheFuture();
   if (publishedAt !== null && claimed < publishedAt) throw new AnswerBeforePublication(publishedAt);
   return claimed;
 }

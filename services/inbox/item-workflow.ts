@@ -1,11 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import {
   findActiveApiKey,
+  findAssignablePerson,
   lockItemInScope,
   setItemAnswered,
   setItemAssignee,
   setItemReopened,
   setItemResolved,
+  type ItemAssignee,
   type LockedItem,
 } from '../../db/repositories/item-actions.ts';
 import { insertItemEvents, type ItemEventType } from '../../db/repositories/item-events.ts';
@@ -15,22 +17,29 @@ import type { Database } from '../../db/schema.ts';
 import { answerTime, earliest, firstResponseAfter, storedFirstResponse } from './first-response.ts';
 import { nextStatus } from './item-status.ts';
 
-export { AnswerBeforePublication } from './first-response.ts';
+export { AnswerBeforePublication, AnswerInTheFuture } from './first-response.ts';
 export { ItemTransitionRefused } from './item-status.ts';
 
 export interface ItemAction {
-  /** Who did it, as shown in the timeline: the API key's name. */
+  /** Who did it, as shown in the timeline: the API key's name, or the person's display name (else email). */
   actor: string;
   note?: string | undefined;
 }
 
-/** An assignment named an API key that is not an active key of the account. */
+/**
+ * An assignment named an id that is neither an active API key of the account nor a
+ * person of the account who works this item's business (owners and staff do; a
+ * consultant only reads).
+ */
 export class UnknownAssignee extends Error {
   constructor() {
-    super('not an active API key of this account');
+    super('not an active API key of this account, nor a person of it who can work on this item');
     this.name = 'UnknownAssignee';
   }
 }
+
+/** Who an item is given to: an API key or a person of the account, by id; a name as typed; or nobody. */
+export type AssignTo = { id: string } | { name: string } | null;
 
 type Tx = Transaction<Database>;
 
@@ -104,28 +113,29 @@ export async function reopenItem(db: Kysely<Database>, scope: TenantScope, itemI
 }
 
 /**
- * Gives the item to someone: an API key of the account (by id; shown under its
- * name) or a person named by text. null unassigns.
+ * Gives the item to someone: an API key of the account or a person of the account (by
+ * id; shown under the key's name, or the person's display name or email), or a person
+ * named by text. null unassigns. A person given the item finds it under "Mine".
  */
-export async function assignItem(
-  db: Kysely<Database>,
-  scope: TenantScope,
-  itemId: string,
-  action: { actor: string; to: { keyId: string } | { name: string } | null },
-): ActionResult {
-  return onLockedItem(db, scope, itemId, async (trx) => {
-    let assignee: { name: string; keyId: string | null } | null = null;
-    if (action.to !== null && 'keyId' in action.to) {
-      const key = await findActiveApiKey(trx, scope.accountId, action.to.keyId);
-      if (key === undefined) throw new UnknownAssignee();
-      assignee = { name: key.name, keyId: key.id };
-    } else if (action.to !== null) {
-      assignee = { name: action.to.name, keyId: null };
-    }
+export async function assignItem(db: Kysely<Database>, scope: TenantScope, itemId: string, action: { actor: string; to: AssignTo }): ActionResult {
+  return onLockedItem(db, scope, itemId, async (trx, item) => {
+    const assignee = action.to === null ? null : 'id' in action.to ? await assigneeById(trx, scope.accountId, item.business_id, action.to.id) : { name: action.to.name, keyId: null, userId: null };
     await setItemAssignee(trx, itemId, assignee);
-    const data = assignee === null ? { to: null } : { to: assignee.name, ...(assignee.keyId && { keyId: assignee.keyId }) };
+    const data =
+      assignee === null
+        ? { to: null }
+        : { to: assignee.name, ...(assignee.keyId !== null && { keyId: assignee.keyId }), ...(assignee.userId !== null && { userId: assignee.userId }) };
     await recordEvent(trx, scope.accountId, itemId, assignee === null ? 'unassigned' : 'assigned', action.actor, data);
   });
+}
+
+async function assigneeById(trx: Tx, accountId: string, businessId: string, id: string): Promise<ItemAssignee> {
+  const key = await findActiveApiKey(trx, accountId, id);
+  if (key !== undefined) return { name: key.name, keyId: key.id, userId: null };
+  const person = await findAssignablePerson(trx, accountId, id);
+  const works = person !== undefined && person.role !== 'consultant' && (person.businessIds === null || person.businessIds.includes(businessId));
+  if (!works) throw new UnknownAssignee();
+  return { name: person.name, keyId: null, userId: person.id };
 }
 
 /** Adds a note to the timeline, so nobody has to ask the customer twice. */

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
 import { addKey, createApiHarness, freshSource, insertItem } from '../support/api.ts';
+import { addPerson } from '../support/web.ts';
 
 const h = await createApiHarness();
 afterAll(() => h.close());
@@ -103,6 +104,36 @@ describe('POST /v1/items/:id/assign', () => {
       expect.objectContaining({ type: 'assigned', data: { to: 'staff key', keyId: staff.id } }),
       expect.objectContaining({ type: 'unassigned', data: { to: null } }),
     ]);
+  });
+
+  test("to a person of the account by their id: shown under their display name (else email), on their Mine tab", async () => {
+    const shop = await freshSource(h);
+    const sam = await addPerson(h.db, h.tenant.accountId, { email: 'sam.assign@bistro.example', role: 'staff', displayName: 'Sam' });
+    const pat = await addPerson(h.db, h.tenant.accountId, { email: 'pat.assign@bistro.example', role: 'owner' });
+    const id = await insertItem(h.db, shop);
+    const toSam = (await post(id, 'assign', { to: sam.id.toUpperCase() })).json();
+    expect(toSam.assignee).toEqual({ name: 'Sam', keyId: null });
+    expect(toSam.events.at(-1)).toMatchObject({ type: 'assigned', actor: 'Alice owner', data: { to: 'Sam', userId: sam.id } });
+    const row = await h.db.selectFrom('items').select(['assignee_user_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.assignee_user_id).toBe(sam.id);
+    expect((await post(id, 'assign', { to: pat.id })).json().assignee).toEqual({ name: 'pat.assign@bistro.example', keyId: null });
+    // A name typed as text is no longer anybody's "Mine".
+    await post(id, 'assign', { to: 'Sam' });
+    const after = await h.db.selectFrom('items').select(['assignee_user_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(after.assignee_user_id).toBeNull();
+  });
+
+  test('a consultant, a person who cannot see the business, or a person of another account is refused', async () => {
+    const shop = await freshSource(h);
+    const consultant = await addPerson(h.db, h.tenant.accountId, { email: 'carl.assign@bistro.example', role: 'consultant' });
+    const elsewhere = await addPerson(h.db, h.tenant.accountId, { email: 'ed.assign@bistro.example', role: 'staff', businessIds: [h.tenant.businessId] });
+    const stranger = await addPerson(h.db, h.stranger.accountId, { email: 'mal.assign@evil.example', role: 'owner' });
+    const id = await insertItem(h.db, shop);
+    for (const person of [consultant, elsewhere, stranger]) {
+      const response = await post(id, 'assign', { to: person.id });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'validation_failed', field: 'body.to' });
+    }
   });
 
   test("another account's key is not a key of this account", async () => {

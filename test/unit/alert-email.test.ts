@@ -28,5 +28,5 @@ test('the alert email carries everything needed to act, and escapes what custome
   expect(email.html).not.toContain('<script>');
   expect(email.html).toContain('&lt;script&gt;');
   expect(email.html).toContain('href="https://maps.example/r/1"');
-  expect(email.html).toContain('https://earshot.example.com/v1/items/0d6f1c2e-0000-4000-8000-000000000001');
+  expect(email.html).toContain('https://earshot.example.com/items/0d6f1c2e-0000-4000-8000-000000000001');
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerBeforePublication, answerTime, earliest, firstResponseAfter, platformReplyTime, type FirstResponse } from '../../services/inbox/first-response.ts';
+import { AnswerBeforePublication, AnswerInTheFuture, answerTime, earliest, firstResponseAfter, platformReplyTime, type FirstResponse } from '../../services/inbox/first-response.ts';
 
 const t = (iso: string) => new Date(iso);
 const platform = (iso: string): FirstResponse => ({ at: t(iso), source: 'platform' });
@@ -36,6 +36,11 @@ describe('when an answer happened', () => {
   it('may be backdated to publication, not before', () => {
     expect(answerTime(published, published, now)).toBe(published);
     expect(() => answerTime(t('2025-12-31T23:59:59Z'), published, now)).toThrow(AnswerBeforePublication);
+  });
+
+  it('may not lie ahead of now, beyond a minute of clock difference', () => {
+    expect(answerTime(t('2026-01-05T12:00:59Z'), published, now)).toEqual(t('2026-01-05T12:00:59Z'));
+    expect(() => answerTime(t('2026-01-05T12:01:01Z'), published, now)).toThrow(AnswerInTheFuture);
   });
 
   it('may be backdated freely when the platform gave no publication date', () => {

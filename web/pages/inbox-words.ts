@@ -26,9 +26,9 @@ export function starsText(rating: number): string {
   return '★'.repeat(rating) + '☆'.repeat(Math.max(0, 5 - rating));
 }
 
-/** A date and time as the person reads it, in UTC (pages know no time zone of the reader). */
-export function dateTimeWords(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** A date and time on the business's wall clock, e.g. "5 Mar 2026, 14:05" (pages know no zone of the reader). */
+export function dateTimeWords(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
 }
 
 /** The first line of a text that has words on it, shortened to `max` characters. */

@@ -11,6 +11,7 @@ import { layout, sendHtml } from '../layout.ts';
 import { inboxRows, rowContext } from './inbox-rows.ts';
 import { inboxQuery, positionParam, readInboxRequest, TAB_LABELS, type InboxRequest } from './inbox-view.ts';
 import { inboxEventRoutes, liveRowsLag } from './inbox-events.ts';
+import { itemRoutes } from './item.ts';
 
 const PAGE_SIZE = 50;
 
@@ -85,6 +86,8 @@ export function inboxRoutes(deps: ApiDeps): FastifyPluginAsync {
   const clocks = new OpeningClocks();
   return async (app) => {
     await app.register(inboxEventRoutes(deps));
+    // The item pages the inbox opens: one plugin for the whole inbox workflow.
+    await app.register(itemRoutes(deps));
     app.get('/', { config: { page: { roles: ['owner', 'staff', 'consultant'] } }, schema: { hide: true } }, async (request, reply) => {
       const person = request.person!;
       const view = readInboxRequest(request.query);

@@ -7,7 +7,9 @@ import type { ItemKind, ItemStatus, SentimentLabel } from '../../../db/schema.ts
 import {
   addItemNote,
   AnswerBeforePublication,
+  AnswerInTheFuture,
   assignItem,
+  type AssignTo,
   ItemTransitionRefused,
   reopenItem,
   resolveItem,
@@ -126,7 +128,8 @@ const assignBody = {
     to: {
       type: ['string', 'null'],
       maxLength: 320,
-      description: "An API key id of this account, or a person's name or email; null or empty unassigns",
+      description:
+        "An API key id of this account, the id of a person of the account (owner or staff who can see the item's business; it then shows under their \"Mine\" in the web app), or a name or email as text; null or empty unassigns",
     },
   },
   examples: [{ to: 'sam@bistro.example' }, { to: null }],
@@ -142,9 +145,6 @@ const noteBody = {
   properties: { text: someText },
   examples: [{ text: 'Customer prefers a call after 5 pm.' }],
 } as const;
-
-/** A response recorded a little ahead of the server's clock is a clock difference, not the future. */
-const CLOCK_SKEW_MS = 60_000;
 
 /** A filter naming another account's business or source is answered like an unknown id. */
 async function assertFilterTargetsVisible(deps: ApiDeps, auth: AuthContext, query: ListItemsQuery): Promise<void> {
@@ -179,15 +179,18 @@ function refusalAsApiError(error: unknown): unknown {
   if (error instanceof ItemTransitionRefused) {
     return new ApiError(409, 'conflict', error.action === 'reopen' ? `only a resolved item can be reopened; this one is ${error.status}` : error.message);
   }
-  if (error instanceof UnknownAssignee) return invalidInput('body.to', 'body.to is not an active API key of this account');
+  if (error instanceof AnswerInTheFuture) return invalidInput('body.at', 'body.at is in the future');
+  if (error instanceof UnknownAssignee) {
+    return invalidInput('body.to', 'body.to is not an active API key of this account, nor an owner or staff member of it who can see this item');
+  }
   return error;
 }
 
-/** An assignee as given: a key id, a person, or nobody. */
-function assigneeOf(to: string | null): { keyId: string } | { name: string } | null {
+/** An assignee as given: a key's or a person's id, a name, or nobody. */
+function assigneeOf(to: string | null): AssignTo {
   const text = to?.trim() ?? '';
   if (text === '') return null;
-  return isUuid(text) ? { keyId: text.toLowerCase() } : { name: text };
+  return isUuid(text) ? { id: text.toLowerCase() } : { name: text };
 }
 
 export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
@@ -295,7 +298,6 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
         const { auth, actor: name } = actor(request);
         const { note: text, at } = request.body;
         const when = at === undefined ? undefined : apiDateValue('body.at', at);
-        if (when !== undefined && when.getTime() > Date.now() + CLOCK_SKEW_MS) throw invalidInput('body.at', 'body.at is in the future');
         return itemOrError(respondToItem(deps.db, auth, request.params.id, { actor: name, note: text, at: when }));
       },
     );
@@ -341,7 +343,7 @@ export function itemRoutes(deps: ApiDeps): FastifyPluginAsync {
         config: { access: { roles: INBOX_ROLES, target: 'item' } },
         schema: actionSchema(
           'Give the item to someone',
-          "`to` is an API key id of this account (shown under the key's name) or a person's name or email; null or an empty string unassigns.",
+          "`to` is an API key id of this account (shown under the key's name), a person's user id (shown under their display name, else email), or a person's name or email as text; null or an empty string unassigns.",
           assignBody,
         ),
       },
