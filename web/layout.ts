@@ -44,7 +44,7 @@ function nav(person: Person, csrf: string, current: Section | undefined): Html {
   return html`<nav aria-label="Main">
   <a class="brand" href="/">Earshot</a>
   <ul>${links}</ul>
-  <form method="post" action="/sign-out" class="sign-out">${csrfField(csrf)}<span class="who">${person.actor}</span> <button type="submit">Sign out</button></form>
+  <form method="post" action="/sign-out" class="sign-out">${csrfField(csrf)}<a class="who" href="/account" title="Your account">${person.actor}</a> <button type="submit">Sign out</button></form>
 </nav>`;
 }
 
