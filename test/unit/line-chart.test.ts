@@ -101,4 +101,13 @@ describe('line chart', () => {
     expect(labels.length).toBeLessThanOrEqual(5);
     expect(svg.match(/<circle /g)).toHaveLength(13);
   });
+
+  test('ticks may read in their own unit; the last label stays inside the drawing', () => {
+    const svg = chart({ formatTick: (value) => `${value * 10} units`, categories: ['a', 'b', 'a very long last label'] });
+    const ticks = [...svg.matchAll(/text-anchor="end"[^>]*>([^<]+)<\/text>/g)].map((match) => match[1]);
+    expect(ticks).toEqual(['0 units', '20 units', '40 units', '60 units']);
+    expect(svg).toContain('<title>Brasserie, a very long last label: 6 h</title>');
+    const last = /<text x="([\d.]+)"[^>]*>a very long last label<\/text>/.exec(svg);
+    expect(Number(last![1]) + ('a very long last label'.length * 12 * 0.56) / 2).toBeLessThanOrEqual(480);
+  });
 });

@@ -23,7 +23,7 @@ describe('report figures in words', () => {
   test('shares and periods', () => {
     expect(percent(null)).toBe('—');
     expect(percent(66.7)).toBe('66.7 %');
-    expect(periodInWords('2026-03-02', 'week')).toBe('Week of 2 Mar 2026');
+    expect(periodInWords('2026-03-02', 'week')).toBe('2 Mar 2026');
     expect(periodInWords('2026-03-01', 'month')).toBe('March 2026');
     expect(periodAxisLabel('2026-03-02', 'week')).toBe('2 Mar 2026');
     expect(periodAxisLabel('2026-12-01', 'month')).toBe('Dec 2026');

@@ -17,8 +17,10 @@ export interface LineChartSpec {
   series: readonly LineSeries[];
   xAxisLabel: string;
   yAxisLabel: string;
-  /** A value as a person reads it, on the y axis and in each point's tooltip. */
+  /** A value as a person reads it, in each point's tooltip (and on the y axis unless formatTick is given). */
   formatValue: (value: number) => string;
+  /** A y-axis tick, when round steps read better in one unit than formatValue would put them ("60 h", not "2 d 12 h"). */
+  formatTick?: (value: number) => string;
   /** The y axis reaches at least this (e.g. 100 for a share in percent). */
   yMax?: number;
   /** Shown across the plot when no series has a single value. */
@@ -52,6 +54,8 @@ const MAX_X_LABELS = 5;
 const LEGEND_NAME_CHARS = 48;
 
 const fixed = (value: number) => Number(value.toFixed(1));
+/** About how wide a label is, so one at either end can be kept inside the drawing. */
+const textWidth = (text: string, size: number) => text.length * size * 0.56;
 
 /** 1, 2 or 5 times a power of ten: the smallest such step that splits `span` into at most `parts`. */
 function niceStep(span: number, parts: number): number {
@@ -116,14 +120,19 @@ export function lineChart(spec: LineChartSpec): Html {
   const titleId = `${spec.id}-title`;
   const descId = `${spec.id}-desc`;
   const shown = labelledIndexes(count);
+  const formatTick = spec.formatTick ?? spec.formatValue;
+  const labelX = (index: number, text: string) => {
+    const half = textWidth(text, FONT - 1) / 2;
+    return fixed(Math.max(half + 2, Math.min(WIDTH - 2 - half, x(index))));
+  };
 
   const grid = ticks.map(
     (tick) => html`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(tick)}" y2="${y(tick)}" stroke="#d9dee3" stroke-width="1"/>
-<text x="${LEFT - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="${FONT - 1}" fill="#5b6670">${spec.formatValue(tick)}</text>`,
+<text x="${LEFT - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="${FONT - 1}" fill="#5b6670">${formatTick(tick)}</text>`,
   );
   const xLabels = spec.categories.map((category, index) =>
     shown.has(index)
-      ? html`<text x="${x(index)}" y="${bottom + 18}" text-anchor="middle" font-size="${FONT - 1}" fill="#5b6670">${category}</text>`
+      ? html`<text x="${labelX(index, category)}" y="${bottom + 18}" text-anchor="middle" font-size="${FONT - 1}" fill="#5b6670">${category}</text>`
       : '',
   );
   const lines = spec.series.map((series, index) => {

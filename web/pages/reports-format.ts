@@ -39,10 +39,10 @@ export function dayInWords(isoDay: string): string {
   return `${day} ${MONTHS[month - 1]} ${year}`;
 }
 
-/** A period key in words: "Week of 2 Mar 2026" or "March 2026". */
+/** A period key in words, under a "Week of" or "Month" heading: "2 Mar 2026" or "March 2026". */
 export function periodInWords(period: string, groupBy: 'week' | 'month'): string {
   const { year, month } = parts(period);
-  return groupBy === 'week' ? `Week of ${dayInWords(period)}` : `${MONTH_NAMES[month - 1]} ${year}`;
+  return groupBy === 'week' ? dayInWords(period) : `${MONTH_NAMES[month - 1]} ${year}`;
 }
 
 /** A period key, short enough for a chart's axis: "2 Mar 2026" or "Mar 2026". */

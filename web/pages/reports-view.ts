@@ -45,7 +45,7 @@ function totalsTable(data: ReportData): Html {
     if (total === undefined) return html`<tr><th scope="row">${business.name}</th><td colspan="6">No reviews in this range.</td></tr>`;
     return html`<tr><th scope="row">${business.name}</th><td>${total.items}</td><td>${answered(total)}</td><td>${median(total)}</td><td>${humanDuration(total.p90Seconds)}</td><td>${percent(total.within24hPct)}</td><td>${total.overdue}</td></tr>`;
   });
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="figures">
 <caption>Each business over the whole range</caption>
 <thead><tr><th scope="col">Business</th><th scope="col">Reviews</th><th scope="col">Answered</th><th scope="col">Median response</th><th scope="col">p90 response</th><th scope="col">Answered within 24 h</th><th scope="col">Overdue now</th></tr></thead>
 <tbody>${rows}</tbody>
@@ -70,11 +70,11 @@ function periodTable(data: ReportData, groupBy: 'week' | 'month', caption: strin
     });
     return html`<tbody>${rows}</tbody>`;
   });
-  return html`<div class="table-wrap"><table>
+  return html`<details class="chart-table"><summary>The chart’s figures as a table</summary><div class="table-wrap"><table class="figures">
 <caption>${caption}</caption>
-<thead><tr><th scope="col">Business</th><th scope="col">${groupBy === 'week' ? 'Week' : 'Month'}</th>${columns.map((column) => html`<th scope="col">${column.label}</th>`)}</tr></thead>
+<thead><tr><th scope="col">Business</th><th scope="col">${groupBy === 'week' ? 'Week of' : 'Month'}</th>${columns.map((column) => html`<th scope="col">${column.label}</th>`)}</tr></thead>
 ${bodies}
-</table></div>`;
+</table></div></details>`;
 }
 
 function seriesOf(data: ReportData, value: (group: LabelledGroup) => number | null): LineSeries[] {
@@ -104,6 +104,7 @@ function charts(data: ReportData, groupBy: 'week' | 'month', hoursWord: string):
     xAxisLabel,
     yAxisLabel: 'Median response time',
     formatValue: (hours) => humanDuration(hours * 3600),
+    formatTick: (hours) => (hours > 0 && hours < 1 ? `${Math.round(hours * 60)} min` : `${hours} h`),
     emptyText: 'No answered reviews in this range',
   });
   const within = lineChart({
@@ -150,7 +151,7 @@ function reReviewTable(data: ReportData): Html {
     if (group === undefined) return html`<tr><th scope="row">${business.name}</th><td colspan="5">No re-review requests in this range.</td></tr>`;
     return html`<tr><th scope="row">${business.name}</th><td>${group.requested}</td><td>${group.revised}</td><td>${group.improved}</td><td>${starChange(group)}</td><td>${group.pending}</td></tr>`;
   });
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="figures">
 <caption>Requests made in the range, with their outcome as it stands today</caption>
 <thead><tr><th scope="col">Business</th><th scope="col">Requested</th><th scope="col">Revised</th><th scope="col">Improved</th><th scope="col">Average star change</th><th scope="col">Still waiting</th></tr></thead>
 <tbody>${rows}</tbody>
