@@ -106,7 +106,7 @@ test('a bad setting stops start with the variable named', async () => {
   expect(run.output()).toContain('PORT: expected a whole number');
 });
 
-test('the first start shows the owner key and the id of its account', async () => {
+test("the first start shows the owner key, the id of its account and the first owner's sign-in link", async () => {
   const fresh = await createTestDatabase();
   const redis = testRedis();
   const run = spawnEarshot(['start', '--role', 'api'], {
@@ -122,6 +122,13 @@ test('the first start shows the owner key and the id of its account', async () =
     const accountId = /Its account id is ([0-9a-f-]{36}) \(earshot keys create --account ID adds keys to it/.exec(run.output())?.[1];
     const row = await fresh.db.selectFrom('api_keys').select('account_id').where('key_hash', '=', hashApiKey(key ?? '')).executeTakeFirstOrThrow();
     expect(accountId).toBe(row.account_id);
+    // And a one-time link that makes the first owner's sign-in to the web app, for that same account.
+    const signInUrl = /^Sign in to the web app: (\S+)$/m.exec(run.output())?.[1] ?? '';
+    expect(signInUrl).toMatch(/^http:\/\/localhost:0\/invitations\/[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+    const link = await fresh.db.selectFrom('sign_in_links').selectAll().executeTakeFirstOrThrow();
+    expect(signInUrl).toContain(link.id);
+    expect(link).toMatchObject({ account_id: row.account_id, purpose: 'invitation', role: 'owner', email: '', business_ids: null, used_at: null });
+    expect(await fresh.db.selectFrom('alert_deliveries').select('id').execute()).toEqual([]);
   } finally {
     await run.kill('SIGTERM');
     await fresh.drop();
