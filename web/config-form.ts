@@ -69,11 +69,10 @@ function control(part: SettingsPart, name: string, spec: FieldSpec, options: Fie
 }
 
 function hint(part: SettingsPart, spec: FieldSpec, credentialsSaved: boolean): string {
-  const parts = [spec.description];
+  const parts = [/[.!?)]$/.test(spec.description) ? spec.description : `${spec.description}.`];
   if (spec.type === 'string[]') parts.push('One per line.');
   if (part === 'credentials' && credentialsSaved) parts.push('Saved; leave empty to keep it.');
   else if (spec.secret) parts.push('Stored encrypted; never shown again.');
-  if (!spec.required) parts.push('Optional.');
   return parts.join(' ');
 }
 

@@ -55,7 +55,7 @@ async function sourcePage(deps: ApiDeps, reply: FastifyReply, person: Person, id
     section: 'sources',
     notice: edit ? { kind: 'problem', text: edit.problem.text } : noticeFor(options.done),
     body: html`<p><a href="/sources">All sources</a></p>
-<h1>${title}</h1>
+<h1 class="long-title">${title}</h1>
 <p class="muted">Watching ${business.name}.</p>
 <section aria-labelledby="health-title" class="card">
 <h2 id="health-title">Health</h2>

@@ -66,7 +66,7 @@ function nextPoll(source: SourceJson, nextPollAt: Date | undefined, timezone: st
   return when(nextPollAt.toISOString(), timezone, now);
 }
 
-export function statusBadge(source: SourceJson): Html {
+function statusBadge(source: SourceJson): Html {
   const status = STATUS[source.health.status];
   return html`<span class="badge ${status.badge}">${status.words}</span>${source.health.possiblyBroken ? html` <span class="badge overdue">Possibly broken</span>` : ''}`;
 }

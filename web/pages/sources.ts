@@ -7,7 +7,7 @@ import { presentSource, type SourceJson } from '../../services/api/schemas/sourc
 import type { Person } from '../../services/people/sessions.ts';
 import { html, type Html } from '../html.ts';
 import { layout, sendHtml } from '../layout.ts';
-import { healthList, statusBadge } from './source-health.ts';
+import { healthList } from './source-health.ts';
 import { noticeFor, OWNER_PAGE, sourceActions, sourceTitle, webhookUrlField } from './source-parts.ts';
 import { sourceActionRoutes } from './source-actions.ts';
 import { sourceDeleteRoutes } from './source-delete.ts';
@@ -33,7 +33,7 @@ async function sourcesByBusiness(deps: ApiDeps, person: Person): Promise<{ group
 
 function sourceCard(source: SourceJson, business: BusinessRecord, nextPollAt: Date | undefined, csrf: string, now: Date): Html {
   return html`<article class="source card" id="source-${source.id}" aria-labelledby="source-${source.id}-title">
-<h3 id="source-${source.id}-title"><a href="/sources/${source.id}">${sourceTitle(source)}</a> ${statusBadge(source)}</h3>
+<h3 id="source-${source.id}-title"><a href="/sources/${source.id}">${sourceTitle(source)}</a></h3>
 ${healthList({ source, nextPollAt, timezone: business.timezone, now })}
 ${webhookUrlField(source)}
 ${sourceActions(source, csrf, '/sources', { edit: true })}

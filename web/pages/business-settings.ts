@@ -1,0 +1,89 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { findBusiness } from '../../db/repositories/businesses.ts';
+import type { ApiDeps } from '../../services/api/deps.ts';
+import type { IdParams } from '../../services/api/schemas/common.ts';
+import { changeBusinessSettings } from '../../services/businesses/business-changes.ts';
+import { InvalidBusinessSettings } from '../../services/businesses/business-input.ts';
+import type { Person } from '../../services/people/sessions.ts';
+import { html } from '../html.ts';
+import { csrfField, layout, sendHtml } from '../layout.ts';
+import { PageError } from '../page-error.ts';
+import { addressLines, businessBasicsFields, businessProblem, readBusinessText, slaField, wholeNumber, type BusinessText } from './business-form.ts';
+import { hoursAsText, hoursFields, readHoursForm, type HoursText } from './business-hours-form.ts';
+
+const OWNER_BUSINESS_PAGE = { page: { roles: ['owner'] as const, target: 'business' as const } } as const;
+
+export const BUSINESS_NOTICES: Record<string, { kind: 'ok' | 'problem'; text: string }> = {
+  created: { kind: 'ok', text: 'Business added. Set its opening hours and reply time here, then add its sources.' },
+  saved: { kind: 'ok', text: 'Settings saved.' },
+};
+
+interface Submitted {
+  text: BusinessText;
+  hours: HoursText;
+  problem: { field: string; text: string };
+}
+
+async function settingsPage(deps: ApiDeps, reply: FastifyReply, person: Person, id: string, options: { done?: string; submitted?: Submitted }): Promise<FastifyReply> {
+  const business = await findBusiness(deps.db, person, id);
+  if (business === undefined) throw PageError.notFound();
+  const { submitted } = options;
+  const text = submitted?.text ?? {
+    name: business.name,
+    timezone: business.timezone,
+    alertEmails: business.alertEmails.join('\n'),
+    slaHours: String(business.slaHours),
+  };
+  const problemField = submitted?.problem.field;
+  const page = layout({
+    title: business.name,
+    person,
+    csrf: person.csrfToken,
+    section: 'settings',
+    notice: submitted ? { kind: 'problem', text: submitted.problem.text } : options.done === undefined ? undefined : BUSINESS_NOTICES[options.done],
+    body: html`<p><a href="/businesses">All businesses</a></p>
+<h1>${business.name}</h1>
+<form method="post" action="/businesses/${business.id}" class="card business-form">
+${csrfField(person.csrfToken)}
+${businessBasicsFields(text, problemField)}
+${slaField(text, problemField)}
+${hoursFields(submitted?.hours ?? hoursAsText(business.openingHours), problemField)}
+<button type="submit">Save settings</button>
+</form>
+<p><a href="/sources#business-${business.id}">Sources of ${business.name}</a></p>`,
+  });
+  return sendHtml(reply, page, submitted ? 400 : 200);
+}
+
+/** `/businesses/:id`: name, time zone, reply time, opening hours and alert addresses, saved by the rules `PATCH /v1/businesses/:id` follows. */
+export function businessSettingsPage(deps: ApiDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: IdParams; Querystring: { done?: string } }>(
+      '/businesses/:id',
+      { config: OWNER_BUSINESS_PAGE, schema: { hide: true, querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 40 } } } } },
+      async (request, reply) => settingsPage(deps, reply, request.person as Person, request.params.id, { done: request.query.done }),
+    );
+
+    app.post<{ Params: IdParams }>('/businesses/:id', { config: OWNER_BUSINESS_PAGE, schema: { hide: true } }, async (request, reply) => {
+      const person = request.person as Person;
+      const { id } = request.params;
+      const text = readBusinessText(request.body);
+      const hours = readHoursForm(request.body);
+      if (!hours.ok) return settingsPage(deps, reply, person, id, { submitted: { text, hours: hours.text, problem: { field: hours.field, text: hours.message } } });
+      try {
+        const saved = await changeBusinessSettings(deps.db, person, id, {
+          name: text.name,
+          timezone: text.timezone,
+          slaHours: wholeNumber(text.slaHours),
+          alertEmails: addressLines(text.alertEmails),
+          openingHours: hours.hours,
+        });
+        if (saved === undefined) throw PageError.notFound();
+        return reply.redirect(`/businesses/${id}?done=saved`, 303);
+      } catch (error) {
+        if (!(error instanceof InvalidBusinessSettings)) throw error;
+        return settingsPage(deps, reply, person, id, { submitted: { text, hours: hours.text, problem: businessProblem(error, hours.rowOf) } });
+      }
+    });
+  };
+}
