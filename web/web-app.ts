@@ -7,6 +7,8 @@ import { enforcePageAccess, requirePageRule } from './page-access.ts';
 import { signInRoutes } from './pages/sign-in.ts';
 import { inboxRoutes } from './pages/inbox.ts';
 import { reportRoutes } from './pages/reports.ts';
+import { sourcePages } from './pages/sources.ts';
+import { businessPages } from './pages/businesses.ts';
 import { loadPerson } from './session-auth.ts';
 import { secureCookies, signInLimits } from './web-context.ts';
 import { webErrorHandler } from './web-errors.ts';
@@ -32,5 +34,7 @@ export function webApp(deps: ApiDeps): FastifyPluginAsync {
     await web.register(signInRoutes(deps));
     await web.register(inboxRoutes(deps));
     await web.register(reportRoutes(deps));
+    await web.register(sourcePages(deps));
+    await web.register(businessPages(deps));
   };
 }

@@ -23,7 +23,7 @@ function sourceTypes(): Connector<any, any>[] {
 
 /** Step one: which business, and which platform (a GET form, so each step has its own address). */
 function typeChooser(businesses: BusinessRecord[], businessId: string | undefined, type: string | undefined): Html {
-  return html`<form method="get" action="/sources/new" class="card">
+  return html`<form method="get" action="/sources/new" class="card source-type-form">
 <label for="business">Business</label>
 <select id="business" name="business" required>
 ${businesses.map((business) => html`<option value="${business.id}"${business.id === businessId ? html` selected` : ''}>${business.name}</option>`)}
