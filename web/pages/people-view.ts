@@ -31,7 +31,7 @@ function personCard(view: PeopleView, user: UserRecord): Html {
 <summary>Change access</summary>
 <form method="post" action="/people/${user.id}/access">
 ${csrfField(view.person.csrfToken)}
-${roleSelect(`role-${user.id}`, user.role)}
+${roleSelect(`role-${user.id}`, user.role, `Role of ${name}`)}
 ${businessChoices(`scope-${user.id}`, view.businesses, user.businessIds)}
 <button type="submit" aria-label="Save access of ${name}">Save access</button>
 </form>
@@ -73,7 +73,7 @@ function inviteForm(view: PeopleView): Html {
 <h2>Invite someone</h2>
 ${csrfField(view.person.csrfToken)}
 ${textField({ id: 'invite-email', name: 'email', label: 'Their email', type: 'email', value: values.email, maxlength: 320, invalid: view.invite?.invalid === 'email' })}
-${roleSelect('invite-role', values.role)}
+${roleSelect('invite-role', values.role, 'Their role')}
 ${businessChoices('invite-scope', view.businesses, values.businessIds, view.invite?.invalid === 'businessIds')}
 <button type="submit">Send invitation</button>
 </form>`;
@@ -104,7 +104,7 @@ function keyForm(view: PeopleView): Html {
 <h2>Create an API key</h2>
 ${csrfField(view.person.csrfToken)}
 ${textField({ id: 'key-name', name: 'name', label: 'Name (shown in item timelines)', value: values.name, maxlength: 100, invalid: view.newKey?.invalid === 'name' })}
-${roleSelect('key-role', values.role)}
+${roleSelect('key-role', values.role, 'Role of the key')}
 ${businessChoices('key-scope', view.businesses, values.businessIds, view.newKey?.invalid === 'businessIds')}
 <button type="submit">Create key</button>
 </form>`;
