@@ -5,10 +5,11 @@ import { requireSameOriginForm } from './csrf.ts';
 import { FORM_BODY_LIMIT, parseFormBody } from './form-body.ts';
 import { enforcePageAccess, requirePageRule } from './page-access.ts';
 import { signInRoutes } from './pages/sign-in.ts';
-import { inboxRoutes } from './pages/inbox.ts';
-import { reportRoutes } from './pages/reports.ts';
+import { peoplePages } from './pages/people.ts';
 import { sourcePages } from './pages/sources.ts';
 import { businessPages } from './pages/businesses.ts';
+import { reportRoutes } from './pages/reports.ts';
+import { inboxRoutes } from './pages/inbox.ts';
 import { loadPerson } from './session-auth.ts';
 import { secureCookies, signInLimits } from './web-context.ts';
 import { webErrorHandler } from './web-errors.ts';
@@ -32,9 +33,10 @@ export function webApp(deps: ApiDeps): FastifyPluginAsync {
 
     await web.register(assetRoutes);
     await web.register(signInRoutes(deps));
-    await web.register(inboxRoutes(deps));
-    await web.register(reportRoutes(deps));
+    await web.register(peoplePages(deps));
     await web.register(sourcePages(deps));
     await web.register(businessPages(deps));
+    await web.register(reportRoutes(deps));
+    await web.register(inboxRoutes(deps));
   };
 }
