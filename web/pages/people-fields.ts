@@ -1,5 +1,6 @@
 import type { BusinessRecord } from '../../db/repositories/businesses.ts';
 import type { Role } from '../../db/schema.ts';
+import { field, fieldList } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
 
 export const ROLES: readonly Role[] = ['owner', 'staff', 'consultant'];
@@ -57,4 +58,9 @@ export function scopeWords(businessIds: readonly string[] | null, businesses: re
 
 export function readRole(value: string): Role | undefined {
   return ROLES.find((role) => role === value);
+}
+
+/** The role and business scope a form asks for (invite, change access, new key); an unknown role is undefined. */
+export function readAccessFields(body: unknown): { role: Role | undefined; businessIds: string[] } {
+  return { role: readRole(field(body, 'role')), businessIds: fieldList(body, 'businessIds') };
 }

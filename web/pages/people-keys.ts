@@ -4,10 +4,10 @@ import type { ApiDeps } from '../../services/api/deps.ts';
 import { createAccountKey, KeyRefusal } from '../../services/keys/create-account-key.ts';
 import type { Person } from '../../services/people/sessions.ts';
 import type { SignInLinkSettings } from '../../services/people/sign-in-link-token.ts';
-import { field, fieldList } from '../form-body.ts';
+import { field } from '../form-body.ts';
 import { layout, sendHtml } from '../layout.ts';
 import { PageError } from '../page-error.ts';
-import { readRole } from './people-fields.ts';
+import { readAccessFields } from './people-fields.ts';
 import { peopleView, requireAccountWideOwner, sendPeoplePage } from './people-page.ts';
 import { newKeyBody } from './people-view.ts';
 
@@ -20,8 +20,7 @@ export function peopleKeyRoutes(deps: ApiDeps, links: SignInLinkSettings): Fasti
       const person = request.person as Person;
       requireAccountWideOwner(person);
       const name = field(request.body, 'name');
-      const role = readRole(field(request.body, 'role'));
-      const businessIds = fieldList(request.body, 'businessIds');
+      const { role, businessIds } = readAccessFields(request.body);
       try {
         if (role === undefined) throw new PageError(400, 'Something in the form is not right', 'Role: choose owner, staff or consultant.');
         const created = await createAccountKey(deps.db, { accountId: person.accountId, role, name, businessIds });

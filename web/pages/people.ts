@@ -7,11 +7,11 @@ import { changeAccess, removePerson } from '../../services/people/membership.ts'
 import { PeopleRefusal } from '../../services/people/people-refusal.ts';
 import type { Person } from '../../services/people/sessions.ts';
 import { deriveSignInLinkKey, type SignInLinkSettings } from '../../services/people/sign-in-link-token.ts';
-import { field, fieldList } from '../form-body.ts';
+import { field } from '../form-body.ts';
 import { PageError } from '../page-error.ts';
 import { accountRoutes } from './account.ts';
 import { invitationRoutes } from './invitation.ts';
-import { readRole } from './people-fields.ts';
+import { readAccessFields } from './people-fields.ts';
 import { peopleKeyRoutes } from './people-keys.ts';
 import { peopleView, requireAccountWideOwner, sendPeoplePage } from './people-page.ts';
 import { resetPasswordRoutes } from './reset-password.ts';
@@ -51,8 +51,7 @@ export function peoplePages(deps: ApiDeps): FastifyPluginAsync {
       const person = request.person as Person;
       requireAccountWideOwner(person);
       const email = field(request.body, 'email');
-      const role = readRole(field(request.body, 'role'));
-      const businessIds = fieldList(request.body, 'businessIds');
+      const { role, businessIds } = readAccessFields(request.body);
       try {
         if (role === undefined) throw new PeopleRefusal('Role: choose owner, staff or consultant.', { field: 'role' });
         const expiresAt = new Date(Date.now() + deps.config.invitationDays * 86_400_000);
@@ -69,10 +68,10 @@ export function peoplePages(deps: ApiDeps): FastifyPluginAsync {
     app.post<{ Params: { id: string } }>('/people/:id/access', { config: OWNERS_ON_PERSON, schema: { hide: true } }, async (request, reply) => {
       const person = request.person as Person;
       requireAccountWideOwner(person);
-      const role = readRole(field(request.body, 'role'));
+      const { role, businessIds } = readAccessFields(request.body);
       try {
         if (role === undefined) throw new PeopleRefusal('Role: choose owner, staff or consultant.', { field: 'role' });
-        await changeAccess(deps.db, person.accountId, request.params.id, { role, businessIds: fieldList(request.body, 'businessIds') });
+        await changeAccess(deps.db, person.accountId, request.params.id, { role, businessIds });
       } catch (error) {
         if (!(error instanceof PeopleRefusal)) throw error;
         return sendPeoplePage(reply, await peopleView(deps, links, person), { kind: 'problem', text: error.message }, refusalStatus(error));
