@@ -47,9 +47,10 @@ beforeAll(async () => {
   staffId = (await addPerson(h.db, h.tenant.accountId, { email: 'sam@bistro.test', role: 'staff', displayName: 'Sam' })).id;
   await addPerson(h.db, h.tenant.accountId, { email: 'paula@bistro.test', role: 'staff', displayName: 'Paula', businessIds: [shopA.businessId] });
   await addPerson(h.db, h.tenant.accountId, { email: 'carl@consult.test', role: 'consultant' });
-  [owner, staff, scopedToA, consultant] = await Promise.all(
-    ['olive@bistro.test', 'sam@bistro.test', 'paula@bistro.test', 'carl@consult.test'].map((email) => signInWithForm(h, email)),
-  );
+  owner = await signInWithForm(h, 'olive@bistro.test');
+  staff = await signInWithForm(h, 'sam@bistro.test');
+  scopedToA = await signInWithForm(h, 'paula@bistro.test');
+  consultant = await signInWithForm(h, 'carl@consult.test');
 });
 afterAll(() => h.close());
 

@@ -48,9 +48,11 @@ beforeAll(async () => {
   await addPerson(h.db, h.tenant.accountId, { email: 'nameless@bistro.test', role: 'staff' });
   paulaId = (await addPerson(h.db, h.tenant.accountId, { email: 'paula@bistro.test', role: 'staff', displayName: 'Paula', businessIds: [shopA.businessId] })).id;
   await addPerson(h.db, h.tenant.accountId, { email: 'carl@consult.test', role: 'consultant', displayName: 'Carl' });
-  [owner, sam, noName, scopedToA, consultant] = await Promise.all(
-    ['olive@bistro.test', 'sam@bistro.test', 'nameless@bistro.test', 'paula@bistro.test', 'carl@consult.test'].map((email) => signInWithForm(h, email)),
-  );
+  owner = await signInWithForm(h, 'olive@bistro.test');
+  sam = await signInWithForm(h, 'sam@bistro.test');
+  noName = await signInWithForm(h, 'nameless@bistro.test');
+  scopedToA = await signInWithForm(h, 'paula@bistro.test');
+  consultant = await signInWithForm(h, 'carl@consult.test');
 });
 afterAll(() => h.close());
 
