@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../services/sources/store-source.ts';
 import { insertItem, type TestItem } from '../support/api.ts';
 import { createBrowserHarness, describeInBrowser, type BrowserHarness } from '../support/browser.ts';
+import { addShop, addShopSource } from '../support/shop.ts';
 import { addPerson } from '../support/web.ts';
 
 const SCREENSHOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../docs/inbox.png');
@@ -17,25 +16,11 @@ describeInBrowser('a staff member in the inbox', () => {
   let google: TestItem;
   let flaggedId: string;
 
-  async function shopSource(businessId: string, type: string): Promise<TestItem> {
-    const source = await createSource(h.db, h.credentialsKey, {
-      accountId: h.tenant.accountId,
-      businessId,
-      type,
-      config: {},
-      credentials: {},
-      pollEveryMinutes: 15,
-      scheduled: false,
-    });
-    return { accountId: h.tenant.accountId, businessId, sourceId: source.id };
-  }
-
   beforeAll(async () => {
     h = await createBrowserHarness();
-    const business = await createBusiness(h.db, h.tenant.accountId, { name: 'Bistro Lumière', timezone: 'Europe/Paris', alertEmails: ['owner@lumiere.test'] });
-    trustpilot = await shopSource(business.id, 'trustpilot');
-    google = await shopSource(business.id, 'google_places');
-    await addPerson(h.db, h.tenant.accountId, { email: 'sam@lumiere.test', role: 'staff', displayName: 'Sam Baker', businessIds: [business.id] });
+    trustpilot = await addShop(h, { name: 'Bistro Lumière', timezone: 'Europe/Paris', type: 'trustpilot' });
+    google = await addShopSource(h, trustpilot.businessId, 'google_places');
+    await addPerson(h.db, h.tenant.accountId, { email: 'sam@lumiere.test', role: 'staff', displayName: 'Sam Baker', businessIds: [trustpilot.businessId] });
     const review = (hours: number) => ({ published_at: hoursAgo(hours), sort_at: hoursAgo(hours), first_seen_at: hoursAgo(hours - 0.2) });
     flaggedId = await insertItem(h.db, trustpilot, {
       ...review(26),

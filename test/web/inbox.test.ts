@@ -1,10 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../services/sources/store-source.ts';
 import { createApiHarness, freshSource, insertItem, type ApiHarness, type TestItem } from '../support/api.ts';
 import type { TestDatabase } from '../support/database.ts';
+import { addShop } from '../support/shop.ts';
 import { addPerson, signInWithForm, type WebSession } from '../support/web.ts';
 
 let h: ApiHarness & { testDb: TestDatabase };
@@ -25,24 +24,10 @@ function rowIds(body: string): string[] {
 
 const problemOf = (body: string) => /<p class="notice problem"[^>]*>([^<]*)</.exec(body)?.[1]?.replaceAll('&quot;', '"');
 
-async function newShop(name: string, type = 'trustpilot'): Promise<TestItem> {
-  const business = await createBusiness(h.db, h.tenant.accountId, { name, timezone: 'UTC', alertEmails: ['a@example.com'] });
-  const source = await createSource(h.db, h.credentialsKey, {
-    accountId: h.tenant.accountId,
-    businessId: business.id,
-    type,
-    config: {},
-    credentials: {},
-    pollEveryMinutes: 15,
-    scheduled: false,
-  });
-  return { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id };
-}
-
 beforeAll(async () => {
   h = await createApiHarness();
-  shopA = await newShop('Bistro A');
-  shopB = await newShop('Bistro B');
+  shopA = await addShop(h, { name: 'Bistro A' });
+  shopB = await addShop(h, { name: 'Bistro B' });
   await addPerson(h.db, h.tenant.accountId, { email: 'olive@bistro.test', role: 'owner', displayName: 'Olive' });
   staffId = (await addPerson(h.db, h.tenant.accountId, { email: 'sam@bistro.test', role: 'staff', displayName: 'Sam' })).id;
   await addPerson(h.db, h.tenant.accountId, { email: 'paula@bistro.test', role: 'staff', displayName: 'Paula', businessIds: [shopA.businessId] });

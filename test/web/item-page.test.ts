@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBusiness } from '../../db/repositories/businesses.ts';
-import { createSource } from '../../services/sources/store-source.ts';
 import { createApiHarness, insertItem, type ApiHarness, type TestItem } from '../support/api.ts';
 import type { TestDatabase } from '../support/database.ts';
+import { addShop } from '../support/shop.ts';
 import { addPerson, signInWithForm, type WebSession } from '../support/web.ts';
 
 let h: ApiHarness & { testDb: TestDatabase };
@@ -16,20 +15,6 @@ let consultant: WebSession;
 let samId: string;
 let paulaId: string;
 
-async function newShop(name: string): Promise<TestItem> {
-  const business = await createBusiness(h.db, h.tenant.accountId, { name, timezone: 'Europe/Paris', alertEmails: ['a@example.com'] });
-  const source = await createSource(h.db, h.credentialsKey, {
-    accountId: h.tenant.accountId,
-    businessId: business.id,
-    type: 'trustpilot',
-    config: { businessUnitId: 'abc' },
-    credentials: { apiKey: 'k' },
-    pollEveryMinutes: 15,
-    scheduled: false,
-  });
-  return { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id };
-}
-
 /** The item as the API reports it, with the tenant's owner key. */
 async function apiItem(id: string) {
   const response = await h.call({ method: 'GET', url: `/v1/items/${id}` });
@@ -41,8 +26,8 @@ const problemOf = (body: string) => /<p class="notice problem"[^>]*>([^<]*)</.ex
 
 beforeAll(async () => {
   h = await createApiHarness();
-  shopA = await newShop('Bistro A');
-  shopB = await newShop('Bistro B');
+  shopA = await addShop(h, { name: 'Bistro A', timezone: 'Europe/Paris' });
+  shopB = await addShop(h, { name: 'Bistro B', timezone: 'Europe/Paris' });
   await addPerson(h.db, h.tenant.accountId, { email: 'olive@bistro.test', role: 'owner', displayName: 'Olive' });
   samId = (await addPerson(h.db, h.tenant.accountId, { email: 'sam@bistro.test', role: 'staff', displayName: 'Sam Waiter' })).id;
   await addPerson(h.db, h.tenant.accountId, { email: 'nameless@bistro.test', role: 'staff' });
