@@ -56,6 +56,7 @@ export function layout(shell: PageShell): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${shell.title} · Earshot</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/app.css">
 ${scripts.map((name) => html`<script type="module" src="/assets/${name}"></script>`)}
 </head>

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { PageError } from '../page-error.ts';
 import { listBusinesses, type BusinessRecord } from '../../db/repositories/businesses.ts';
 import { databaseNow, INBOX_TABS, listInbox, listInboxSources, type InboxFilters, type InboxSource, type InboxTab } from '../../db/repositories/inbox-queries.ts';
 import { sourceName } from '../../services/alerts/alert-email.ts';
@@ -97,6 +98,10 @@ export function inboxRoutes(deps: ApiDeps): FastifyPluginAsync {
         listInbox(deps.db, person, { tab: view.tab, userId: person.userId, filters: view.filters }, { limit: PAGE_SIZE, after: view.after }),
         databaseNow(deps.db),
       ]);
+      // A filter naming a business or source out of reach is answered like an unknown id, as the API does.
+      const { businessId, sourceId } = view.filters;
+      if (businessId !== undefined && !businesses.some((business) => business.id === businessId)) throw PageError.notFound();
+      if (sourceId !== undefined && !sources.some((source) => source.id === sourceId)) throw PageError.notFound();
       const context = rowContext(sources, businesses, clocks, now);
       // Live rows only on a first page: later pages are history.
       const liveSince = now.getTime() - liveRowsLag;

@@ -110,7 +110,7 @@ export function sourceNewRoutes(deps: ApiDeps): FastifyPluginAsync {
           );
         }
         const businesses = await listBusinesses(deps.db, person);
-        if (businesses.length === 0) throw new PageError(404, 'No business yet', 'Add a business first (Businesses), then its sources.');
+        if (businesses.length === 0) throw new PageError(409, 'No business yet', 'Sources belong to a business: add a business first (Businesses), then its sources.');
         const problem = type !== undefined && connector === undefined ? `"${type}" is not a platform Earshot can watch; choose one below.` : undefined;
         return newSourcePage(reply, person, 'Add a source', typeChooser(businesses, businessId, type), problem, problem === undefined ? 200 : 400);
       },
