@@ -84,7 +84,12 @@ export async function changeSource(store: SourceStore, scope: TenantScope, id: s
   const current = await findSourceSettings(store.db, scope, id);
   if (current === undefined) return undefined;
   const connector = findConnector(current.type);
-  if (connector === undefined) throw new InvalidSourceSettings('body', `source type ${current.type} is no longer supported`);
+  if (connector === undefined) {
+    // A platform this version no longer supports can still be paused (and then deleted), never changed or resumed.
+    const onlyPausing = change.paused === true && change.config === undefined && change.credentials === undefined && change.credentialUpdates === undefined && change.pollEveryMinutes === undefined;
+    if (onlyPausing) return updateSource(store.db, store.credentialsKey, scope, id, { paused: true, scheduled: false });
+    throw new InvalidSourceSettings('body', `source type ${current.type} is no longer supported; it can only be paused or deleted`);
+  }
   checkPollMinutes(change.pollEveryMinutes);
   const credentials = change.credentialUpdates !== undefined && Object.keys(change.credentialUpdates).length > 0
     ? { ...decryptCredentials(store.credentialsKey, id, current.credentials), ...change.credentialUpdates }

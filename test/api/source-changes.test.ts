@@ -87,3 +87,14 @@ test.each([
   expect(response.json().error.field).toBe(field);
   expect(response.json().error.message).toMatch(/EARSHOT_ALLOW_PRIVATE_URLS/);
 });
+
+test('a source of a platform this version no longer supports can be paused (then deleted), but not resumed or changed', async () => {
+  // The harness's own source has a type no connector claims, as after an upgrade that dropped a platform.
+  const gone = h.tenant.sourceId;
+  const paused = await h.call({ method: 'PATCH', url: `/v1/sources/${gone}`, payload: { paused: true } });
+  expect(paused.statusCode).toBe(200);
+  expect(paused.json().health.status).toBe('paused');
+  const resumed = await h.call({ method: 'PATCH', url: `/v1/sources/${gone}`, payload: { paused: false } });
+  expect(resumed.statusCode).toBe(400);
+  expect(resumed.json().error.message).toBe('source type test_platform is no longer supported; it can only be paused or deleted');
+});

@@ -4,6 +4,7 @@ import type { IdParams } from '../../services/api/schemas/common.ts';
 import type { Person } from '../../services/people/sessions.ts';
 import { pollSourceNow } from '../../services/sources/request-poll.ts';
 import { changeSource } from '../../services/sources/source-changes.ts';
+import { InvalidSourceSettings } from '../../services/sources/source-settings.ts';
 import { field } from '../form-body.ts';
 import { PageError } from '../page-error.ts';
 import { backTo, OWNER_SOURCE_PAGE, sourceStoreOf } from './source-parts.ts';
@@ -17,7 +18,10 @@ export function sourceActionRoutes(deps: ApiDeps): FastifyPluginAsync {
     ] as const) {
       app.post<{ Params: IdParams }>(`/sources/:id/${action}`, { config: OWNER_SOURCE_PAGE, schema: { hide: true } }, async (request, reply) => {
         const { id } = request.params;
-        const changed = await changeSource(sourceStoreOf(deps), request.person as Person, id, { paused });
+        const changed = await changeSource(sourceStoreOf(deps), request.person as Person, id, { paused }).catch((error: unknown) => {
+          if (error instanceof InvalidSourceSettings) throw new PageError(409, 'This source cannot be changed', error.message);
+          throw error;
+        });
         if (changed === undefined) throw PageError.notFound();
         return reply.redirect(`${backTo(field(request.body, 'back'), id)}?done=${paused ? 'paused' : 'resumed'}`, 303);
       });
