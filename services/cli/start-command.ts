@@ -26,7 +26,7 @@ export async function start(config: Config, roles: ProcessRole[], log: Logger): 
     throw error;
   }
   const lines = [`Earshot is running (${roles.join(', ')}).`];
-  if (earshot.url) lines.push(`API: ${earshot.url}   (browse it at ${earshot.url}/docs)`);
+  if (earshot.url) lines.push(`Web app: ${earshot.url}/   API: ${earshot.url}/v1   (browse the API at ${earshot.url}/docs)`);
   if (earshot.firstOwner) {
     const { key, accountId, signInUrl } = earshot.firstOwner;
     lines.push(
