@@ -17,12 +17,19 @@ export interface RateLimitOptions {
   perMinute: number;
 }
 
-/** INCR the window's counter and give it a lifetime the first time round, in one round trip. */
+/**
+ * INCR the window's counter and give it a lifetime if it has none, atomically. One
+ * script is one command for Redis to run and one reply to read, where MULTI, INCR,
+ * PEXPIRE, EXEC were four of each on every API request.
+ */
+const COUNT_REQUEST = `
+local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
+return count
+`;
+
 async function countRequest(connection: Redis, counterKey: string): Promise<number> {
-  const results = await connection.multi().incr(counterKey).pexpire(counterKey, WINDOW_MS * 2, 'NX').exec();
-  const [error, count] = results?.[0] ?? [new Error('rate limit transaction was discarded'), null];
-  if (error) throw error;
-  return Number(count);
+  return Number(await connection.eval(COUNT_REQUEST, 1, counterKey, WINDOW_MS * 2));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
