@@ -7,6 +7,8 @@
  * between machines.
  *
  *   (a) Fastify hello world (this machine's ceiling for any route)
+ *   (a') the same server answering (b)'s JSON, as a fixed string: the ceiling for an
+ *       answer that size, so the part of the gap that is bytes on the wire shows
  *   (b) GET /v1/items?flagged=true&status=new with an owner key: key check, rate
  *       limit counted in Redis, the list query, JSON
  *   (c) GET / (the inbox page) signed in, when the web app serves it
@@ -72,7 +74,7 @@ function ms(value: number): string {
 function line(label: string, figures: LoadFigures): void {
   const failed = figures.failed > 0 ? `  (${figures.failed} failed)` : '';
   console.log(
-    `${label.padEnd(52)} ${Math.round(figures.requestsPerSecond).toLocaleString('en').padStart(7)} req/s  p50 ${ms(figures.p50)}  p95 ${ms(figures.p95)}  p99 ${ms(figures.p99)}${failed}`,
+    `${label.padEnd(58)} ${Math.round(figures.requestsPerSecond).toLocaleString('en').padStart(7)} req/s  p50 ${ms(figures.p50)}  p95 ${ms(figures.p95)}  p99 ${ms(figures.p99)}${failed}`,
   );
 }
 
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
     const app = await buildApp({ db, queues, config, credentialsKey: deriveCredentialsKey(randomBytes(32).toString('hex')), logger: false });
     const hello = Fastify({ logger: false });
     hello.get('/', async () => ({ hello: 'world' }));
+    let listAnswer = '';
+    hello.get('/list-answer', async (_request, reply) => reply.type('application/json; charset=utf-8').send(listAnswer));
     try {
       const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
       const helloUrl = await hello.listen({ host: '127.0.0.1', port: 0 });
@@ -111,12 +115,15 @@ async function main(): Promise<void> {
       const list = await answerOf(`${appUrl}${LIST_PATH}`, keyHeaders);
       const listed = list.status === 200 ? (JSON.parse(list.body) as { items: unknown[] }).items.length : 0;
       if (list.status !== 200 || listed !== 50) throw new Error(`${LIST_PATH} answered ${list.status} with ${listed} items: ${list.body.slice(0, 300)}`);
+      listAnswer = list.body;
       const inbox = await answerOf(`${appUrl}/`, cookieHeaders);
 
       const load = (url: string, headers: Record<string, string> = {}) =>
         measureLoad({ url, headers, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
       const a = await load(helloUrl);
       line('(a) Fastify hello world, same process', a);
+      const sameBytes = await load(`${helloUrl}/list-answer`);
+      line(`(a') the same, answering (b)'s ${Math.round(Buffer.byteLength(listAnswer) / 1024)} KB as a fixed string`, sameBytes);
       const b = await load(`${appUrl}${LIST_PATH}`, keyHeaders);
       line(`(b) GET ${LIST_PATH}`, b);
       const c = inbox.status === 200 ? await load(`${appUrl}/`, cookieHeaders) : undefined;
@@ -125,11 +132,12 @@ async function main(): Promise<void> {
 
       const listRatio = b.requestsPerSecond / a.requestsPerSecond;
       console.log(`(b)/(a) requests/s: ${listRatio.toFixed(3)} (goal ≥ ${LIST_GOAL}: ${verdict(listRatio >= LIST_GOAL)})`);
+      console.log(`(b)/(a') requests/s: ${(b.requestsPerSecond / sameBytes.requestsPerSecond).toFixed(3)} (what the list costs beyond sending its bytes)`);
       if (c) {
         console.log(`(c)/(a) requests/s: ${(c.requestsPerSecond / a.requestsPerSecond).toFixed(3)}`);
         console.log(`inbox page p95: ${c.p95.toFixed(1)} ms (goal ≤ ${INBOX_P95_GOAL_MS} ms: ${verdict(c.p95 <= INBOX_P95_GOAL_MS)})`);
       }
-      const failed = a.failed + b.failed + (c?.failed ?? 0);
+      const failed = a.failed + sameBytes.failed + b.failed + (c?.failed ?? 0);
       if (failed > 0) throw new Error(`${failed} requests failed under load: the figures above are not comparable`);
     } finally {
       await hello.close();
