@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ApiDeps } from '../services/api/deps.ts';
+import type { AppDeps } from '../services/api/deps.ts';
 import { assetRoutes } from './assets.ts';
 import { requireSameOriginForm } from './csrf.ts';
 import { FORM_BODY_LIMIT, parseFormBody } from './form-body.ts';
@@ -20,7 +20,7 @@ import { webErrorHandler } from './web-errors.ts';
  * back here (urlencoded), and a few small scripts under /assets add keyboard
  * shortcuts and live rows. No build step.
  */
-export function webApp(deps: ApiDeps): FastifyPluginAsync {
+export function webApp(deps: AppDeps): FastifyPluginAsync {
   return async (web) => {
     web.addHook('onRoute', requirePageRule);
     web.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {

@@ -4,7 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { enforceAccess, requireAccessRule } from './access.ts';
 import { authenticate } from './auth.ts';
-import type { ApiDeps } from './deps.ts';
+import type { ApiDeps, AppDeps } from './deps.ts';
+import { createResponseFactsCache } from '../response-times/response-facts-cache.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -38,7 +39,8 @@ function loggerOptions(deps: ApiDeps): Pick<FastifyServerOptions, 'logger' | 'lo
 }
 
 /** The HTTP API, fully registered and ready to `listen` on or `inject` into. */
-export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
+  const deps: AppDeps = { ...given, responseFacts: given.responseFacts ?? createResponseFactsCache() };
   const app = Fastify({
     ...loggerOptions(deps),
     // Ids that mean something across processes, for quoting in bug reports.

@@ -18,3 +18,9 @@ export interface ApiDeps {
   /** Readiness probe for Redis; defaults to a PING on the queues' connection. */
   checkRedis?: () => Promise<void>;
 }
+
+/** The deps as the app's routes and pages get them: what could be left out is filled in, once per app. */
+export interface AppDeps extends ApiDeps {
+  /** One per app, shared by the API's figures and the web app's reports (it holds every item's facts in memory). */
+  responseFacts: ResponseFactsCache;
+}

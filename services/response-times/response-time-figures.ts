@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { findBusiness } from '../../db/repositories/businesses.ts';
 import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import { labelGroups, type LabelledGroup } from './group-labels.ts';
-import { createResponseFactsCache, type ResponseFactsCache } from './response-facts-cache.ts';
+import type { ResponseFactsCache } from './response-facts-cache.ts';
 import type { ResponseTimeQuery, UnrepliableSummary } from './response-time-query.ts';
 import { responseTimeReport } from './response-time-report.ts';
 
@@ -36,21 +36,4 @@ export async function responseTimeFigures(
     source: (type) => findConnector(type)?.displayName,
   });
   return { groups, unrepliable: report.unrepliable };
-}
-
-const cacheOfDeps = new WeakMap<object, ResponseFactsCache>();
-
-/**
- * The facts cache of one running app: the one it was given, or one made on first use and
- * kept for that app, so the API's figures and the web app's reports read the same memory
- * (a cache costs a full read of every item in scope when it starts).
- */
-export function appFactsCache(deps: { responseFacts?: ResponseFactsCache | undefined }): ResponseFactsCache {
-  if (deps.responseFacts !== undefined) return deps.responseFacts;
-  let cache = cacheOfDeps.get(deps);
-  if (cache === undefined) {
-    cache = createResponseFactsCache();
-    cacheOfDeps.set(deps, cache);
-  }
-  return cache;
 }

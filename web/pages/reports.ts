@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Role } from '../../db/schema.ts';
-import type { ApiDeps } from '../../services/api/deps.ts';
-import { appFactsCache } from '../../services/response-times/response-time-figures.ts';
+import type { AppDeps } from '../../services/api/deps.ts';
 import { responseTimesCsv } from '../../services/response-times/response-times-csv.ts';
 import { listBusinesses } from '../../db/repositories/businesses.ts';
 import type { Person } from '../../services/people/sessions.ts';
@@ -33,8 +32,8 @@ function readRequest(request: ReportRequestOf): { person: Person; now: Date; rea
   return { person, now, read };
 }
 
-export function reportRoutes(deps: ApiDeps): FastifyPluginAsync {
-  const facts = appFactsCache(deps);
+export function reportRoutes(deps: AppDeps): FastifyPluginAsync {
+  const facts = deps.responseFacts;
   return async (app) => {
     app.get<{ Querystring: ReportQuerystring }>(
       '/reports',

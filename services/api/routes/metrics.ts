@@ -2,10 +2,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ItemKind, SentimentLabel } from '../../../db/schema.ts';
 import type { LabelledGroup } from '../../response-times/group-labels.ts';
 import type { ResponseTimeGrouping, UnrepliableSummary } from '../../response-times/response-time-query.ts';
-import { appFactsCache, responseTimeFigures } from '../../response-times/response-time-figures.ts';
+import { responseTimeFigures } from '../../response-times/response-time-figures.ts';
 import { responseTimesCsv } from '../../response-times/response-times-csv.ts';
 import { authOf } from '../auth.ts';
-import type { ApiDeps } from '../deps.ts';
+import type { AppDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { queryDateRange } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
@@ -33,8 +33,8 @@ function wantsCsv(request: FastifyRequest<{ Querystring: ResponseTimesQuerystrin
   return /\btext\/csv\b/i.test(request.headers.accept ?? '');
 }
 
-export function metricsRoutes(deps: ApiDeps): FastifyPluginAsync {
-  const facts = appFactsCache(deps);
+export function metricsRoutes(deps: AppDeps): FastifyPluginAsync {
+  const facts = deps.responseFacts;
   return async (app) => {
     app.get<{ Querystring: ResponseTimesQuerystring; Reply: { groups: LabelledGroup[]; unrepliable: UnrepliableSummary } | string }>(
       '/v1/metrics/response-times',
