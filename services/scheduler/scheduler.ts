@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import { listDueSources } from '../../db/repositories/poll-state.ts';
 import { pruneFactChanges } from '../../db/repositories/response-facts.ts';
+import { deleteEndedSessions } from '../../db/repositories/sessions.ts';
 import { FACT_CHANGES_KEPT_MS } from '../response-times/response-facts-cache.ts';
 import { enqueuePoll } from '../sources/enqueue-poll.ts';
 import type { Queues } from '../jobs/queues.ts';
@@ -20,8 +21,9 @@ export interface RunningScheduler {
 
 // Scans every source's recent items; a quiet spell is measured in days, so a few hours is soon enough.
 const QUIET_CHECK_EVERY_MS = 6 * 3600_000;
-// The response-time change log only needs its last day; pruning hourly keeps it small.
-const PRUNE_FACT_CHANGES_EVERY_MS = 3600_000;
+// Hourly housekeeping: the response-time change log only needs its last day, and web sessions past
+// their idle or absolute end are of no use; pruning hourly keeps both small.
+const HOUSEKEEPING_EVERY_MS = 3600_000;
 
 /**
  * Cron only enqueues: every tick queues each due source under a job id made of the
@@ -33,7 +35,7 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
   let running: Promise<unknown> = Promise.resolve();
   let lastReconcile = 0;
   let lastQuietCheck = 0;
-  let lastFactPrune = 0;
+  let lastHousekeeping = 0;
   const expireReReviews = reReviewExpiry({ db, config, log });
 
   async function tick(): Promise<number> {
@@ -50,9 +52,10 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
       if (quiet > 0) log.info({ sources: quiet }, 'sources quiet for far longer than usual; owners told');
     }
     await expireReReviews();
-    if (Date.now() - lastFactPrune >= PRUNE_FACT_CHANGES_EVERY_MS) {
-      lastFactPrune = Date.now();
+    if (Date.now() - lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
+      lastHousekeeping = Date.now();
       await pruneFactChanges(db, new Date(Date.now() - FACT_CHANGES_KEPT_MS));
+      await deleteEndedSessions(db, config.sessionIdleHours * 3600);
     }
     if (due.length > 0) log.debug({ due: due.length }, 'due sources queued');
     return due.length;
