@@ -26,7 +26,7 @@ import { loadConfig } from '../config/config.ts';
 import { insertUser } from '../db/repositories/users.ts';
 import type { Db } from '../db/database.ts';
 import { buildApp } from '../services/api/app.ts';
-import { createQueues } from '../services/jobs/queues.ts';
+import { createQueues, type Queues } from '../services/jobs/queues.ts';
 import { createApiKey } from '../services/keys/create-api-key.ts';
 import { hashPassword } from '../services/people/passwords.ts';
 import { signIn } from '../services/people/sign-in.ts';
@@ -59,6 +59,16 @@ async function signedInOwner(db: Db, accountId: string, config: ReturnType<typeo
   const outcome = await signIn(db, { email, password, address: '127.0.0.1', userAgent: 'earshot-bench' }, signInLimits(config));
   if (outcome.kind !== 'signed_in') throw new Error(`the bench owner could not sign in: ${outcome.kind}`);
   return `${SESSION_COOKIE}=${outcome.token}`;
+}
+
+/** The bench's own Redis keys (queue metadata, rate-limit counters), so a shared Redis keeps none. */
+async function forgetRedisPrefix(queues: Queues): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await queues.connection.scan(cursor, 'MATCH', `${queues.prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await queues.connection.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 /** One request before the load: a route that fails would make its figures meaningless. */
@@ -142,6 +152,7 @@ async function main(): Promise<void> {
     } finally {
       await hello.close();
       await app.close();
+      await forgetRedisPrefix(queues);
       await queues.close();
     }
   } finally {
