@@ -56,6 +56,10 @@ export interface Config {
   /** Failed sign-ins per email, and per client address, allowed in 15 minutes before further tries are refused. */
   readonly signInFailuresPerEmail: number;
   readonly signInFailuresPerAddress: number;
+  /** Seconds a reply waits before it is sent, so its author can take it back. */
+  readonly replyUndoSeconds: number;
+  /** A claimed reply neither published nor released within this time is looked at again (after checking the platform). */
+  readonly replyLeaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -165,5 +169,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     passwordResetMinutes: integer(env, 'PASSWORD_RESET_MINUTES', 60, 5, 24 * 60),
     signInFailuresPerEmail: integer(env, 'SIGN_IN_FAILURES_PER_EMAIL', 10, 1, 10_000),
     signInFailuresPerAddress: integer(env, 'SIGN_IN_FAILURES_PER_ADDRESS', 50, 1, 100_000),
+    replyUndoSeconds: integer(env, 'REPLY_UNDO_SECONDS', 10, 0, 3600),
+    replyLeaseSeconds: integer(env, 'REPLY_LEASE_SECONDS', 60, 5, 3600),
   });
 }

@@ -4,6 +4,8 @@
  * they need arrives in `ctx`.
  */
 
+import type { ReplyCapability } from './reply-contract.ts';
+
 export type ItemKind = 'review' | 'mention';
 
 /** One review or mention, normalised. Every field the platform may omit is nullable. */
@@ -87,7 +89,7 @@ export class ConnectorError extends Error {
 }
 
 export interface HttpRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   /** Serialised as JSON when an object. */
@@ -166,4 +168,6 @@ export interface Connector<C = Record<string, unknown>, K = Record<string, strin
    * reported gone (an unclear answer) is in neither list: silence proves nothing.
    */
   recheck?(config: C, credentials: K, externalIds: string[], ctx: ConnectorContext): Promise<Recheck>;
+  /** Optional: publishing the business's reply on the platform (connectors/reply-contract.ts). */
+  reply?: ReplyCapability<C, K>;
 }

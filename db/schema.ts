@@ -258,6 +258,48 @@ export interface SignInAttemptsTable {
   at: CreatedAt;
 }
 
+export type ReplyStatus = 'scheduled' | 'sending' | 'published' | 'pending_moderation' | 'rejected' | 'failed' | 'stopped' | 'cancelled';
+
+/** A reply to publish on the platform: an outbox row, written before anything is sent (services/replies/). */
+export interface ItemRepliesTable {
+  id: Generated<string>;
+  account_id: string;
+  business_id: string;
+  item_id: string;
+  text: string;
+  /** The reply this one updates; null: the item had no reply from Earshot when it was written. */
+  replaces: string | null;
+  status: Generated<ReplyStatus>;
+  /** Why it was rejected, failed or stopped, in words for the person. */
+  reason: string | null;
+  /** The end of the undo window. */
+  send_at: Timestamp;
+  attempts: Generated<number>;
+  claim_token: string | null;
+  claimed_at: NullableTimestamp;
+  last_error: string | null;
+  platform_reply_id: string | null;
+  platform_reply_url: string | null;
+  published_at: NullableTimestamp;
+  author: string;
+  author_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** A business's named reply text with placeholders ({author}, {business}, {first_name}). */
+export interface ReplyTemplatesTable {
+  id: Generated<string>;
+  account_id: string;
+  business_id: string;
+  name: string;
+  body: string;
+  default_min_rating: number | null;
+  default_max_rating: number | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
 /** Signed webhook requests already accepted, kept while their timestamp could still pass. */
 export interface WebhookSignaturesSeenTable {
   source_id: string;
@@ -282,6 +324,8 @@ export interface Database {
   sessions: SessionsTable;
   sign_in_links: SignInLinksTable;
   sign_in_attempts: SignInAttemptsTable;
+  item_replies: ItemRepliesTable;
+  reply_templates: ReplyTemplatesTable;
 }
 
 export type Business = Selectable<BusinessesTable>;

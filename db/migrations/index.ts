@@ -13,6 +13,7 @@ import * as webhookSignaturesSeen from './2026-12-06T1100_webhook_signatures_see
 import * as deliveryErrors from './2026-12-06T1110_delivery_errors.ts';
 import * as people from './2026-12-07T1000_people.ts';
 import * as inboxIndexes from './2026-12-07T1300_inbox_indexes.ts';
+import * as itemReplies from './2026-12-07T2000_item_replies.ts';
 import * as itemListIndexes from './2026-12-07T1310_item_list_indexes.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1000_people': people,
   '2026-12-07T1300_inbox_indexes': inboxIndexes,
   '2026-12-07T1310_item_list_indexes': itemListIndexes,
+  '2026-12-07T2000_item_replies': itemReplies,
 };

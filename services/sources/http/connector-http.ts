@@ -42,7 +42,7 @@ export interface ConnectorHttp extends HttpClient {
 }
 
 interface Hop {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body: string | undefined;
