@@ -1,4 +1,5 @@
 import type { Connector } from '../../../connectors/contract.ts';
+import type { PublishedState } from '../../../connectors/reply-contract.ts';
 
 /**
  * The contract suite (suite.ts) runs the same scenarios over every connector. Each
@@ -18,8 +19,17 @@ export interface FakeItem {
   publishedAt: Date;
   /** Set when the suite edits the item (platforms that show edits). */
   updatedAt: Date | null;
-  /** Set when the owner replied (platforms that show replies). */
-  ownerReply: { text: string; at: Date } | null;
+  /** Set when the owner replied (platforms that show replies), or when the fake accepted a reply. */
+  ownerReply: FakeOwnerReply | null;
+}
+
+export interface FakeOwnerReply {
+  text: string;
+  at: Date;
+  /** Moderation, for platforms that report it on the review (absent: published). */
+  state?: PublishedState;
+  /** The platform's reason, when `state` is 'rejected'. */
+  reason?: string | null;
 }
 
 /** A response the next data request gets instead of the normal one. */
@@ -34,6 +44,57 @@ export interface FakePlatform {
   failures: FakeFailure[];
   /** Data requests served so far (for assertions about paging). */
   requests: number;
+  /** The reply part: only adapters with `reply` read or write it. */
+  replies: FakeReplies;
+}
+
+/**
+ * THE REPLY PART of the fake platform, for connectors with `reply` (connectors/reply-contract.ts).
+ *
+ * How an adapter serves it, in `serve(platform)`, besides what it serves for reading:
+ * - The read that `reply.current()` makes (the review or post as the platform shows it
+ *   now): answer from `platform.items`; an item's `ownerReply` is the reply the platform
+ *   shows, in the platform's shape (with its moderation `state`/`reason` where the
+ *   platform reports them). Reads do not consume failures.
+ * - Each reply write (publish; update and remove where the connector can): count it in
+ *   `replies.requests`, then take one of `replies.failures` and answer it if there is
+ *   one (storing the reply first when the failure says `afterStoring`: an unknown
+ *   outcome). Otherwise accept it: push `{ itemId, text }` (the fake item's id) to
+ *   `replies.posted` (or the item's id to `replies.removed`), set (or clear) the item's
+ *   `ownerReply` with `state` and `reason` from `replies.moderation`, and answer as the
+ *   platform does, reporting the moderation state where the platform reports it at once.
+ * - Whatever else a reply needs (a token exchange, the instance's character limit, a
+ *   remote status lookup) is served like any read.
+ * Declare `reply` on the adapter (below) to run the suite's reply scenarios.
+ */
+export interface FakeReplies {
+  /** Replies the platform accepted (new and updated), oldest first. */
+  posted: Array<{ itemId: string; text: string }>;
+  /** Fake item ids whose reply the platform removed. */
+  removed: string[];
+  /** Consumed one per reply write, before it is handled. */
+  failures: FakeReplyFailure[];
+  /** What the platform makes of the replies it accepts from now on. */
+  moderation: { state: PublishedState; reason: string | null };
+  /** Reply writes received so far, failed ones included. */
+  requests: number;
+}
+
+export interface FakeReplyFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+  /** The platform stored the reply and then failed to answer (a timeout or 5xx after the write). */
+  afterStoring?: boolean;
+}
+
+/** What the suite needs to know about an adapter's reply serving. */
+export interface ReplyAdapter {
+  /**
+   * The states this fake can report when it accepts a reply; the first is what a plain
+   * accepted reply gets (Google: 'published'; App Store: 'pending_moderation').
+   */
+  states: readonly [PublishedState, ...PublishedState[]];
 }
 
 export interface ContractAdapter {
@@ -59,4 +120,9 @@ export interface ContractAdapter {
    * this phrase in every fake text. Use the same phrase in `config.terms`.
    */
   term: string;
+  /**
+   * Present for connectors with `reply`: the adapter serves the reply part of the fake
+   * (FakeReplies above) and `credentials` include what replying needs.
+   */
+  reply?: ReplyAdapter;
 }

@@ -33,7 +33,8 @@ function fakeItems(term: string, count: number): FakeItem[] {
 }
 
 function newPlatform(items: FakeItem[], pageSize = 20): FakePlatform {
-  return { items, pageSize, failures: [], requests: 0 };
+  const replies = { posted: [], removed: [], failures: [], moderation: { state: 'published' as const, reason: null }, requests: 0 };
+  return { items, pageSize, failures: [], requests: 0, replies };
 }
 
 const itemsOf = (pages: Page[]): NormalizedItem[] => pages.flatMap((page) => page.items);
