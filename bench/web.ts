@@ -15,6 +15,16 @@
  *
  *   npm run bench:web
  *   node bench/web.ts --items 200000 --seconds 5
+ *
+ * Seeding takes most of a minute. To measure again and again on one seeded database
+ * (against a PostgreSQL of your own: DATABASE_URL), keep it with `--keep`, which prints
+ * its name, then pass that name to `--reuse` (it is kept again); drop it by hand when done:
+ *
+ *   DATABASE_URL=postgres://… REDIS_URL=redis://… node bench/web.ts --keep
+ *   DATABASE_URL=postgres://… REDIS_URL=redis://… node bench/web.ts --reuse earshot_bench_0123456789ab
+ *   psql postgres://… -c 'DROP DATABASE earshot_bench_0123456789ab'
+ *
+ * The default run seeds, measures and drops its database.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -33,12 +43,19 @@ import { signIn } from '../services/people/sign-in.ts';
 import { deriveCredentialsKey } from '../services/sources/credentials.ts';
 import { SESSION_COOKIE } from '../web/session-auth.ts';
 import { signInLimits } from '../web/web-context.ts';
-import { openBenchServices } from './bench-database.ts';
+import { openBenchServices, type BenchServices } from './bench-database.ts';
 import { measureLoad, type LoadFigures } from './http-load.ts';
 import { seedItems } from './seed-items.ts';
 
 const { values } = parseArgs({
-  options: { items: { type: 'string' }, seconds: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' } },
+  options: {
+    items: { type: 'string' },
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    keep: { type: 'boolean' },
+    reuse: { type: 'string' },
+  },
 });
 const ITEMS = Number(values.items ?? 1_000_000);
 const SECONDS = Number(values.seconds ?? 10);
@@ -53,7 +70,8 @@ const INBOX_P95_GOAL_MS = 100;
 
 /** A person who works the inbox, signed in: the cookie their browser would send. */
 async function signedInOwner(db: Db, accountId: string, config: ReturnType<typeof loadConfig>): Promise<string> {
-  const email = 'owner@bench.example';
+  // Each run signs in a person of its own: a re-used database still has earlier runs' people.
+  const email = `owner-${randomBytes(4).toString('hex')}@bench.example`;
   const password = randomBytes(16).toString('hex');
   await insertUser(db, { accountId, email, displayName: 'Bench Owner', passwordHash: await hashPassword(password), role: 'owner', businessIds: null });
   const outcome = await signIn(db, { email, password, address: '127.0.0.1', userAgent: 'earshot-bench' }, signInLimits(config));
@@ -93,70 +111,88 @@ function verdict(met: boolean): string {
 }
 
 async function main(): Promise<void> {
-  const services = await openBenchServices({ redis: true, maxConnections: 10 });
+  const services = await openBenchServices({ redis: true, maxConnections: 10, database: { keep: values.keep, reuse: values.reuse } });
   try {
     const { db } = services;
+    const seedStart = performance.now();
+    const accountId = services.reused ? await seededAccount(db) : undefined;
+    const items = accountId === undefined ? ITEMS : await itemCount(db, accountId);
     console.log(
-      `Earshot web benchmark: ${ITEMS.toLocaleString('en')} items in one account (${BUSINESSES} businesses, ${BUSINESSES * SOURCES_PER_BUSINESS} sources), ` +
+      `Earshot web benchmark: ${items.toLocaleString('en')} items in one account (${BUSINESSES} businesses, ${BUSINESSES * SOURCES_PER_BUSINESS} sources), ` +
         `${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up, ${os.cpus().length} cores`,
     );
-    const seedStart = performance.now();
-    const { accountId } = await seedItems(db, { items: ITEMS, businesses: BUSINESSES, sourcesPerBusiness: SOURCES_PER_BUSINESS, flaggedShare: 0.1 });
-    const matching = await sql<{ n: number }>`SELECT count(*)::int AS n FROM items WHERE account_id = ${accountId} AND flagged AND status = 'new'`.execute(db);
-    console.log(
-      `seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s: 10 % flagged, ${matching.rows[0]!.n.toLocaleString('en')} of them flagged and new, over two years`,
-    );
-
-    // The limit stays on, set out of reach, so each request still counts itself in Redis as in production.
-    const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '1000000' });
-    const queues = createQueues(services.redisUrl!, `bench-web-${randomBytes(4).toString('hex')}`);
-    const app = await buildApp({ db, queues, config, credentialsKey: deriveCredentialsKey(randomBytes(32).toString('hex')), logger: false });
-    const hello = Fastify({ logger: false });
-    hello.get('/', async () => ({ hello: 'world' }));
-    let listAnswer = '';
-    hello.get('/list-answer', async (_request, reply) => reply.type('application/json; charset=utf-8').send(listAnswer));
-    try {
-      const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-      const helloUrl = await hello.listen({ host: '127.0.0.1', port: 0 });
-      const { key } = await createApiKey(db, { accountId, role: 'owner', name: 'Bench owner' });
-      const keyHeaders = { authorization: `Bearer ${key}` };
-      const cookieHeaders = { cookie: await signedInOwner(db, accountId, config) };
-
-      const list = await answerOf(`${appUrl}${LIST_PATH}`, keyHeaders);
-      const listed = list.status === 200 ? (JSON.parse(list.body) as { items: unknown[] }).items.length : 0;
-      if (list.status !== 200 || listed !== 50) throw new Error(`${LIST_PATH} answered ${list.status} with ${listed} items: ${list.body.slice(0, 300)}`);
-      listAnswer = list.body;
-      const inbox = await answerOf(`${appUrl}/`, cookieHeaders);
-
-      const load = (url: string, headers: Record<string, string> = {}) =>
-        measureLoad({ url, headers, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
-      const a = await load(helloUrl);
-      line('(a) Fastify hello world, same process', a);
-      const sameBytes = await load(`${helloUrl}/list-answer`);
-      line(`(a') the same, answering (b)'s ${Math.round(Buffer.byteLength(listAnswer) / 1024)} KB as a fixed string`, sameBytes);
-      const b = await load(`${appUrl}${LIST_PATH}`, keyHeaders);
-      line(`(b) GET ${LIST_PATH}`, b);
-      const c = inbox.status === 200 ? await load(`${appUrl}/`, cookieHeaders) : undefined;
-      if (c) line('(c) GET / (inbox page, signed in)', c);
-      else console.log(`(c) GET / (inbox page): not measured, it answered ${inbox.status} (no inbox page in this build)`);
-
-      const listRatio = b.requestsPerSecond / a.requestsPerSecond;
-      console.log(`(b)/(a) requests/s: ${listRatio.toFixed(3)} (goal ≥ ${LIST_GOAL}: ${verdict(listRatio >= LIST_GOAL)})`);
-      console.log(`(b)/(a') requests/s: ${(b.requestsPerSecond / sameBytes.requestsPerSecond).toFixed(3)} (what the list costs beyond sending its bytes)`);
-      if (c) {
-        console.log(`(c)/(a) requests/s: ${(c.requestsPerSecond / a.requestsPerSecond).toFixed(3)}`);
-        console.log(`inbox page p95: ${c.p95.toFixed(1)} ms (goal ≤ ${INBOX_P95_GOAL_MS} ms: ${verdict(c.p95 <= INBOX_P95_GOAL_MS)})`);
-      }
-      const failed = a.failed + sameBytes.failed + b.failed + (c?.failed ?? 0);
-      if (failed > 0) throw new Error(`${failed} requests failed under load: the figures above are not comparable`);
-    } finally {
-      await hello.close();
-      await app.close();
-      await forgetRedisPrefix(queues);
-      await queues.close();
-    }
+    const seeded = accountId === undefined ? await seedItems(db, { items: ITEMS, businesses: BUSINESSES, sourcesPerBusiness: SOURCES_PER_BUSINESS, flaggedShare: 0.1 }) : undefined;
+    await measure(services, accountId ?? seeded!.accountId, seeded === undefined ? `re-used ${services.databaseName}` : `seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   } finally {
     await services.close();
+    if (values.keep === true || services.reused) console.log(`kept the seeded database ${services.databaseName}: measure it again with --reuse ${services.databaseName}`);
+  }
+}
+
+/** The account a previous run seeded in a re-used database: the only one with items. */
+async function seededAccount(db: Db): Promise<string> {
+  const row = await sql<{ account_id: string }>`SELECT account_id FROM businesses ORDER BY created_at LIMIT 1`.execute(db);
+  if (row.rows[0] === undefined) throw new Error('the re-used database has no seeded account');
+  return row.rows[0].account_id;
+}
+
+async function itemCount(db: Db, accountId: string): Promise<number> {
+  const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM items WHERE account_id = ${accountId}`.execute(db);
+  return result.rows[0]!.n;
+}
+
+async function measure(services: BenchServices, accountId: string, origin: string): Promise<void> {
+  const { db } = services;
+  const matching = await sql<{ n: number }>`SELECT count(*)::int AS n FROM items WHERE account_id = ${accountId} AND flagged AND status = 'new'`.execute(db);
+  console.log(`${origin}: 10 % flagged, ${matching.rows[0]!.n.toLocaleString('en')} of them flagged and new, over two years`);
+
+  // The limit stays on, set out of reach, so each request still counts itself in Redis as in production.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '1000000' });
+  const queues = createQueues(services.redisUrl!, `bench-web-${randomBytes(4).toString('hex')}`);
+  const app = await buildApp({ db, queues, config, credentialsKey: deriveCredentialsKey(randomBytes(32).toString('hex')), logger: false });
+  const hello = Fastify({ logger: false });
+  hello.get('/', async () => ({ hello: 'world' }));
+  let listAnswer = '';
+  hello.get('/list-answer', async (_request, reply) => reply.type('application/json; charset=utf-8').send(listAnswer));
+  try {
+    const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    const helloUrl = await hello.listen({ host: '127.0.0.1', port: 0 });
+    const { key } = await createApiKey(db, { accountId, role: 'owner', name: 'Bench owner' });
+    const keyHeaders = { authorization: `Bearer ${key}` };
+    const cookieHeaders = { cookie: await signedInOwner(db, accountId, config) };
+
+    const list = await answerOf(`${appUrl}${LIST_PATH}`, keyHeaders);
+    const listed = list.status === 200 ? (JSON.parse(list.body) as { items: unknown[] }).items.length : 0;
+    if (list.status !== 200 || listed !== 50) throw new Error(`${LIST_PATH} answered ${list.status} with ${listed} items: ${list.body.slice(0, 300)}`);
+    listAnswer = list.body;
+    const inbox = await answerOf(`${appUrl}/`, cookieHeaders);
+
+    const load = (url: string, headers: Record<string, string> = {}) =>
+      measureLoad({ url, headers, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
+    const a = await load(helloUrl);
+    line('(a) Fastify hello world, same process', a);
+    const sameBytes = await load(`${helloUrl}/list-answer`);
+    line(`(a') the same, answering (b)'s ${Math.round(Buffer.byteLength(listAnswer) / 1024)} KB as a fixed string`, sameBytes);
+    const b = await load(`${appUrl}${LIST_PATH}`, keyHeaders);
+    line(`(b) GET ${LIST_PATH}`, b);
+    const c = inbox.status === 200 ? await load(`${appUrl}/`, cookieHeaders) : undefined;
+    if (c) line('(c) GET / (inbox page, signed in)', c);
+    else console.log(`(c) GET / (inbox page): not measured, it answered ${inbox.status} (no inbox page in this build)`);
+
+    const listRatio = b.requestsPerSecond / a.requestsPerSecond;
+    console.log(`(b)/(a) requests/s: ${listRatio.toFixed(3)} (goal ≥ ${LIST_GOAL}: ${verdict(listRatio >= LIST_GOAL)})`);
+    console.log(`(b)/(a') requests/s: ${(b.requestsPerSecond / sameBytes.requestsPerSecond).toFixed(3)} (what the list costs beyond sending its bytes)`);
+    if (c) {
+      console.log(`(c)/(a) requests/s: ${(c.requestsPerSecond / a.requestsPerSecond).toFixed(3)}`);
+      console.log(`inbox page p95: ${c.p95.toFixed(1)} ms (goal ≤ ${INBOX_P95_GOAL_MS} ms: ${verdict(c.p95 <= INBOX_P95_GOAL_MS)})`);
+    }
+    const failed = a.failed + sameBytes.failed + b.failed + (c?.failed ?? 0);
+    if (failed > 0) throw new Error(`${failed} requests failed under load: the figures above are not comparable`);
+  } finally {
+    await hello.close();
+    await app.close();
+    await forgetRedisPrefix(queues);
+    await queues.close();
   }
 }
 
