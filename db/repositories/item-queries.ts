@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Database, ItemKind, ItemStatus, ItemsTable, SentimentLabel } from '../schema.ts';
+import { ITEM_JSON } from './item-json.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 export interface ItemRecord {
@@ -73,12 +74,6 @@ export interface ItemFilters {
   limit: number;
   /** Start after this position; omitted: from the newest item. */
   after?: ItemPosition;
-}
-
-export interface ItemPage {
-  items: ItemRecord[];
-  /** Where the next page starts, or null when this page is the last. */
-  next: ItemPosition | null;
 }
 
 const COLUMNS = [
@@ -161,12 +156,14 @@ export function textMatches(q: string): RawBuilder<boolean> {
   return sql<boolean>`(items.body ILIKE ${pattern} ESCAPE '\\' OR coalesce(items.title, '') ILIKE ${pattern} ESCAPE '\\')`;
 }
 
-/** Newest first by (sort_at, id): the order of the items_account_sort index. */
-export async function listItems(db: Kysely<Database>, scope: TenantScope, filters: ItemFilters): Promise<ItemPage> {
+/** Where the page after `items` starts: the position of the extra row, when there is one. */
+const SORT_KEY = sql<string>`to_char(items.sort_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The filtered list, newest first by (sort_at, id): the order of the items_account_sort index; one row beyond the page. */
+function pageQuery(db: Kysely<Database>, scope: TenantScope, filters: ItemFilters) {
   let query = db
     .selectFrom('items')
-    .select(COLUMNS)
-    .select(sql<string>`to_char(items.sort_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('sort_key'))
+    .select(['items.id', SORT_KEY.as('sort_key')])
     .where('account_id', '=', scope.accountId)
     .where(inBusinessScope('items.business_id', scope));
   if (filters.businessId !== undefined) query = query.where('business_id', '=', filters.businessId);
@@ -186,16 +183,28 @@ export async function listItems(db: Kysely<Database>, scope: TenantScope, filter
     const { sortAt, id } = filters.after;
     query = query.where(sql<boolean>`(items.sort_at, items.id) < (${sortAt}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query
-    .orderBy('sort_at', 'desc')
-    .orderBy('id', 'desc')
-    // One extra row tells whether another page exists without counting.
-    .limit(filters.limit + 1)
-    .execute();
+  return (
+    query
+      .orderBy('sort_at', 'desc')
+      .orderBy('id', 'desc')
+      // One extra row tells whether another page exists without counting.
+      .limit(filters.limit + 1)
+  );
+}
+
+/** A page of the list as the API sends it: each item already the API's Item JSON text (see item-json.ts). */
+export interface ItemJsonPage {
+  itemsJson: string[];
+  /** Where the next page starts, or null when this page is the last. */
+  next: ItemPosition | null;
+}
+
+/** One page of the list, written as JSON by PostgreSQL. */
+export async function listItemsJson(db: Kysely<Database>, scope: TenantScope, filters: ItemFilters): Promise<ItemJsonPage> {
+  const rows = await pageQuery(db, scope, filters).select(ITEM_JSON.as('json')).execute();
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
-  const next = rows.length > filters.limit && last !== undefined ? { sortAt: last.sort_key, id: last.id } : null;
-  return { items: page.map(toRecord), next };
+  return { itemsJson: page.map((row) => row.json), next: rows.length > filters.limit && last !== undefined ? { sortAt: last.sort_key, id: last.id } : null };
 }
 
 export async function getItem(db: Kysely<Database>, scope: TenantScope, itemId: string): Promise<ItemDetailRecord | undefined> {

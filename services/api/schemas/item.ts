@@ -159,6 +159,17 @@ export function presentItem(item: ItemRecord): ItemJson {
   };
 }
 
+/** What Fastify's serialiser sets for JSON answers; the list, sent as text, sets it itself. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The list's answer, `{ items: ItemJson[], nextCursor }`, from items already written as
+ * Item JSON (db/repositories/item-json.ts): joined, never parsed and serialised again.
+ */
+export function itemListJson(itemsJson: readonly string[], nextCursor: string | null): string {
+  return `{"items":[${itemsJson.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+}
+
 function presentEvent(event: ItemEventRecord): ItemEventJson {
   return { type: event.type, actor: event.actor, at: toIso(event.at), data: event.data };
 }
