@@ -20,6 +20,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { accountRoutes } from './routes/account.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { reReviewMetricsRoutes } from './routes/re-review-metrics.ts';
+import { replyTemplateRoutes } from './routes/reply-templates.ts';
 import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -86,6 +87,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
     v1.addHook('onRequest', enforceAccess(deps.db));
     await v1.register(businessRoutes(deps));
     await v1.register(businessSettingsRoutes(deps));
+    await v1.register(replyTemplateRoutes(deps));
     await v1.register(sourceRoutes(deps));
     await v1.register(sourceTypeRoutes);
     await v1.register(itemRoutes(deps));

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { findBusiness } from '../../db/repositories/businesses.ts';
+import { listReplyTemplates } from '../../db/repositories/reply-templates.ts';
 import type { ApiDeps } from '../../services/api/deps.ts';
 import type { IdParams } from '../../services/api/schemas/common.ts';
 import { changeBusinessSettings } from '../../services/businesses/business-changes.ts';
@@ -10,12 +11,16 @@ import { csrfField, layout, sendHtml } from '../layout.ts';
 import { PageError } from '../page-error.ts';
 import { addressLines, businessBasicsFields, businessProblem, readBusinessText, slaField, wholeNumber, type BusinessText } from './business-form.ts';
 import { hoursAsText, hoursFields, readHoursForm, type HoursText } from './business-hours-form.ts';
+import { replyTemplatesSection, type TemplateSubmission } from './business-reply-templates.ts';
 
-const OWNER_BUSINESS_PAGE = { page: { roles: ['owner'] as const, target: 'business' as const } } as const;
+export const OWNER_BUSINESS_PAGE = { page: { roles: ['owner'] as const, target: 'business' as const } } as const;
 
 export const BUSINESS_NOTICES: Record<string, { kind: 'ok' | 'problem'; text: string }> = {
   created: { kind: 'ok', text: 'Business added. Set its opening hours and reply time here, then add its sources.' },
   saved: { kind: 'ok', text: 'Settings saved.' },
+  'template-added': { kind: 'ok', text: 'Template added.' },
+  'template-saved': { kind: 'ok', text: 'Template saved.' },
+  'template-deleted': { kind: 'ok', text: 'Template deleted.' },
 };
 
 interface Submitted {
@@ -24,10 +29,18 @@ interface Submitted {
   problem: { field: string; text: string };
 }
 
-async function settingsPage(deps: ApiDeps, reply: FastifyReply, person: Person, id: string, options: { done?: string; submitted?: Submitted }): Promise<FastifyReply> {
-  const business = await findBusiness(deps.db, person, id);
+/** The settings page; `submitted` or `template` re-shows a refused form as typed, its problem above (400). */
+export async function settingsPage(
+  deps: ApiDeps,
+  reply: FastifyReply,
+  person: Person,
+  id: string,
+  options: { done?: string; submitted?: Submitted; template?: TemplateSubmission },
+): Promise<FastifyReply> {
+  const [business, templates] = await Promise.all([findBusiness(deps.db, person, id), listReplyTemplates(deps.db, person, id)]);
   if (business === undefined) throw PageError.notFound();
-  const { submitted } = options;
+  const { submitted, template } = options;
+  const problem = submitted?.problem.text ?? template?.message;
   const text = submitted?.text ?? {
     name: business.name,
     timezone: business.timezone,
@@ -40,7 +53,7 @@ async function settingsPage(deps: ApiDeps, reply: FastifyReply, person: Person, 
     person,
     csrf: person.csrfToken,
     section: 'settings',
-    notice: submitted ? { kind: 'problem', text: submitted.problem.text } : options.done === undefined ? undefined : BUSINESS_NOTICES[options.done],
+    notice: problem !== undefined ? { kind: 'problem', text: problem } : options.done === undefined ? undefined : BUSINESS_NOTICES[options.done],
     body: html`<p><a href="/businesses">All businesses</a></p>
 <h1>${business.name}</h1>
 <form method="post" action="/businesses/${business.id}" class="card business-form">
@@ -50,12 +63,13 @@ ${slaField(text, problemField)}
 ${hoursFields(submitted?.hours ?? hoursAsText(business.openingHours), problemField)}
 <button type="submit">Save settings</button>
 </form>
+${replyTemplatesSection(business.id, person.csrfToken, templates, template)}
 <p><a href="/sources#business-${business.id}">Sources of ${business.name}</a></p>`,
   });
-  return sendHtml(reply, page, submitted ? 400 : 200);
+  return sendHtml(reply, page, problem !== undefined ? 400 : 200);
 }
 
-/** `/businesses/:id`: name, time zone, reply time, opening hours and alert addresses, saved by the rules `PATCH /v1/businesses/:id` follows. */
+/** `/businesses/:id`: name, time zone, reply time, opening hours and alert addresses, saved by the rules `PATCH /v1/businesses/:id` follows; and its reply templates. */
 export function businessSettingsPage(deps: ApiDeps): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: IdParams; Querystring: { done?: string } }>(

@@ -9,6 +9,7 @@ import { csrfField, layout, sendHtml } from '../layout.ts';
 import { PageError } from '../page-error.ts';
 import { addressLines, businessBasicsFields, businessProblem, readBusinessText, type BusinessText } from './business-form.ts';
 import { businessSettingsPage, BUSINESS_NOTICES } from './business-settings.ts';
+import { replyTemplateRoutes } from './business-template-routes.ts';
 
 const OWNER_PAGE = { page: { roles: ['owner'] as const } } as const;
 
@@ -77,5 +78,6 @@ export function businessPages(deps: ApiDeps): FastifyPluginAsync {
     });
 
     await app.register(businessSettingsPage(deps));
+    await app.register(replyTemplateRoutes(deps));
   };
 }
