@@ -21,13 +21,18 @@ export interface AnalyzeJobData {
 export interface AlertJobData {
   deliveryIds: string[];
 }
+/** One reply per job: its undo window is the job's delay. */
+export interface ReplyJobData {
+  replyId: string;
+}
 
-export const QUEUE_NAMES = { poll: 'poll', analyze: 'analyze', alert: 'alert' } as const;
+export const QUEUE_NAMES = { poll: 'poll', analyze: 'analyze', alert: 'alert', replies: 'replies' } as const;
 
 export interface Queues {
   poll: Queue<PollJobData>;
   analyze: Queue<AnalyzeJobData>;
   alert: Queue<AlertJobData>;
+  replies: Queue<ReplyJobData>;
   /** The Redis connection the queues share (BullMQ requires `maxRetriesPerRequest: null`). */
   connection: Redis;
   prefix: string;
@@ -43,6 +48,8 @@ export const jobIds = {
   poll: (sourceId: string, slot: string) => `poll-${sourceId}-${idPart(slot)}`,
   analyze: (origin: string, page: number) => `analyze-${idPart(origin)}-p${page}`,
   alert: (origin: string) => `alert-${idPart(origin)}`,
+  /** `round` 0 is the job written with the reply; the reconciler's later rounds get their own ids, as a finished job's id is kept a day. */
+  reply: (replyId: string, round = 0) => (round === 0 ? `reply-${idPart(replyId)}` : `reply-${idPart(replyId)}-r${round}`),
 };
 
 // Completed ids are kept for a day so a late duplicate enqueue of the same id is a no-op.
@@ -58,8 +65,9 @@ export function createQueues(redisUrl: string, prefix = 'earshot', log?: Logger)
   const poll = new Queue<PollJobData>(QUEUE_NAMES.poll, { connection, prefix, defaultJobOptions });
   const analyze = new Queue<AnalyzeJobData>(QUEUE_NAMES.analyze, { connection, prefix, defaultJobOptions });
   const alert = new Queue<AlertJobData>(QUEUE_NAMES.alert, { connection, prefix, defaultJobOptions });
+  const replies = new Queue<ReplyJobData>(QUEUE_NAMES.replies, { connection, prefix, defaultJobOptions });
   // BullMQ prints errors nobody listens to; an unreachable Redis is the watch's to report, once.
-  for (const queue of [poll, analyze, alert] as Queue[]) {
+  for (const queue of [poll, analyze, alert, replies] as Queue[]) {
     queue.on('error', (error) => {
       if (!isRedisUnreachable(error)) log?.warn({ queue: queue.name, err: error.message }, 'queue error');
     });
@@ -68,12 +76,13 @@ export function createQueues(redisUrl: string, prefix = 'earshot', log?: Logger)
     poll,
     analyze,
     alert,
+    replies,
     connection,
     prefix,
     async close() {
       watch?.stop();
       // Queue.close() waits on Redis; while it is away, there is nothing to close politely.
-      if (connection.status === 'ready') await Promise.all([poll.close(), analyze.close(), alert.close()]);
+      if (connection.status === 'ready') await Promise.all([poll.close(), analyze.close(), alert.close(), replies.close()]);
       await closeRedis(connection);
     },
   };
