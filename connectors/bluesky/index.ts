@@ -1,9 +1,10 @@
 import type { Connector, Page } from '../contract.ts';
 import { postSeenAt, postText, postToItem, type PostView } from './post-view.ts';
-import { PUBLIC_APPVIEW, recheckPosts } from './recheck.ts';
+import { appViewFor, recheckPosts } from './recheck.ts';
+import { blueskyReply } from './reply.ts';
 import { searchPages } from './search-pages.ts';
 import { createSession } from './session.ts';
-import { configSchema, credentialsSchema, DEFAULT_BASE_URL, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
+import { configSchema, credentialsSchema, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
 import { pagesOneStepLate, readCursor, searchSince } from '../watermark-cursor.ts';
 
@@ -33,7 +34,7 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
   async *fetch(config, credentials, cursor, ctx): AsyncGenerator<Page> {
     const previous = readCursor(cursor);
     const since = searchSince(previous.since, ctx.now(), FIRST_POLL_LOOKBACK_MS);
-    const accessJwt = await createSession(ctx.http, config.baseUrl, credentials);
+    const { accessJwt } = await createSession(ctx.http, config.baseUrl, credentials);
     const mentionsTerm = containsAnyTerm(config.terms);
     const mentionsExcluded = containsAnyTerm(config.excludeTerms);
     const isMention = (post: PostView) => mentionsTerm(postText(post)) && !mentionsExcluded(postText(post));
@@ -43,9 +44,9 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
     // A post found by several terms, or re-read in the overlap, is reported once.
     yield* pagesOneStepLate(pages, { itemsOf: (posts) => posts.filter(isMention).map(postToItem), timeOf: postSeenAt }, previous, ctx.now);
   },
-  // Search is read back only to the watermark: older posts awaiting a re-review are looked up by uri,
-  // without signing in. A baseUrl other than bsky.social is a sandbox or recording, which answers them too.
+  // Search is read back only to the watermark: older posts awaiting a re-review are looked up by uri, without signing in.
   recheck(config, _credentials, uris, ctx) {
-    return recheckPosts(ctx, config.baseUrl === DEFAULT_BASE_URL ? PUBLIC_APPVIEW : config.baseUrl, uris);
+    return recheckPosts(ctx, appViewFor(config.baseUrl), uris);
   },
+  reply: blueskyReply,
 };

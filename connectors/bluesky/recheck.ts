@@ -1,6 +1,7 @@
 import type { ConnectorContext, NormalizedItem, Recheck } from '../contract.ts';
 import { badPayload, isRecord } from '../payload-shape.ts';
 import { postToItem, type PostView } from './post-view.ts';
+import { DEFAULT_BASE_URL } from './settings.ts';
 
 /**
  * Bluesky's public AppView. getPosts and getRecord need no sign-in there ("API Hosts
@@ -8,6 +9,11 @@ import { postToItem, type PostView } from './post-view.ts';
  * a second one each poll would break the daily sign-in limit the poll interval is set by.
  */
 export const PUBLIC_APPVIEW = 'https://public.api.bsky.app';
+
+/** Where public reads go: the public AppView, or the configured host when it is a sandbox or recording (which answers them too). */
+export function appViewFor(baseUrl: string): string {
+  return baseUrl === DEFAULT_BASE_URL ? PUBLIC_APPVIEW : baseUrl;
+}
 
 // The lexicon's limit for app.bsky.feed.getPosts `uris`.
 const GET_POSTS_BATCH = 25;
@@ -22,7 +28,7 @@ function readPosts(body: unknown): PostView[] {
 }
 
 /** The posts Bluesky shows anyone, by at:// uri, 25 a call. */
-async function getPosts(ctx: ConnectorContext, appView: string, uris: string[]): Promise<PostView[]> {
+export async function getPosts(ctx: ConnectorContext, appView: string, uris: string[]): Promise<PostView[]> {
   const posts: PostView[] = [];
   for (let start = 0; start < uris.length; start += GET_POSTS_BATCH) {
     const url = new URL(`${appView}/xrpc/app.bsky.feed.getPosts`);

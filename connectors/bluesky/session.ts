@@ -1,12 +1,20 @@
 import { ConnectorError, type HttpClient } from '../contract.ts';
-import { badPayload, isRecord } from '../payload-shape.ts';
+import { badPayload, isRecord, stringOrNull } from '../payload-shape.ts';
 import type { BlueskyCredentials } from './settings.ts';
+
+export interface Session {
+  accessJwt: string;
+  /** The signed-in account: the repo a reply is written to, and how our own replies are recognised. */
+  did: string;
+  handle: string | null;
+}
 
 /**
  * Signs in with an app password. Bluesky limits session creation far more tightly
- * than reads, so a poll signs in once and reuses the token for every search.
+ * than reads, so a poll signs in once and reuses the token for every search, and a
+ * reply signs in once, only to write.
  */
-export async function createSession(http: HttpClient, baseUrl: string, credentials: BlueskyCredentials): Promise<string> {
+export async function createSession(http: HttpClient, baseUrl: string, credentials: BlueskyCredentials): Promise<Session> {
   let body: unknown;
   try {
     ({ body } = await http.json({
@@ -28,5 +36,8 @@ export async function createSession(http: HttpClient, baseUrl: string, credentia
     // The reply holds tokens; keep only its shape for inspection.
     throw badPayload('bluesky sign-in (createSession): the response has no accessJwt', isRecord(body) ? Object.keys(body) : typeof body);
   }
-  return body.accessJwt;
+  if (typeof body.did !== 'string' || !body.did.startsWith('did:')) {
+    throw badPayload('bluesky sign-in (createSession): the response has no did', Object.keys(body));
+  }
+  return { accessJwt: body.accessJwt, did: body.did, handle: stringOrNull(body.handle) };
 }

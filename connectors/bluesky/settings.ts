@@ -22,7 +22,7 @@ export const configSchema: Record<string, FieldSpec> = {
 };
 
 export const credentialsSchema: Record<string, FieldSpec> = {
-  identifier: { type: 'string', required: true, secret: false, description: 'The handle or email of the Bluesky account used to search' },
+  identifier: { type: 'string', required: true, secret: false, description: 'The handle or email of the Bluesky account used to search; replies sent from Earshot are posted as this account' },
   appPassword: { type: 'string', required: true, secret: true, description: 'An app password (Settings → Privacy and security → App passwords), not the account password' },
 };
 
