@@ -2,6 +2,7 @@ import type { Connector, Page } from '../contract.ts';
 import { accessToken } from './access-token.ts';
 import { pagesOneStepLate, readBackTo, readCursor } from '../watermark-cursor.ts';
 import { recheckReviews } from './recheck.ts';
+import { googleBusinessReply } from './reply.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
 import { reviewToItem, reviewUpdatedAt } from './reviews.ts';
 import { configSchema, credentialsSchema, parseSettings, type GoogleBusinessConfig, type GoogleBusinessCredentials } from './settings.ts';
@@ -37,4 +38,5 @@ export const googleBusiness: Connector<GoogleBusinessConfig, GoogleBusinessCrede
     const token = await accessToken(ctx.http, config, credentials);
     return recheckReviews(ctx, config, token, reviewIds);
   },
+  reply: googleBusinessReply,
 };

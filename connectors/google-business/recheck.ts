@@ -5,7 +5,7 @@ import { reviewToItem } from './reviews.ts';
 import type { GoogleBusinessConfig } from './settings.ts';
 
 /** `GET /v4/accounts/{a}/locations/{l}/reviews/{reviewId}`: the external id is the bare `reviewId`. */
-function reviewUrl(config: GoogleBusinessConfig, reviewId: string): string {
+export function reviewUrl(config: GoogleBusinessConfig, reviewId: string): string {
   return `${config.baseUrl}/v4/accounts/${encodeURIComponent(config.accountId)}/locations/${encodeURIComponent(config.locationId)}/reviews/${encodeURIComponent(reviewId)}`;
 }
 

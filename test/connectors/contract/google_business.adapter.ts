@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { googleBusiness } from '../../../connectors/google-business/index.ts';
-import type { ContractAdapter, FakeItem, FakePlatform } from './adapter.ts';
+import type { ContractAdapter, FakeItem, FakeOwnerReply, FakePlatform } from './adapter.ts';
+import { failureReply, writeReply } from './fake-replies.ts';
 
 const ORIGIN = 'https://mybusiness.googleapis.test';
 const TOKEN_ORIGIN = 'https://oauth2.googleapis.test';
@@ -10,6 +11,21 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
 const STARS = ['ONE', 'TWO', 'THREE', 'FOUR', 'FIVE'];
 
 const reviewId = (fakeId: string) => `AbFvOqSynth${fakeId}Review`;
+const fakeIdOf = (id: string) => /^AbFvOqSynth(.+)Review$/.exec(id)?.[1] ?? '';
+const REVIEWS = `/v4/accounts/${ACCOUNT}/locations/${LOCATION}/reviews`;
+/** The review id in a request's path, by `pattern`'s first group. */
+const idIn = (request: Request, pattern: RegExp) => decodeURIComponent(pattern.exec(new URL(request.url).pathname)?.[1] ?? '');
+const MODERATION = { published: 'APPROVED', pending_moderation: 'PENDING', rejected: 'REJECTED' } as const;
+
+/** A ReviewReply, with its moderation state and policy violation as Google reports them since 2026. */
+function renderReply(reply: FakeOwnerReply) {
+  return {
+    comment: reply.text,
+    updateTime: reply.at.toISOString(),
+    ...(reply.state === undefined ? {} : { reviewReplyState: MODERATION[reply.state] }),
+    ...(reply.state === 'rejected' ? { policyViolation: { type: 'PERSONAL_INFORMATION', description: reply.reason } } : {}),
+  };
+}
 
 /** A review as the v4 API sends it: enum stars, no language, no link. */
 function renderReview(item: FakeItem) {
@@ -22,7 +38,7 @@ function renderReview(item: FakeItem) {
     comment: item.text,
     createTime: item.publishedAt.toISOString(),
     updateTime: (item.updatedAt ?? item.publishedAt).toISOString(),
-    ...(item.ownerReply === null ? {} : { reviewReply: { comment: item.ownerReply.text, updateTime: item.ownerReply.at.toISOString() } }),
+    ...(item.ownerReply === null ? {} : { reviewReply: renderReply(item.ownerReply) }),
   };
 }
 
@@ -34,14 +50,40 @@ export const adapter: ContractAdapter = {
   externalId: reviewId,
   pages: true,
   term: 'Quillby Coffee',
+  reply: { states: ['published', 'pending_moderation', 'rejected'] },
   serve(platform: FakePlatform) {
+    const one = new RegExp(`^${REVIEWS}/([^/?]+)$`);
+    const replyPath = new RegExp(`^${REVIEWS}/([^/?]+)/reply$`);
+    nock(ORIGIN)
+      .persist()
+      .get(one)
+      .reply((request: Request): [number, string, Record<string, string>] => {
+        const item = platform.items.find((candidate) => reviewId(candidate.id) === idIn(request, one));
+        if (item === undefined) return [404, JSON.stringify({ error: { code: 404, status: 'NOT_FOUND', message: 'Requested entity was not found.' } }), JSON_HEADERS];
+        return [200, JSON.stringify(renderReview(item)), JSON_HEADERS];
+      })
+      .put(replyPath)
+      .reply(async (request: Request): Promise<[number, string, Record<string, string>]> => {
+        const { comment } = (await request.json()) as { comment?: unknown };
+        const written = writeReply(platform, fakeIdOf(idIn(request, replyPath)), typeof comment === 'string' ? comment : '');
+        if (written === 'not_found') return [404, JSON.stringify({ error: { code: 404, status: 'NOT_FOUND' } }), JSON_HEADERS];
+        if ('failure' in written) return failureReply(written.failure);
+        return [200, JSON.stringify(renderReply(written.reply!)), JSON_HEADERS];
+      })
+      .delete(replyPath)
+      .reply((request: Request): [number, string, Record<string, string>] => {
+        const written = writeReply(platform, fakeIdOf(idIn(request, replyPath)), null);
+        if (written === 'not_found') return [404, JSON.stringify({ error: { code: 404, status: 'NOT_FOUND' } }), JSON_HEADERS];
+        if ('failure' in written) return failureReply(written.failure);
+        return [200, '{}', JSON_HEADERS];
+      });
     nock(TOKEN_ORIGIN)
       .persist()
       .post('/token')
       .reply(200, { access_token: 'ya29.synthetic-access-token', expires_in: 3599, scope: 'https://www.googleapis.com/auth/business.manage', token_type: 'Bearer' }, JSON_HEADERS);
     nock(ORIGIN)
       .persist()
-      .get(`/v4/accounts/${ACCOUNT}/locations/${LOCATION}/reviews`)
+      .get(REVIEWS)
       .query(true)
       .reply((request: Request): [number, string, Record<string, string>] => {
         platform.requests++;

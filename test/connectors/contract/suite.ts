@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { NormalizedItem, Page } from '../../../connectors/contract.ts';
+import { ReplyRefused, replyLength, type LengthUnit, type PublishedState, type ReplyLimits, type ReplyTarget } from '../../../connectors/reply-contract.ts';
 import { allPages, connectorFailure, testContext, type TestContext } from '../connector-context.ts';
 import { offlineWithNock } from '../offline-with-nock.ts';
-import type { ContractAdapter, FakeFailure, FakeItem, FakePlatform } from './adapter.ts';
+import type { ContractAdapter, FakeFailure, FakeItem, FakePlatform, FakeReplyFailure } from './adapter.ts';
 
 /**
  * The scenarios every connector must pass, against a fake of its platform (see
@@ -35,6 +36,28 @@ function fakeItems(term: string, count: number): FakeItem[] {
 function newPlatform(items: FakeItem[], pageSize = 20): FakePlatform {
   const replies = { posted: [], removed: [], failures: [], moderation: { state: 'published' as const, reason: null }, requests: 0 };
   return { items, pageSize, failures: [], requests: 0, replies };
+}
+
+/** A text exactly at the limit, made of what a naive count gets wrong (é is 2 bytes, 😀 is 2 UTF-16 units, 👍🏽 is 2 code points). */
+function textAtLimit(limits: ReplyLimits): string {
+  const awkward: Record<LengthUnit, string> = { bytes: 'é', characters: '😀', graphemes: '👍🏽' };
+  const unit = awkward[limits.unit];
+  const base = unit.repeat(Math.floor(limits.maxLength / replyLength(unit, limits.unit)));
+  return base + 'a'.repeat(limits.maxLength - replyLength(base, limits.unit));
+}
+
+/** What the core hands `reply`: the stored item, as ingest kept it. */
+function targetOf(item: NormalizedItem): ReplyTarget {
+  return { externalId: item.externalId, url: item.url, raw: item.raw, publishedAt: item.publishedAt, hasText: item.body.trim() !== '' };
+}
+
+async function replyRefusal(promise: Promise<unknown>): Promise<ReplyRefused> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ReplyRefused);
+  return error as ReplyRefused;
 }
 
 const itemsOf = (pages: Page[]): NormalizedItem[] => pages.flatMap((page) => page.items);
@@ -167,6 +190,146 @@ export function contractSuite(adapter: ContractAdapter): void {
       expect(error.kind).toBe('bad_payload');
       expect(error.payload).toEqual(expect.any(String));
       expect(error.payload).not.toBe('');
+    });
+
+    const reply = connector.reply;
+    const replyAdapter = adapter.reply;
+    if (reply !== undefined && replyAdapter !== undefined) describe('reply', () => {
+      const { states } = replyAdapter;
+      const REPLY_TEXT = 'Thank you for telling us. We have changed how we do this and hope to see you again.';
+      const REJECTED_REASON = 'Synthetic: the reply contains personal information';
+
+      /** A served platform with three items, and the target for the second (a 1★ one), as the core would build it. */
+      async function replyingTo(ownerReply: FakeItem['ownerReply'] = null): Promise<{ platform: FakePlatform; fake: FakeItem; target: ReplyTarget }> {
+        const fakes = fakeItems(adapter.term, 3);
+        const fake = fakes[1]!;
+        fake.ownerReply = ownerReply;
+        const platform = served(fakes);
+        platform.replies.moderation = { state: states[0], reason: states[0] === 'rejected' ? REJECTED_REASON : null };
+        const item = find(itemsOf(await poll(null, FIRST_POLL)), fake);
+        expect(item, 'the item to reply to is fetched').toBeDefined();
+        return { platform, fake, target: targetOf(item!) };
+      }
+
+      const current = (target: ReplyTarget) => reply.current(config, credentials, target, context(NEXT_POLL));
+      const publish = (target: ReplyTarget, text: string, replacing?: Parameters<typeof reply.publish>[5]) =>
+        reply.publish(config, credentials, target, text, context(NEXT_POLL), replacing);
+
+      function failingWrite(platform: FakePlatform, failure: FakeReplyFailure): void {
+        platform.replies.failures.push(failure);
+      }
+
+      test('declares what it needs, in the connector\'s own credential fields', async () => {
+        expect(reply.setUp.trim()).not.toBe('');
+        for (const key of reply.credentialsNeeded) {
+          expect(connector.credentialsSchema[key], `credentialsNeeded names ${key}, which credentialsSchema lacks`).toBeDefined();
+          expect(connector.credentialsSchema[key]?.secret).toBe(true);
+          expect(connector.credentialsSchema[key]?.required, 'reading works without reply credentials').toBe(false);
+        }
+        const limits = await reply.limits(config, credentials, context(NEXT_POLL));
+        expect(Number.isInteger(limits.maxLength) && limits.maxLength > 0).toBe(true);
+        const { target } = await replyingTo();
+        expect(() => reply.checkTarget?.(target, NEXT_POLL)).not.toThrow();
+      });
+
+      test('publishes a reply to an item without one, and current() then shows it', async () => {
+        const { platform, fake, target } = await replyingTo();
+        expect(await current(target)).toBeNull();
+        const published = await publish(target, REPLY_TEXT);
+        expect(published.state).toBe(states[0]);
+        expect(platform.replies.posted).toEqual([{ itemId: fake.id, text: REPLY_TEXT }]);
+        expect((await current(target))?.text).toBe(REPLY_TEXT);
+      });
+
+      test('current() returns the owner reply the platform already shows', async () => {
+        const existing = { text: 'A colleague answered this in the platform app already', at: CHANGE_AT };
+        const { platform, target } = await replyingTo(existing);
+        const shown = await current(target);
+        expect(shown?.text).toBe(existing.text);
+        if (shown?.at != null) expect(shown.at.toISOString()).toBe(existing.at.toISOString());
+        expect(platform.replies.requests).toBe(0);
+      });
+
+      test.runIf(reply.canUpdate)('updates the published reply in place', async () => {
+        const { platform, fake, target } = await replyingTo();
+        await publish(target, REPLY_TEXT);
+        const first = await current(target);
+        const updated = `${REPLY_TEXT} Our manager will call you this week.`;
+        await publish(target, updated, first!);
+        expect(platform.replies.posted.map((posted) => posted.text)).toEqual([REPLY_TEXT, updated]);
+        expect(platform.replies.posted.every((posted) => posted.itemId === fake.id)).toBe(true);
+        expect((await current(target))?.text).toBe(updated);
+      });
+
+      test.runIf(reply.canDelete)('removes the published reply', async () => {
+        const { platform, fake, target } = await replyingTo();
+        await publish(target, REPLY_TEXT);
+        await reply.remove!(config, credentials, target, (await current(target))!, context(NEXT_POLL));
+        expect(platform.replies.removed).toEqual([fake.id]);
+        expect(await current(target)).toBeNull();
+      });
+
+      test('a text over the limit, as the platform counts, is refused before any request; one at the limit is published', async () => {
+        const { platform, target } = await replyingTo();
+        const limits = await reply.limits(config, credentials, context(NEXT_POLL));
+        const atLimit = textAtLimit(limits);
+        expect(replyLength(atLimit, limits.unit)).toBe(limits.maxLength);
+        expect((await replyRefusal(publish(target, `${atLimit}a`))).reason).toBe('too_long');
+        expect(platform.replies.requests).toBe(0);
+        await publish(target, atLimit);
+        expect(platform.replies.posted.map((posted) => posted.text)).toEqual([atLimit]);
+      });
+
+      for (const status of [401, 403]) {
+        test(`${status} on the reply is a config error, and nothing is stored`, async () => {
+          const { platform, target } = await replyingTo();
+          failingWrite(platform, { status, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: status, message: 'Synthetic: not allowed to reply' } }) });
+          expect((await connectorFailure(publish(target, REPLY_TEXT))).kind).toBe('config');
+          expect(platform.replies.posted).toEqual([]);
+        });
+      }
+
+      test('429 with Retry-After: 120 on the reply is rate_limited for two minutes', async () => {
+        const { platform, target } = await replyingTo();
+        failingWrite(platform, { status: 429, headers: { ...JSON_HEADERS, 'Retry-After': '120' }, body: JSON.stringify({ error: { code: 429, message: 'Synthetic: slow down' } }) });
+        const error = await connectorFailure(publish(target, REPLY_TEXT));
+        expect(error.kind).toBe('rate_limited');
+        expect(error.retryAfterMs).toBe(120_000);
+      });
+
+      /** What the core's retry does: read the current reply, and publish only if there is none. */
+      async function retry(target: ReplyTarget): Promise<void> {
+        if ((await current(target)) === null) await publish(target, REPLY_TEXT);
+      }
+
+      test('500 on the reply is transient; the retry stores exactly one reply', async () => {
+        const { platform, fake, target } = await replyingTo();
+        failingWrite(platform, { status: 500, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 500, message: 'Synthetic: internal error' } }) });
+        expect((await connectorFailure(publish(target, REPLY_TEXT))).kind).toBe('transient');
+        await retry(target);
+        expect(platform.replies.posted).toEqual([{ itemId: fake.id, text: REPLY_TEXT }]);
+      });
+
+      test('a 503 after the platform stored the reply: current() shows it, so the retry posts nothing more', async () => {
+        const { platform, fake, target } = await replyingTo();
+        failingWrite(platform, { status: 503, headers: JSON_HEADERS, body: JSON.stringify({ error: { code: 503, message: 'Synthetic: unavailable' } }), afterStoring: true });
+        expect((await connectorFailure(publish(target, REPLY_TEXT))).kind).toBe('transient');
+        await retry(target);
+        expect(platform.replies.posted).toEqual([{ itemId: fake.id, text: REPLY_TEXT }]);
+        expect(platform.replies.requests).toBe(1);
+      });
+
+      for (const state of states) {
+        test(`moderation: a reply the platform holds as ${state} is reported so`, async () => {
+          const { platform, target } = await replyingTo();
+          const reason = state === 'rejected' ? REJECTED_REASON : null;
+          platform.replies.moderation = { state, reason };
+          const published = await publish(target, REPLY_TEXT);
+          expect(published.state).toBe(state satisfies PublishedState);
+          if (state === 'rejected') expect(published.reason).toContain(REJECTED_REASON);
+          else expect(published.reason).toBeNull();
+        });
+      }
     });
   });
 }

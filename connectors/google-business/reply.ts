@@ -1,0 +1,72 @@
+import { ConnectorError } from '../contract.ts';
+import { badPayload, dateOrNull, isRecord } from '../payload-shape.ts';
+import type { ReplyCapability, ReplyLimits, ReplyTarget } from '../reply-contract.ts';
+import { refuseTooLong } from '../reply-length.ts';
+import { accessToken } from './access-token.ts';
+import { reviewUrl } from './recheck.ts';
+import { currentReply, replyState } from './reply-state.ts';
+import type { GoogleBusinessConfig, GoogleBusinessCredentials } from './settings.ts';
+
+// ReviewReply.comment: "The maximum length is 4096 bytes."
+const LIMITS: ReplyLimits = { maxLength: 4096, unit: 'bytes' };
+
+/**
+ * Failures the owner must act on, in words: a 404 is a review that is gone, and Google
+ * answers a reply to an unverified location, or from a user who is not an owner or
+ * manager, with 403.
+ */
+async function explained<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ConnectorError && error.kind === 'config' && error.status === 404) {
+      throw new ConnectorError('config', `${error.message}; the review is no longer on Google (deleted by its author or taken down), so there is nothing to reply to`, { status: 404, cause: error });
+    }
+    if (error instanceof ConnectorError && error.kind === 'config' && error.status === 403) {
+      throw new ConnectorError(
+        'config',
+        `${error.message}; Google accepts replies only for verified locations, from an owner or manager of the listing: verify the location, or reconnect with an account that manages it`,
+        { status: 403, cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+const authorized = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * Replies through the v4 reviews API: `PUT {review}/reply {comment}` creates or
+ * overwrites the reply, `DELETE {review}/reply` removes it. The refresh token that reads
+ * reviews (scope business.manage) also replies, so nothing more is needed.
+ */
+export const googleBusinessReply: ReplyCapability<GoogleBusinessConfig, GoogleBusinessCredentials> = {
+  canUpdate: true,
+  canDelete: true,
+  credentialsNeeded: [],
+  setUp:
+    'Nothing beyond reading: the refresh token granted for business.manage also replies. The location must be verified, and the Google account that granted the token must be an owner or manager of it.',
+  limits: () => Promise.resolve(LIMITS),
+  async current(config, credentials, target, ctx) {
+    const token = await accessToken(ctx.http, config, credentials);
+    const { body } = await explained(ctx.http.json({ url: reviewUrl(config, target.externalId), headers: authorized(token), label: 'review lookup (before replying)' }));
+    if (!isRecord(body)) throw badPayload(`google_business review lookup: the response is not review ${target.externalId}`, body);
+    return currentReply(body);
+  },
+  async publish(config, credentials, target, text, ctx) {
+    refuseTooLong(text, LIMITS, 'Google');
+    const token = await accessToken(ctx.http, config, credentials);
+    const { body } = await explained(ctx.http.json({ method: 'PUT', url: replyUrl(config, target), headers: authorized(token), body: { comment: text }, label: 'reply (PUT)' }));
+    if (!isRecord(body)) throw badPayload('google_business reply: the response is not a ReviewReply', body);
+    return { ...replyState(body), platformReplyId: null, at: dateOrNull(body.updateTime), url: target.url };
+  },
+  async remove(config, credentials, target, _reply, ctx) {
+    const token = await accessToken(ctx.http, config, credentials);
+    // Google answers an empty object: nothing to read.
+    await explained(ctx.http.send({ method: 'DELETE', url: replyUrl(config, target), headers: authorized(token), label: 'reply (DELETE)' }));
+  },
+};
+
+function replyUrl(config: GoogleBusinessConfig, target: ReplyTarget): string {
+  return `${reviewUrl(config, target.externalId)}/reply`;
+}
