@@ -3,6 +3,7 @@ import { containsAnyTerm } from '../mention-terms.ts';
 import { rememberVersions, unreportedItems } from '../seen-versions.ts';
 import { readCursor, termWatermark, type MastodonCursor } from './cursor.ts';
 import { recheckStatuses } from './recheck.ts';
+import { mastodonReply } from './reply.ts';
 import { configSchema, credentialsSchema, parseSettings, type MastodonConfig, type MastodonCredentials } from './settings.ts';
 import { statusCreatedAt, statusText, statusToItem, type Status } from './status.ts';
 import { checkAccess, searchPages, tagForward, tagNewest } from './timelines.ts';
@@ -88,4 +89,5 @@ export const mastodon: Connector<MastodonConfig, MastodonCredentials> = {
   recheck(config, credentials, uris, ctx) {
     return recheckStatuses(ctx, config, credentials, uris);
   },
+  reply: mastodonReply,
 };

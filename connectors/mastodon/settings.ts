@@ -9,7 +9,12 @@ export interface MastodonConfig {
   hashtags: string[];
   terms: string[];
   excludeTerms: string[];
+  /** Who sees a reply sent from Earshot. */
+  replyVisibility: ReplyVisibility;
 }
+
+export const REPLY_VISIBILITIES = ['public', 'unlisted', 'direct'] as const;
+export type ReplyVisibility = (typeof REPLY_VISIBILITIES)[number];
 
 export interface MastodonCredentials {
   accessToken?: string;
@@ -21,10 +26,22 @@ export const configSchema: Record<string, FieldSpec> = {
   terms: { type: 'string[]', required: false, secret: false, description: 'Words or phrases to search posts for (needs an access token on most instances); matched as whole words, any case' },
   excludeTerms: { type: 'string[]', required: false, secret: false, description: 'Posts containing any of these are ignored, from hashtags and searches alike' },
   baseUrl: { type: 'url', required: false, secret: false, description: 'Send API requests here instead of instanceUrl (for a sandbox or recording); defaults to instanceUrl' },
+  replyVisibility: {
+    type: 'string',
+    required: false,
+    secret: false,
+    description: 'Who sees replies sent from Earshot: public (default), unlisted (not in public timelines) or direct (only the person answered)',
+  },
 };
 
 export const credentialsSchema: Record<string, FieldSpec> = {
-  accessToken: { type: 'string', required: false, secret: true, description: 'An access token with the read scope (Preferences → Development → New application); needed for term search on most instances' },
+  accessToken: {
+    type: 'string',
+    required: false,
+    secret: true,
+    description:
+      'An access token (Preferences → Development → New application) with the read scope, needed for term search on most instances; give it the write:statuses scope too to reply from Earshot (replies are posted as its account)',
+  },
 };
 
 const HASHTAG = /^[\p{L}\p{M}\p{N}_]+$/u;
@@ -35,6 +52,13 @@ function hashtags(config: Record<string, unknown>): string[] {
     if (!HASHTAG.test(tag)) throw new ConnectorError('config', `config.hashtags has "${tag}", which is not a hashtag (letters, digits and _ only)`);
   }
   return [...new Set(tags)];
+}
+
+function replyVisibility(config: Record<string, unknown>): ReplyVisibility {
+  const value = optionalString('config', config, 'replyVisibility') ?? 'public';
+  const known = REPLY_VISIBILITIES.find((visibility) => visibility === value);
+  if (known === undefined) throw new ConnectorError('config', `config.replyVisibility must be one of ${REPLY_VISIBILITIES.join(', ')}`);
+  return known;
 }
 
 export function parseSettings(config: Record<string, unknown>, credentials: Record<string, string>): { config: MastodonConfig; credentials: MastodonCredentials } {
@@ -49,6 +73,7 @@ export function parseSettings(config: Record<string, unknown>, credentials: Reco
     hashtags: hashtags(config),
     terms: stringList('config', config, 'terms', { required: false }),
     excludeTerms: stringList('config', config, 'excludeTerms', { required: false }),
+    replyVisibility: replyVisibility(config),
   };
   if (parsed.hashtags.length === 0 && parsed.terms.length === 0) {
     throw new ConnectorError('config', 'config.hashtags or config.terms must have at least one entry');

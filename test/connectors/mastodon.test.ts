@@ -153,7 +153,7 @@ describe('settings', () => {
     expect(() => settings({ instanceUrl: INSTANCE })).toThrow('config.hashtags or config.terms');
     expect(() => settings({ instanceUrl: INSTANCE, hashtags: ['two words'] })).toThrow('not a hashtag');
     const { config } = settings({ instanceUrl: `${INSTANCE}/`, hashtags: ['#Quillby', 'quillby'] });
-    expect(config).toEqual({ instanceUrl: INSTANCE, baseUrl: INSTANCE, hashtags: ['quillby'], terms: [], excludeTerms: [] });
+    expect(config).toEqual({ instanceUrl: INSTANCE, baseUrl: INSTANCE, hashtags: ['quillby'], terms: [], excludeTerms: [], replyVisibility: 'public' });
     expect(mastodon.credentialsSchema.accessToken?.secret).toBe(true);
   });
 
