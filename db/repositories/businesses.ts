@@ -37,6 +37,9 @@ function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number
   };
 }
 
+/** For queries elsewhere that read businesses together with something else in one round trip. */
+export { COLUMNS as BUSINESS_COLUMNS, toRecord as toBusinessRecord };
+
 export async function createBusiness(db: Kysely<Database>, accountId: string, input: NewBusiness): Promise<BusinessRecord> {
   const row = await db
     .insertInto('businesses')

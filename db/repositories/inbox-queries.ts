@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Database, ItemKind, ItemStatus, SentimentLabel } from '../schema.ts';
+import { BUSINESS_COLUMNS, toBusinessRecord, type BusinessRecord } from './businesses.ts';
 import { textMatches } from './item-queries.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
@@ -207,17 +208,39 @@ export interface InboxSource {
   type: string;
 }
 
-/** Every source of the businesses in scope, for the source filter and each row's platform name. */
-export async function listInboxSources(db: Kysely<Database>, scope: TenantScope): Promise<InboxSource[]> {
+/** What every inbox view needs beside its rows, read in one round trip. */
+export interface InboxScope {
+  /** The businesses in scope, oldest first. */
+  businesses: BusinessRecord[];
+  /** Every source of those businesses, oldest first: the source filter and each row's platform name. */
+  sources: InboxSource[];
+  /** The database's clock, so the page's "since" and the items' first sightings are read on one clock. */
+  now: Date;
+}
+
+export async function loadInboxScope(db: Kysely<Database>, scope: TenantScope): Promise<InboxScope> {
   const rows = await db
-    .selectFrom('sources')
-    .select(['id', 'business_id', 'type'])
+    .selectFrom('businesses')
+    .select(BUSINESS_COLUMNS)
+    .select((eb) => [
+      sql<Date>`now()`.as('now'),
+      // Not correlated with the business row: PostgreSQL runs it once for the whole query.
+      eb
+        .selectFrom('sources as s')
+        .select(sql<InboxSource[]>`coalesce(json_agg(json_build_object('id', s.id, 'businessId', s.business_id, 'type', s.type) ORDER BY s.created_at, s.id), '[]')`.as('list'))
+        .where('s.account_id', '=', scope.accountId)
+        .where(inBusinessScope('s.business_id', scope))
+        .as('sources'),
+    ])
     .where('account_id', '=', scope.accountId)
-    .where(inBusinessScope('sources.business_id', scope))
+    .where(inBusinessScope('businesses.id', scope))
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({ id: row.id, businessId: row.business_id, type: row.type }));
+  const first = rows[0];
+  // No business in scope means no sources either; the clock still has to be read.
+  if (first === undefined) return { businesses: [], sources: [], now: await databaseNow(db) };
+  return { businesses: rows.map(toBusinessRecord), sources: first.sources ?? [], now: first.now };
 }
 
 /** The database's clock, so the page's "since" and the items' first sightings are read on one clock. */

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { listBusinesses } from '../../db/repositories/businesses.ts';
-import { databaseNow, listInboxArrivals, listInboxSources } from '../../db/repositories/inbox-queries.ts';
+import { databaseNow, listInboxArrivals, loadInboxScope } from '../../db/repositories/inbox-queries.ts';
 import { findLiveSession } from '../../db/repositories/sessions.ts';
 import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import type { ApiDeps } from '../../services/api/deps.ts';
@@ -123,7 +122,7 @@ export function inboxEventRoutes(deps: ApiDeps): FastifyPluginAsync {
         watermark = rows.length === ROWS_PER_CHECK ? new Date(Math.max(seenAfter.getTime() + liveRowsLag, rows.at(-1)!.firstSeenAt.getTime())) : checkedAt;
         for (const row of rows) known.set(row.id, row.firstSeenAt.getTime());
         if (rows.length > 0) {
-          const [businesses, sources] = await Promise.all([listBusinesses(deps.db, scope), listInboxSources(deps.db, scope)]);
+          const { businesses, sources } = await loadInboxScope(deps.db, scope);
           const markup = inboxRows([...rows].reverse(), rowContext(sources, businesses, clocks, checkedAt)).text;
           if (ended) return;
           raw.write(`id: ${watermark.toISOString()}\nevent: rows\ndata: ${JSON.stringify({ count: rows.length, html: markup })}\n\n`);

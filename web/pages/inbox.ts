@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { PageError } from '../page-error.ts';
-import { listBusinesses, type BusinessRecord } from '../../db/repositories/businesses.ts';
-import { databaseNow, INBOX_TABS, listInbox, listInboxSources, type InboxFilters, type InboxSource, type InboxTab } from '../../db/repositories/inbox-queries.ts';
+import type { BusinessRecord } from '../../db/repositories/businesses.ts';
+import { INBOX_TABS, listInbox, loadInboxScope, type InboxFilters, type InboxSource, type InboxTab } from '../../db/repositories/inbox-queries.ts';
 import { sourceName } from '../../services/alerts/alert-email.ts';
 import { COMPLAINT_TOPICS } from '../../services/analysis/sentiment/topics.ts';
 import { SENTIMENT_LABELS } from '../../services/api/schemas/item.ts';
@@ -92,11 +92,10 @@ export function inboxRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.get('/', { config: { page: { roles: ['owner', 'staff', 'consultant'] } }, schema: { hide: true } }, async (request, reply) => {
       const person = request.person!;
       const view = readInboxRequest(request.query);
-      const [businesses, sources, page, now] = await Promise.all([
-        listBusinesses(deps.db, person),
-        listInboxSources(deps.db, person),
+      // Two round trips side by side: the businesses, sources and clock in one, the rows in the other.
+      const [{ businesses, sources, now }, page] = await Promise.all([
+        loadInboxScope(deps.db, person),
         listInbox(deps.db, person, { tab: view.tab, userId: person.userId, filters: view.filters }, { limit: PAGE_SIZE, after: view.after }),
-        databaseNow(deps.db),
       ]);
       // A filter naming a business or source out of reach is answered like an unknown id, as the API does.
       const { businessId, sourceId } = view.filters;
