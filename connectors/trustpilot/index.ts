@@ -1,6 +1,8 @@
 import type { Connector, Page } from '../contract.ts';
 import { pagesOneStepLate, readBackTo, readCursor } from '../watermark-cursor.ts';
+import { businessToken } from './business-token.ts';
 import { recheckReviews } from './recheck.ts';
+import { trustpilotReply } from './reply.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
 import { reviewCreatedAt, reviewToItem } from './reviews.ts';
 import { configSchema, credentialsSchema, parseSettings, type TrustpilotConfig, type TrustpilotCredentials } from './settings.ts';
@@ -23,6 +25,9 @@ export const trustpilot: Connector<TrustpilotConfig, TrustpilotCredentials> = {
   parseConfig: parseSettings,
   async check(config, credentials, ctx) {
     await getReviewsPage(config, credentials, ctx, 1, 1);
+    // Reply credentials, when given, are proved too: a refused secret should show now, not at the first reply.
+    const { apiSecret, businessUserId } = credentials;
+    if (apiSecret !== undefined && businessUserId !== undefined) await businessToken(ctx.http, config, { apiKey: credentials.apiKey, apiSecret, businessUserId });
   },
   async *fetch(config, credentials, cursor, ctx): AsyncGenerator<Page> {
     const previous = readCursor(cursor);
@@ -34,4 +39,5 @@ export const trustpilot: Connector<TrustpilotConfig, TrustpilotCredentials> = {
   recheck(config, credentials, reviewIds, ctx) {
     return recheckReviews(ctx, config, credentials, reviewIds);
   },
+  reply: trustpilotReply,
 };

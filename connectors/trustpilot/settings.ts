@@ -10,6 +10,10 @@ export interface TrustpilotConfig {
 
 export interface TrustpilotCredentials {
   apiKey: string;
+  /** Replying only: the API application's secret, for the business token (OAuth client credentials). */
+  apiSecret: string | undefined;
+  /** Replying only: the business user the replies are posted as. */
+  businessUserId: string | undefined;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.trustpilot.com';
@@ -27,6 +31,13 @@ export const configSchema: Record<string, FieldSpec> = {
 
 export const credentialsSchema: Record<string, FieldSpec> = {
   apiKey: { type: 'string', required: true, secret: true, description: 'The API key of your Trustpilot API application (Integrations → API in the Trustpilot Business app)' },
+  apiSecret: { type: 'string', required: false, secret: true, description: 'For replying: the API secret of the same application' },
+  businessUserId: {
+    type: 'string',
+    required: false,
+    secret: true,
+    description: 'For replying: the user id of the Trustpilot Business user the replies are posted as (on that user\'s profile page in the Trustpilot Business app)',
+  },
 };
 
 export function parseSettings(
@@ -43,8 +54,17 @@ export function parseSettings(
   if (language !== undefined && !/^[a-z]{2}(-[A-Za-z]{2})?$/.test(language)) {
     throw new ConnectorError('config', 'config.language must be a language code such as "en" or "pt-BR"');
   }
+  const apiSecret = optionalString('credentials', credentials, 'apiSecret');
+  const businessUserId = optionalString('credentials', credentials, 'businessUserId');
+  if ((apiSecret === undefined) !== (businessUserId === undefined)) {
+    throw new ConnectorError('config', 'credentials.apiSecret and credentials.businessUserId are needed together for replying: add both, or neither to only read reviews');
+  }
   return {
     config: { businessUnitId, baseUrl: urlWithDefault('config', config, 'baseUrl', DEFAULT_BASE_URL), language },
-    credentials: { apiKey: requiredString('credentials', credentials, 'apiKey') },
+    credentials: {
+      apiKey: requiredString('credentials', credentials, 'apiKey'),
+      apiSecret,
+      businessUserId,
+    },
   };
 }

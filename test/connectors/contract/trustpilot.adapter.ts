@@ -1,12 +1,21 @@
 import nock from 'nock';
 import { trustpilot } from '../../../connectors/trustpilot/index.ts';
 import type { ContractAdapter, FakeItem, FakePlatform } from './adapter.ts';
+import { failureReply, writeReply } from './fake-replies.ts';
 
 const ORIGIN = 'https://api.trustpilot.test';
 const UNIT = '5f0c0ffee0000000000000aa';
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 const reviewId = (fakeId: string) => `65ab${fakeId.padStart(20, '0')}`;
+const BUSINESS_USER = '5f0c0ffee0000000000000bb';
+const REPLY = /^\/v1\/private\/reviews\/([^/]+)\/reply$/;
+const ONE_REVIEW = /^\/v1\/reviews\/([^/]+)$/;
+const NOT_FOUND: [number, string, Record<string, string>] = [404, JSON.stringify({ message: 'Not found' }), JSON_HEADERS];
+
+/** The fake item a request's path names, by `pattern`'s first group. */
+const itemIn = (platform: FakePlatform, request: Request, pattern: RegExp) =>
+  platform.items.find((item) => reviewId(item.id) === decodeURIComponent(pattern.exec(new URL(request.url).pathname)?.[1] ?? ''));
 
 /** A review as Trustpilot sends it (ids are 24 hex characters). */
 function renderReview(item: FakeItem) {
@@ -21,7 +30,8 @@ function renderReview(item: FakeItem) {
     createdAt: item.publishedAt.toISOString(),
     updatedAt: item.updatedAt?.toISOString() ?? null,
     experiencedAt: item.publishedAt.toISOString(),
-    companyReply: item.ownerReply === null ? null : { text: item.ownerReply.text, authorBusinessUserId: 'synthbizuser', authorBusinessUserName: 'Owner', createdAt: item.ownerReply.at.toISOString(), updatedAt: null },
+    companyReply:
+      item.ownerReply === null ? null : { text: item.ownerReply.text, authorBusinessUserId: BUSINESS_USER, authorBusinessUserName: 'Owner', createdAt: item.ownerReply.at.toISOString(), updatedAt: null },
     isVerified: false,
     numberOfLikes: 0,
     status: 'active',
@@ -32,12 +42,39 @@ function renderReview(item: FakeItem) {
 export const adapter: ContractAdapter = {
   connector: trustpilot,
   config: { businessUnitId: UNIT, baseUrl: ORIGIN },
-  credentials: { apiKey: 'synthetic-trustpilot-key-0123456789' },
+  credentials: { apiKey: 'synthetic-trustpilot-key-0123456789', apiSecret: 'synthetic-trustpilot-secret', businessUserId: BUSINESS_USER },
   origin: ORIGIN,
   externalId: reviewId,
   pages: true,
   term: 'Quillby Coffee',
+  reply: { states: ['published'] },
   serve(platform: FakePlatform) {
+    nock(ORIGIN)
+      .persist()
+      .post('/v1/oauth/oauth-business-users-for-applications/accesstoken', 'grant_type=client_credentials')
+      .basicAuth({ user: 'synthetic-trustpilot-key-0123456789', pass: 'synthetic-trustpilot-secret' })
+      .reply(200, { access_token: 'synthetic-business-token', issued_at: '1740000000000', expires_in: '359999' }, JSON_HEADERS)
+      .get(ONE_REVIEW)
+      .reply((request: Request): [number, string, Record<string, string>] => {
+        const item = itemIn(platform, request, ONE_REVIEW);
+        return item === undefined ? NOT_FOUND : [200, JSON.stringify(renderReview(item)), JSON_HEADERS];
+      })
+      .post(REPLY)
+      .reply(async (request: Request): Promise<[number, string, Record<string, string>]> => {
+        const { message, authorBusinessUserId } = (await request.json()) as { message?: unknown; authorBusinessUserId?: unknown };
+        if (request.headers.get('authorization') !== 'Bearer synthetic-business-token' || authorBusinessUserId !== BUSINESS_USER) return [401, '{"message":"Unauthorized"}', JSON_HEADERS];
+        const item = itemIn(platform, request, REPLY);
+        const written = item === undefined ? 'not_found' : writeReply(platform, item.id, typeof message === 'string' ? message : '');
+        if (written === 'not_found') return NOT_FOUND;
+        return 'failure' in written ? failureReply(written.failure) : [201, '', {}];
+      })
+      .delete(REPLY)
+      .reply((request: Request): [number, string, Record<string, string>] => {
+        const item = itemIn(platform, request, REPLY);
+        const written = item === undefined ? 'not_found' : writeReply(platform, item.id, null);
+        if (written === 'not_found') return NOT_FOUND;
+        return 'failure' in written ? failureReply(written.failure) : [204, '', {}];
+      });
     nock(ORIGIN)
       .persist()
       .get(`/v1/business-units/${UNIT}/reviews`)
