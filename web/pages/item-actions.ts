@@ -156,7 +156,7 @@ export function itemActionRoutes(deps: ApiDeps, clocks: OpeningClocks): FastifyP
         async (request, reply): Promise<FastifyReply> => {
           const person = request.person!;
           const itemId = request.params.id;
-          const before = await loadItemPage(deps.db, person, itemId, clocks);
+          const before = await loadItemPage(deps, person, itemId, clocks);
           const timeZone = before.business.timezone;
           try {
             const outcome = await ACTIONS[action]({ db: deps.db, person, itemId, form: request.body, timeZone });
@@ -165,7 +165,7 @@ export function itemActionRoutes(deps: ApiDeps, clocks: OpeningClocks): FastifyP
           } catch (error) {
             const refusal = refusalWords(error, timeZone);
             if (refusal === undefined) throw error;
-            const now = await loadItemPage(deps.db, person, itemId, clocks);
+            const now = await loadItemPage(deps, person, itemId, clocks);
             return sendItemPage(reply, person, now, {
               notice: { kind: 'problem', text: refusal.message },
               typed: { action, fields: typedFields(request.body) },

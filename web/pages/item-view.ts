@@ -10,6 +10,8 @@ import { html, type Html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 import { slaBadge, starsBadge } from './inbox-rows.ts';
 import { dateTimeWords } from './inbox-words.ts';
+import type { ReplyPanelData } from './reply-panel-data.ts';
+import { replyPanel, type ReplyDraft } from './reply-panel.ts';
 
 export const RE_REVIEW_CHANNELS: ReadonlyArray<{ value: ReReviewChannel; label: string }> = [
   { value: 'email', label: 'Email' },
@@ -31,6 +33,8 @@ export interface ItemPageData {
   /** People the item may be given to (owners and staff who see its business). */
   assignable: UserRecord[];
   sla: SlaStatus | undefined;
+  /** Replies written in Earshot and the way to answer; undefined when the item's source is gone. */
+  replies: ReplyPanelData | undefined;
 }
 
 /** What was typed into a form that came back refused, so nothing is lost. */
@@ -231,7 +235,7 @@ function heading(data: ItemPageData): string {
 }
 
 /** The item page's content: the item, what to do with it (owners and staff), its timeline. */
-export function itemPageBody(data: ItemPageData, person: Person, typed: TypedForm | undefined): { title: string; body: Html } {
+export function itemPageBody(data: ItemPageData, person: Person, typed: TypedForm | undefined, draft: ReplyDraft = {}): { title: string; body: Html } {
   const { item, business } = data;
   const zone = business.timezone;
   const title = heading(data);
@@ -247,7 +251,7 @@ export function itemPageBody(data: ItemPageData, person: Person, typed: TypedFor
 <dt>Author</dt><dd>${item.author ?? 'Anonymous'}</dd>
 <dt>Published</dt><dd>${item.publishedAt === null ? 'Not dated by the platform' : html`<time datetime="${item.publishedAt.toISOString()}">${dateTimeWords(item.publishedAt, zone)}</time>`}</dd>
 <dt>First seen</dt><dd><time datetime="${item.firstSeenAt.toISOString()}">${dateTimeWords(item.firstSeenAt, zone)}</time></dd>
-${item.firstResponseAt === null ? '' : html`<dt>First answered</dt><dd><time datetime="${item.firstResponseAt.toISOString()}">${dateTimeWords(item.firstResponseAt, zone)}</time>${item.firstResponseSource === 'platform' ? ' (on the platform)' : ''}</dd>`}
+${item.firstResponseAt === null ? '' : html`<dt>First answered</dt><dd><time datetime="${item.firstResponseAt.toISOString()}">${dateTimeWords(item.firstResponseAt, zone)}</time>${item.firstResponseSource === 'platform' ? ' (on the platform)' : item.firstResponseSource === 'reply' ? ' (reply sent from Earshot)' : ''}</dd>`}
 <dt>Sentiment</dt><dd>${item.sentiment === null ? 'Not analysed yet' : `${item.sentiment.label} (${item.sentiment.score.toFixed(2)})`}</dd>
 <dt>Topics</dt><dd>${item.topics.length === 0 ? 'None' : item.topics.map((topic) => topic.replaceAll('_', ' ')).join(', ')}</dd>
 <dt>Assigned to</dt><dd>${item.assignee?.name ?? 'Nobody'}</dd>
@@ -255,6 +259,7 @@ ${item.firstResponseAt === null ? '' : html`<dt>First answered</dt><dd><time dat
 ${item.ownerReply === null ? '' : html`<dt>Reply on the platform</dt><dd class="item-text">${item.ownerReply.text}</dd>`}
 </dl>
 </article>
+${data.replies === undefined ? '' : replyPanel({ item, panel: data.replies, platform: data.sourceType === null ? 'the platform' : sourceName(data.sourceType), timeZone: zone, person, draft, now: new Date() })}
 ${person.role === 'consultant' ? html`<p class="muted">You can read this item; owners and staff act on it.</p>` : actions(data, person, typed)}
 ${reReviewList(data.reReviews, zone)}
 <section aria-labelledby="timeline-title" class="card">
