@@ -1,7 +1,7 @@
 import { createSign } from 'node:crypto';
-import { ConnectorError, type HttpClient } from '../contract.ts';
+import { ConnectorError, type ConnectorContext, type HttpClient } from '../contract.ts';
 import { badPayload, isRecord } from '../payload-shape.ts';
-import type { ServiceAccount } from './settings.ts';
+import { readServiceAccount, tokenEndpoint, type GooglePlayConfig, type GooglePlayCredentials, type ServiceAccount } from './settings.ts';
 
 export const SCOPE = 'https://www.googleapis.com/auth/androidpublisher';
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -48,4 +48,10 @@ export async function accessToken(http: HttpClient, account: ServiceAccount, tok
     throw badPayload('google_play token exchange: the response has no access_token', isRecord(body) ? Object.keys(body) : typeof body);
   }
   return body.access_token;
+}
+
+/** An access token for the source's service account. */
+export async function signIn(config: GooglePlayConfig, credentials: GooglePlayCredentials, ctx: ConnectorContext): Promise<string> {
+  const account = readServiceAccount(credentials.serviceAccountJson);
+  return accessToken(ctx.http, account, tokenEndpoint(config, account), ctx.now());
 }

@@ -1,19 +1,15 @@
 import type { Connector, ConnectorContext, Page } from '../contract.ts';
 import { isRecord } from '../payload-shape.ts';
 import { readSeenVersions, rememberVersions, unreportedItems } from '../seen-versions.ts';
-import { accessToken } from './access-token.ts';
+import { signIn } from './access-token.ts';
+import { googlePlayReply } from './reply.ts';
 import { readReviewsPage, reviewToItem, type ReviewsPage } from './reviews.ts';
-import { configSchema, credentialsSchema, parseSettings, readServiceAccount, tokenEndpoint, type GooglePlayConfig, type GooglePlayCredentials } from './settings.ts';
+import { configSchema, credentialsSchema, parseSettings, type GooglePlayConfig, type GooglePlayCredentials } from './settings.ts';
 
 const PAGE_SIZE = 100;
 // A week of reviews (all Google serves) for all but the busiest apps; beyond it the oldest of the week are left.
 const MAX_PAGES = 20;
 const MAX_REMEMBERED = PAGE_SIZE * MAX_PAGES;
-
-async function signIn(config: GooglePlayConfig, credentials: GooglePlayCredentials, ctx: ConnectorContext): Promise<string> {
-  const account = readServiceAccount(credentials.serviceAccountJson);
-  return accessToken(ctx.http, account, tokenEndpoint(config, account), ctx.now());
-}
 
 async function reviewsPage(config: GooglePlayConfig, token: string, pageToken: string | null, maxResults: number, ctx: ConnectorContext): Promise<ReviewsPage> {
   const url = new URL(`${config.baseUrl}/androidpublisher/v3/applications/${encodeURIComponent(config.packageName)}/reviews`);
@@ -66,4 +62,5 @@ export const googlePlay: Connector<GooglePlayConfig, GooglePlayCredentials> = {
     }
     ctx.log.warn({ pages: MAX_PAGES }, 'google_play stopped at the page limit; the oldest reviews of the week are not read');
   },
+  reply: googlePlayReply,
 };

@@ -2,10 +2,19 @@ import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { googlePlay } from '../../../connectors/google-play/index.ts';
 import type { ContractAdapter, FakeItem, FakePlatform } from './adapter.ts';
+import { failureReply, writeReply } from './fake-replies.ts';
 
 const ORIGIN = 'https://androidpublisher.test';
 const PACKAGE = 'com.example.synthnotes';
 const REVIEWS = `/androidpublisher/v3/applications/${PACKAGE}/reviews`;
+const ONE_REVIEW = new RegExp(`^${REVIEWS}/([^/]+)$`);
+const REPLY = new RegExp(`^${REVIEWS}/([^/]+):reply$`);
+const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
+const NOT_FOUND: [number, string, Record<string, string>] = [404, JSON.stringify({ error: { code: 404, status: 'NOT_FOUND', message: 'Review not found.' } }), JSON_HEADERS];
+
+/** The fake item a request's path names (reviewId `gp:<fake id>`), by `pattern`'s first group. */
+const itemIn = (platform: FakePlatform, request: Request, pattern: RegExp) =>
+  platform.items.find((item) => `gp:${item.id}` === decodeURIComponent(pattern.exec(new URL(request.url).pathname)?.[1] ?? ''));
 
 // A throwaway key, made when the suite loads.
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -45,8 +54,25 @@ export const adapter: ContractAdapter = {
   externalId: (fakeId) => `gp:${fakeId}`,
   pages: true,
   term: 'Synthnotes',
+  reply: { states: ['published'] },
   serve(platform: FakePlatform) {
     nock(ORIGIN).persist().post('/token').reply(200, { access_token: 'contract-access-token', expires_in: 3599, token_type: 'Bearer' });
+    nock(ORIGIN)
+      .persist()
+      .get(ONE_REVIEW)
+      .reply((request: Request): [number, string, Record<string, string>] => {
+        const item = itemIn(platform, request, ONE_REVIEW);
+        return item === undefined ? NOT_FOUND : [200, JSON.stringify(renderReview(item)), JSON_HEADERS];
+      })
+      .post(REPLY)
+      .reply(async (request: Request): Promise<[number, string, Record<string, string>]> => {
+        const { replyText } = (await request.json()) as { replyText?: unknown };
+        const item = itemIn(platform, request, REPLY);
+        const written = item === undefined ? 'not_found' : writeReply(platform, item.id, typeof replyText === 'string' ? replyText : '');
+        if (written === 'not_found') return NOT_FOUND;
+        if ('failure' in written) return failureReply(written.failure);
+        return [200, JSON.stringify({ result: { replyText: written.reply!.text, lastEdited: timestamp(written.reply!.at) } }), JSON_HEADERS];
+      });
     nock(ORIGIN)
       .persist()
       .get(REVIEWS)
@@ -66,7 +92,7 @@ export const adapter: ContractAdapter = {
           ...(reviews.length === 0 ? {} : { reviews }),
           ...(start + size < sorted.length ? { tokenPagination: { nextPageToken: String(start + size) } } : {}),
         };
-        return [200, JSON.stringify(body), { 'content-type': 'application/json; charset=UTF-8' }];
+        return [200, JSON.stringify(body), JSON_HEADERS];
       });
   },
 };
