@@ -1,4 +1,4 @@
-import { ConnectorError } from '../contract.ts';
+import { withAdvice } from '../config-advice.ts';
 import { badPayload, dateOrNull, isRecord } from '../payload-shape.ts';
 import type { ReplyCapability, ReplyLimits, ReplyTarget } from '../reply-contract.ts';
 import { refuseTooLong } from '../reply-length.ts';
@@ -15,22 +15,10 @@ const LIMITS: ReplyLimits = { maxLength: 4096, unit: 'bytes' };
  * answers a reply to an unverified location, or from a user who is not an owner or
  * manager, with 403.
  */
-async function explained<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    if (error instanceof ConnectorError && error.kind === 'config' && error.status === 404) {
-      throw new ConnectorError('config', `${error.message}; the review is no longer on Google (deleted by its author or taken down), so there is nothing to reply to`, { status: 404, cause: error });
-    }
-    if (error instanceof ConnectorError && error.kind === 'config' && error.status === 403) {
-      throw new ConnectorError(
-        'config',
-        `${error.message}; Google accepts replies only for verified locations, from an owner or manager of the listing: verify the location, or reconnect with an account that manages it`,
-        { status: 403, cause: error },
-      );
-    }
-    throw error;
-  }
+function advice(status: number): string | null {
+  if (status === 404) return 'the review is no longer on Google (deleted by its author or taken down), so there is nothing to reply to';
+  if (status === 403) return 'Google accepts replies only for verified locations, from an owner or manager of the listing: verify the location, or reconnect with an account that manages it';
+  return null;
 }
 
 const authorized = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -49,21 +37,21 @@ export const googleBusinessReply: ReplyCapability<GoogleBusinessConfig, GoogleBu
   limits: () => Promise.resolve(LIMITS),
   async current(config, credentials, target, ctx) {
     const token = await accessToken(ctx.http, config, credentials);
-    const { body } = await explained(ctx.http.json({ url: reviewUrl(config, target.externalId), headers: authorized(token), label: 'review lookup (before replying)' }));
+    const { body } = await withAdvice(ctx.http.json({ url: reviewUrl(config, target.externalId), headers: authorized(token), label: 'review lookup (before replying)' }), advice);
     if (!isRecord(body)) throw badPayload(`google_business review lookup: the response is not review ${target.externalId}`, body);
     return currentReply(body);
   },
   async publish(config, credentials, target, text, ctx) {
     refuseTooLong(text, LIMITS, 'Google');
     const token = await accessToken(ctx.http, config, credentials);
-    const { body } = await explained(ctx.http.json({ method: 'PUT', url: replyUrl(config, target), headers: authorized(token), body: { comment: text }, label: 'reply (PUT)' }));
+    const { body } = await withAdvice(ctx.http.json({ method: 'PUT', url: replyUrl(config, target), headers: authorized(token), body: { comment: text }, label: 'reply (PUT)' }), advice);
     if (!isRecord(body)) throw badPayload('google_business reply: the response is not a ReviewReply', body);
     return { ...replyState(body), platformReplyId: null, at: dateOrNull(body.updateTime), url: target.url };
   },
   async remove(config, credentials, target, _reply, ctx) {
     const token = await accessToken(ctx.http, config, credentials);
     // Google answers an empty object: nothing to read.
-    await explained(ctx.http.send({ method: 'DELETE', url: replyUrl(config, target), headers: authorized(token), label: 'reply (DELETE)' }));
+    await withAdvice(ctx.http.send({ method: 'DELETE', url: replyUrl(config, target), headers: authorized(token), label: 'reply (DELETE)' }), advice);
   },
 };
 

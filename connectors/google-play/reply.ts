@@ -1,4 +1,4 @@
-import { ConnectorError } from '../contract.ts';
+import { withAdvice } from '../config-advice.ts';
 import { badPayload, isRecord } from '../payload-shape.ts';
 import { ReplyRefused, type ReplyCapability, type ReplyLimits, type ReplyTarget } from '../reply-contract.ts';
 import { refuseTooLong } from '../reply-length.ts';
@@ -14,19 +14,10 @@ const reviewUrl = (config: GooglePlayConfig, target: ReplyTarget) =>
   `${config.baseUrl}/androidpublisher/v3/applications/${encodeURIComponent(config.packageName)}/reviews/${encodeURIComponent(target.externalId)}`;
 
 /** What the owner can do about a refusal: the permission in Play Console, or a review Google no longer serves. */
-async function explained<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    if (error instanceof ConnectorError && error.kind === 'config' && error.status !== null) {
-      const advice =
-        error.status === 404
-          ? 'Google no longer serves this review through the API (only reviews of the last 7 days are served): reply in Play Console instead'
-          : 'give the service account the "Reply to reviews" permission for this app in Play Console (Users and permissions)';
-      throw new ConnectorError('config', `${error.message}; ${advice}`, { status: error.status, cause: error });
-    }
-    throw error;
-  }
+function advice(status: number): string {
+  return status === 404
+    ? 'Google no longer serves this review through the API (only reviews of the last 7 days are served): reply in Play Console instead'
+    : 'give the service account the "Reply to reviews" permission for this app in Play Console (Users and permissions)';
 }
 
 /**
@@ -53,7 +44,7 @@ export const googlePlayReply: ReplyCapability<GooglePlayConfig, GooglePlayCreden
   },
   async current(config, credentials, target, ctx) {
     const token = await signIn(config, credentials, ctx);
-    const { body } = await explained(ctx.http.json({ url: reviewUrl(config, target), headers: { authorization: `Bearer ${token}` }, label: 'reviews.get (before replying)' }));
+    const { body } = await withAdvice(ctx.http.json({ url: reviewUrl(config, target), headers: { authorization: `Bearer ${token}` }, label: 'reviews.get (before replying)' }), advice);
     if (!isRecord(body) || body.reviewId !== target.externalId) throw badPayload(`google_play reviews.get: the response is not review ${target.externalId}`, body);
     const shown = reviewToItem(body as Review, config.packageName).ownerReply;
     return shown === null ? null : { ...shown, platformReplyId: null };
@@ -61,8 +52,9 @@ export const googlePlayReply: ReplyCapability<GooglePlayConfig, GooglePlayCreden
   async publish(config, credentials, target, text, ctx) {
     refuseTooLong(text, LIMITS, 'Google Play');
     const token = await signIn(config, credentials, ctx);
-    const { body } = await explained(
+    const { body } = await withAdvice(
       ctx.http.json({ method: 'POST', url: `${reviewUrl(config, target)}:reply`, headers: { authorization: `Bearer ${token}` }, body: { replyText: text }, label: 'reviews.reply' }),
+      advice,
     );
     if (!isRecord(body) || !isRecord(body.result)) throw badPayload('google_play reviews.reply: the response has no "result"', body);
     return { state: 'published', reason: null, platformReplyId: null, at: timestampOrNull(body.result.lastEdited), url: target.url };

@@ -1,3 +1,4 @@
+import { withAdvice } from '../config-advice.ts';
 import { ConnectorError, type ConnectorContext } from '../contract.ts';
 import { lookUpById } from '../lookup-by-id.ts';
 import { badPayload, dateOrNull, isRecord, stringOrNull } from '../payload-shape.ts';
@@ -20,20 +21,11 @@ function replyCredentials(credentials: TrustpilotCredentials): ReplyCredentials 
 
 const replyUrl = (config: TrustpilotConfig, target: ReplyTarget) => `${config.baseUrl}/v1/private/reviews/${encodeURIComponent(target.externalId)}/reply`;
 
-/** A refused token or user, in words the owner can act on. */
-async function explained<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    if (error instanceof ConnectorError && error.kind === 'config' && error.status !== null) {
-      const advice =
-        error.status === 404
-          ? 'the review is no longer on Trustpilot'
-          : 'Trustpilot refused the reply: check that credentials.businessUserId is a user of this business with permission to reply, and that the API application has access to the private API';
-      throw new ConnectorError('config', `${error.message}; ${advice}`, { status: error.status, cause: error });
-    }
-    throw error;
-  }
+/** A refused user or a review that is gone, in words the owner can act on. */
+function advice(status: number): string {
+  return status === 404
+    ? 'the review is no longer on Trustpilot'
+    : 'Trustpilot refused the reply: check that credentials.businessUserId is a user of this business with permission to reply, and that the API application has access to the private API';
 }
 
 /** The company reply a review shows now (the public "Get a review" answer's companyReply), or null. */
@@ -70,7 +62,7 @@ export const trustpilotReply: ReplyCapability<TrustpilotConfig, TrustpilotCreden
     const reply = replyCredentials(credentials);
     const token = await businessToken(ctx.http, config, reply);
     // Trustpilot answers 201, with or without a body: nothing in it is needed.
-    await explained(
+    await withAdvice(
       ctx.http.send({
         method: 'POST',
         url: replyUrl(config, target),
@@ -78,11 +70,12 @@ export const trustpilotReply: ReplyCapability<TrustpilotConfig, TrustpilotCreden
         body: { message: text, authorBusinessUserId: reply.businessUserId },
         label: 'reply (POST)',
       }),
+      advice,
     );
     return { state: 'published', reason: null, platformReplyId: null, at: null, url: target.url };
   },
   async remove(config, credentials, target, _reply, ctx) {
     const token = await businessToken(ctx.http, config, replyCredentials(credentials));
-    await explained(ctx.http.send({ method: 'DELETE', url: replyUrl(config, target), headers: { authorization: `Bearer ${token}` }, label: 'reply (DELETE)' }));
+    await withAdvice(ctx.http.send({ method: 'DELETE', url: replyUrl(config, target), headers: { authorization: `Bearer ${token}` }, label: 'reply (DELETE)' }), advice);
   },
 };
