@@ -1,13 +1,18 @@
 import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { rememberVersions, unreportedItems, type SeenVersions } from '../seen-versions.ts';
 import { advanceWatermark, cursorValue, readBackTo, readCursor } from './cursor.ts';
+import { connectRequest } from './connect-api.ts';
+import { appStoreReply } from './reply.ts';
 import { hasMorePages, MAX_PAGES, PAGE_SIZE, readReviewPage, reviewToItem } from './review-pages.ts';
 import { configSchema, credentialsSchema, parseSettings, type AppStoreConfig, type AppStoreCredentials } from './settings.ts';
 
 // Enough to remember every review a first poll of each storefront can read, and then some.
 const REMEMBERED_PER_STOREFRONT = PAGE_SIZE * MAX_PAGES + 100;
 
-/** Apple App Store customer reviews, from the public per-storefront RSS feed (JSON, with the XML feed for dates). */
+/**
+ * Apple App Store customer reviews, from the public per-storefront RSS feed (JSON, with
+ * the XML feed for dates); replies through the App Store Connect API, with an API key.
+ */
 export const appStore: Connector<AppStoreConfig, AppStoreCredentials> = {
   id: 'app_store',
   version: '1.0.0',
@@ -22,11 +27,16 @@ export const appStore: Connector<AppStoreConfig, AppStoreCredentials> = {
   // iTunes Search API, shared by every App Store source, to stay clear of the 403s Apple sends to heavy callers.
   budget: { requests: 20, windowSeconds: 60 },
   // An edit moves the review's `updated` time and changes its text: seen. Developer responses exist only in
-  // the App Store Connect API, never in this feed.
+  // the App Store Connect API, never in this feed: Earshot cannot see a response sent from App Store Connect
+  // itself until a reply is attempted (reply.current() reads it then).
   capabilities: { hasRatings: true, detectsOwnerReplies: false, seesEdits: true, push: false, maxItemsPerPoll: PAGE_SIZE * MAX_PAGES },
   parseConfig: parseSettings,
-  async check(config, _credentials, ctx) {
+  async check(config, credentials, ctx) {
     await readReviewPage(ctx, config, config.countries[0]!, 1);
+    // A reply key is proved on the app itself: a valid key of another team cannot answer its reviews.
+    if (credentials.connectKey !== null) {
+      await connectRequest(ctx, config, credentials.connectKey, { path: `/v1/apps/${config.appId}?fields%5Bapps%5D=bundleId`, label: `app ${config.appId} in App Store Connect` });
+    }
   },
   async *fetch(config, _credentials, cursor, ctx): AsyncGenerator<Page> {
     const previous = readCursor(cursor);
@@ -58,6 +68,7 @@ export const appStore: Connector<AppStoreConfig, AppStoreCredentials> = {
     }
     yield { items: held?.items ?? [], cursor: cursorValue(watermarks, seen) };
   },
+  reply: appStoreReply,
 };
 
 function reportedBefore(seen: SeenVersions, item: NormalizedItem): boolean {

@@ -1,6 +1,7 @@
 import type { ConnectorContext } from '../contract.ts';
 import { badPayload, isRecord } from '../payload-shape.ts';
-import { replyLength, ReplyRefused, type ReplyCapability } from '../reply-contract.ts';
+import { ReplyRefused, type ReplyCapability } from '../reply-contract.ts';
+import { refuseTooLong } from '../reply-length.ts';
 import { linkFacets } from './link-facets.ts';
 import { ownReply } from './own-reply.ts';
 import { appViewFor } from './recheck.ts';
@@ -53,9 +54,8 @@ export const blueskyReply: ReplyCapability<BlueskyConfig, BlueskyCredentials> = 
     return ownReply(ctx, appViewFor(config.baseUrl), config, credentials, target.externalId);
   },
   async publish(config, credentials, target, text, ctx) {
-    if (replyLength(text, 'graphemes') > MAX_GRAPHEMES || replyLength(text, 'bytes') > MAX_BYTES) {
-      throw new ReplyRefused('too_long', `A Bluesky reply holds at most ${MAX_GRAPHEMES} characters (and ${MAX_BYTES} bytes)`);
-    }
+    refuseTooLong(text, { maxLength: MAX_GRAPHEMES, unit: 'graphemes' }, 'Bluesky');
+    refuseTooLong(text, { maxLength: MAX_BYTES, unit: 'bytes' }, 'Bluesky');
     const reply = await replyRefs(ctx, appViewFor(config.baseUrl), target);
     const session = await createSession(ctx.http, config.baseUrl, credentials);
     const facets = linkFacets(text);

@@ -1,6 +1,7 @@
 import type { ConnectorContext } from '../contract.ts';
 import { badPayload, isRecord } from '../payload-shape.ts';
 import { ReplyRefused, type CurrentReply } from '../reply-contract.ts';
+import { withoutMention } from './reply-mention.ts';
 import { bearer, type ReplyParent } from './reply-target.ts';
 import type { MastodonConfig } from './settings.ts';
 import { readStatusList, statusCreatedAt, statusText } from './status.ts';
@@ -15,6 +16,7 @@ async function ownAccountId(ctx: ConnectorContext, config: MastodonConfig, acces
 /**
  * Our account's direct answer to the post, from the post's context. Our own posts are
  * local, so the instance always knows them, whichever server the post came from.
+ * The text is read back without the author's mention that publishing put in front.
  */
 export async function ownReply(ctx: ConnectorContext, config: MastodonConfig, accessToken: string, parent: ReplyParent): Promise<CurrentReply | null> {
   const accountId = await ownAccountId(ctx, config, accessToken);
@@ -36,5 +38,5 @@ export async function ownReply(ctx: ConnectorContext, config: MastodonConfig, ac
     .filter((status) => status.in_reply_to_id === parent.id && isRecord(status.account) && status.account.id === accountId)
     .sort((a, b) => (statusCreatedAt(a)?.getTime() ?? 0) - (statusCreatedAt(b)?.getTime() ?? 0));
   const [first] = ours;
-  return first === undefined ? null : { text: statusText(first), at: statusCreatedAt(first), platformReplyId: first.id };
+  return first === undefined ? null : { text: withoutMention(statusText(first), parent.acct), at: statusCreatedAt(first), platformReplyId: first.id };
 }

@@ -1,32 +1,24 @@
 import { createHash } from 'node:crypto';
 import { ConnectorError, type ConnectorContext, type HttpRequest } from '../contract.ts';
 import { badPayload, dateOrNull, isRecord, stringOrNull } from '../payload-shape.ts';
-import type { ReplyCapability, ReplyTarget } from '../reply-contract.ts';
+import type { ReplyCapability, ReplyLimits, ReplyTarget } from '../reply-contract.ts';
+import { refuseTooLong } from '../reply-length.ts';
 import { instanceMaxCharacters } from './instance-limit.ts';
 import { ownReply } from './own-reply.ts';
 import { bearer, replyParent } from './reply-target.ts';
+import { MENTION_ROOM, withMention } from './reply-mention.ts';
 import type { MastodonConfig, MastodonCredentials } from './settings.ts';
 
-/**
- * Room kept for the author's mention put in front of a reply. Mastodon counts a mention
- * as `@username` without the server, and usernames are at most 30 characters.
- */
-const MENTION_ROOM = '@'.length + 30 + ' '.length;
+/** Mastodon counts grapheme clusters (StatusLengthValidator); the instance sets the limit, and the author's mention takes some of it. */
+async function replyLimits(ctx: ConnectorContext, config: MastodonConfig): Promise<ReplyLimits> {
+  return { maxLength: (await instanceMaxCharacters(ctx, config)) - MENTION_ROOM, unit: 'graphemes' };
+}
 
 function tokenFor(credentials: MastodonCredentials): string {
   if (credentials.accessToken === undefined) {
     throw new ConnectorError('config', 'credentials.accessToken is needed to reply: add a token with the read and write:statuses scopes');
   }
   return credentials.accessToken;
-}
-
-/**
- * Mastodon's apps start a reply with the author's mention: without it the author is
- * not notified, and a direct reply would be seen by no one.
- */
-function withMention(text: string, acct: string | null): string {
-  if (acct === null || text.toLowerCase().includes(`@${acct.toLowerCase()}`)) return text;
-  return `@${acct} ${text}`;
 }
 
 /**
@@ -69,15 +61,14 @@ export const mastodonReply: ReplyCapability<MastodonConfig, MastodonCredentials>
   credentialsNeeded: ['accessToken'],
   setUp:
     'An access token for the account that replies, with the read and write:statuses scopes (Preferences → Development → New application), in the source’s credentials.accessToken.',
-  async limits(config, _credentials, ctx) {
-    return { maxLength: (await instanceMaxCharacters(ctx, config)) - MENTION_ROOM, unit: 'graphemes' };
-  },
+  limits: (config, _credentials, ctx) => replyLimits(ctx, config),
   async current(config, credentials, target, ctx) {
     const accessToken = tokenFor(credentials);
     return ownReply(ctx, config, accessToken, await replyParent(ctx, config, accessToken, target));
   },
   async publish(config, credentials, target, text, ctx, replacing) {
     const accessToken = tokenFor(credentials);
+    refuseTooLong(text, await replyLimits(ctx, config), 'Mastodon');
     const parent = await replyParent(ctx, config, accessToken, target);
     const status = withMention(text, parent.acct);
     if (replacing?.platformReplyId != null) {

@@ -32,7 +32,7 @@ function fetchAll(cursor: unknown = null, parsed = settings()) {
 
 describe('parseConfig', () => {
   test('defaults to the US storefront and the real feed host', () => {
-    expect(settings({ appId: APP_ID }).config).toEqual({ appId: APP_ID, countries: ['us'], baseUrl: APPLE });
+    expect(settings({ appId: APP_ID }).config).toEqual({ appId: APP_ID, countries: ['us'], baseUrl: APPLE, connectBaseUrl: 'https://api.appstoreconnect.apple.com' });
   });
 
   test('takes "id…" as pasted from the app URL, and country codes in any case', () => {
@@ -49,8 +49,8 @@ describe('parseConfig', () => {
     expect(() => settings(config)).toThrow(message);
   });
 
-  test('has no credentials to ask for', () => {
-    expect(appStore.credentialsSchema).toEqual({});
+  test('reading needs no credentials; only replies ask for an App Store Connect key', () => {
+    expect(Object.values(appStore.credentialsSchema).every((field) => !field.required)).toBe(true);
     expect(() => appStore.parseConfig({ appId: APP_ID }, { apiKey: 'x' })).toThrow('credentials.apiKey is not a known setting');
   });
 });

@@ -34,8 +34,10 @@ function status(id: string, overrides: Partial<Status> & Record<string, unknown>
   };
 }
 
-function settings(config: Record<string, unknown> = {}, credentials: Record<string, string> = { accessToken: TOKEN }) {
+function settings(config: Record<string, unknown> = {}, credentials: Record<string, string> = { accessToken: TOKEN }, maxCharacters = 500) {
   ctx = testContext({ platform: 'mastodon', now: NOW });
+  // Publishing checks the length against the instance's limit first.
+  nock(INSTANCE).persist().get('/api/v2/instance').reply(200, { domain: 'mastodon-instance.test', configuration: { statuses: { max_characters: maxCharacters } } });
   return mastodon.parseConfig({ instanceUrl: INSTANCE, hashtags: ['quillbycoffee'], ...config }, credentials);
 }
 
@@ -192,20 +194,27 @@ describe('mastodon reply: publish', () => {
 
 describe('mastodon reply: limits', () => {
   test('the instance’s limit, less room for the mention', async () => {
-    const { config, credentials } = settings();
-    nock(INSTANCE).get('/api/v2/instance').reply(200, { domain: 'mastodon-instance.test', configuration: { statuses: { max_characters: 1000 } } });
+    const { config, credentials } = settings({}, { accessToken: TOKEN }, 1000);
 
     expect(await reply.limits(config, credentials, ctx)).toEqual({ maxLength: 1000 - 32, unit: 'graphemes' });
   });
 
   test('an older server without v2 answers from v1 (max_toot_chars), else 500', async () => {
-    const { config, credentials } = settings();
+    ctx = testContext({ platform: 'mastodon', now: NOW });
+    const { config, credentials } = mastodon.parseConfig({ instanceUrl: INSTANCE, hashtags: ['quillbycoffee'] }, { accessToken: TOKEN });
     nock(INSTANCE).get('/api/v2/instance').reply(404, { error: 'Record not found' });
     nock(INSTANCE).get('/api/v1/instance').reply(200, { uri: 'mastodon-instance.test', max_toot_chars: 5000 });
     expect((await reply.limits(config, credentials, ctx)).maxLength).toBe(5000 - 32);
 
     nock(INSTANCE).get('/api/v2/instance').reply(200, { domain: 'mastodon-instance.test' });
     expect((await reply.limits(config, credentials, ctx)).maxLength).toBe(500 - 32);
+  });
+
+  test('a text over the limit is refused before the post is even looked up', async () => {
+    const { config, credentials } = settings();
+    const error = await reply.publish(config, credentials, target(), '👍🏽'.repeat(469), ctx).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ReplyRefused);
+    expect((error as ReplyRefused).reason).toBe('too_long');
   });
 });
 
@@ -230,7 +239,7 @@ describe('mastodon reply: current', () => {
     const current = await reply.current(config, credentials, target(), ctx);
 
     expect(read.isDone()).toBe(true);
-    expect(current).toEqual({ text: '@juniper Sorry!', at: new Date('2026-03-02T12:10:00.000Z'), platformReplyId: '113555000000000077' });
+    expect(current).toEqual({ text: 'Sorry!', at: new Date('2026-03-02T12:10:00.000Z'), platformReplyId: '113555000000000077' });
   });
 
   test('none of ours is null', async () => {
