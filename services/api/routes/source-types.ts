@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Connector, FieldSpec } from '../../../connectors/contract.ts';
+import { ConnectorError, type Connector, type ConnectorContext, type FieldSpec } from '../../../connectors/contract.ts';
+import type { ReplyLimits } from '../../../connectors/reply-contract.ts';
 import { connectors } from '../../../connectors/registry.ts';
 import { unsupportedPlatforms } from '../../../connectors/unsupported.ts';
 import { EVERY_ROLE } from '../access.ts';
@@ -20,6 +21,25 @@ const fieldSpec = {
 
 const fields = { type: 'object', additionalProperties: fieldSpec } as const;
 
+const replySupport = {
+  type: ['object', 'null'],
+  description: 'Publishing replies on the platform; null: no reply API (the web app offers the manual way)',
+  required: ['canUpdate', 'canDelete', 'credentialsNeeded', 'setUp', 'unit'],
+  additionalProperties: false,
+  properties: {
+    canUpdate: { type: 'boolean', description: 'A published reply can be changed in place' },
+    canDelete: { type: 'boolean', description: 'A published reply can be removed' },
+    credentialsNeeded: { type: 'array', items: { type: 'string' }, description: 'Credentials (keys of `credentials`) a reply needs beyond reading' },
+    setUp: { type: 'string', description: 'What an owner adds to set replies up, in plain words' },
+    unit: {
+      type: ['string', 'null'],
+      enum: ['bytes', 'characters', 'graphemes', null],
+      description: 'How the platform counts a reply\'s length; null with maxLength absent: the source\'s own platform tells (e.g. a Mastodon instance)',
+    },
+    maxLength: { type: 'integer', description: 'The longest reply, in `unit`; absent when it is each source\'s own' },
+  },
+} as const;
+
 const sourceTypes = {
   type: 'object',
   required: ['types', 'unsupported'],
@@ -29,7 +49,7 @@ const sourceTypes = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['type', 'displayName', 'kind', 'version', 'defaultPollMinutes', 'config', 'credentials', 'capabilities'],
+        required: ['type', 'displayName', 'kind', 'version', 'defaultPollMinutes', 'config', 'credentials', 'capabilities', 'reply'],
         additionalProperties: false,
         properties: {
           type: { type: 'string', description: 'The `type` to create a source with' },
@@ -51,6 +71,7 @@ const sourceTypes = {
               maxItemsPerPoll: { type: ['integer', 'null'], description: 'The most items the platform lets anyone read; null: no cap' },
             },
           },
+          reply: replySupport,
         },
       },
     },
@@ -67,7 +88,40 @@ const sourceTypes = {
   },
 } as const;
 
-function describe(connector: Connector<any, any>) {
+/** A context with no network: limits that need the platform (a Mastodon instance's) fail on it and are left to each source. */
+const offline: ConnectorContext = {
+  http: {
+    send: () => Promise.reject(new ConnectorError('config', 'no platform requests while describing source types')),
+    json: () => Promise.reject(new ConnectorError('config', 'no platform requests while describing source types')),
+  },
+  log: { debug() {}, info() {}, warn() {}, error() {} },
+  now: () => new Date(),
+  signal: AbortSignal.abort(),
+};
+
+async function fixedLimits(connector: Connector<any, any>): Promise<ReplyLimits | null> {
+  try {
+    return (await connector.reply?.limits({}, {}, offline)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function describeReply(connector: Connector<any, any>) {
+  const { reply } = connector;
+  if (reply === undefined) return null;
+  const limits = await fixedLimits(connector);
+  return {
+    canUpdate: reply.canUpdate,
+    canDelete: reply.canDelete,
+    credentialsNeeded: [...reply.credentialsNeeded],
+    setUp: reply.setUp,
+    unit: limits?.unit ?? null,
+    ...(limits === null ? {} : { maxLength: limits.maxLength }),
+  };
+}
+
+async function describe(connector: Connector<any, any>) {
   const specs = (schema: Record<string, FieldSpec>) => Object.fromEntries(Object.entries(schema).map(([name, spec]) => [name, { ...spec }]));
   return {
     type: connector.id,
@@ -78,11 +132,14 @@ function describe(connector: Connector<any, any>) {
     config: specs(connector.configSchema),
     credentials: specs(connector.credentialsSchema),
     capabilities: { ...connector.capabilities },
+    reply: await describeReply(connector),
   };
 }
 
 /** What a UI needs to build its "add a source" forms, from the connectors themselves. */
 export const sourceTypeRoutes: FastifyPluginAsync = async (app) => {
+  // Connectors are fixed for the life of the process: described once.
+  const types = (await Promise.all(Object.values(connectors).map(describe))).sort((a, b) => a.type.localeCompare(b.type));
   app.get(
     '/v1/source-types',
     {
@@ -94,11 +151,6 @@ export const sourceTypeRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: sourceTypes, ...errorResponses(401) },
       },
     },
-    async () => ({
-      types: Object.values(connectors)
-        .map(describe)
-        .sort((a, b) => a.type.localeCompare(b.type)),
-      unsupported: unsupportedPlatforms,
-    }),
+    async () => ({ types, unsupported: unsupportedPlatforms }),
   );
 };
