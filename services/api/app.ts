@@ -24,7 +24,7 @@ import { replyTemplateRoutes } from './routes/reply-templates.ts';
 import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { rateLimitPerKey } from './rate-limit.ts';
+import { addRateLimitPerKey } from './rate-limit.ts';
 import { ajvOptions, partAwareValidators } from './request-validation.ts';
 import { sharedSchemas } from './schemas/index.ts';
 import { refuseUnstorableText } from './unstorable-text.ts';
@@ -83,7 +83,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (v1) => {
     v1.addHook('onRoute', requireAccessRule);
     v1.addHook('onRequest', authenticate(deps.db));
-    v1.addHook('onRequest', rateLimitPerKey({ ...deps.queues, perMinute: deps.config.apiRateLimitPerMinute }, app.log));
+    addRateLimitPerKey(v1, { ...deps.queues, perMinute: deps.config.apiRateLimitPerMinute }, app.log);
     v1.addHook('onRequest', enforceAccess(deps.db));
     await v1.register(businessRoutes(deps));
     await v1.register(businessSettingsRoutes(deps));

@@ -98,13 +98,18 @@ function toApiError(error: unknown, requestId: string): ApiError {
   return new ApiError(500, 'internal', `internal error; quote request id ${requestId} when reporting it`, { cause: error });
 }
 
+/** The body every API error is answered with. */
+export function errorBodyOf(apiError: ApiError): ErrorBody {
+  const body: ErrorBody = { error: { code: apiError.code, message: clipEcho(apiError.message, MAX_MESSAGE) } };
+  if (apiError.field !== undefined) body.error.field = clipEcho(apiError.field);
+  return body;
+}
+
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const apiError = toApiError(error, request.id);
   // An outage is logged once, when it starts, by the connection watch; not per request.
   if (apiError.status >= 500 && apiError.code !== 'unavailable') request.log.error({ err: error }, 'request failed');
-  const body: ErrorBody = { error: { code: apiError.code, message: clipEcho(apiError.message, MAX_MESSAGE) } };
-  if (apiError.field !== undefined) body.error.field = clipEcho(apiError.field);
-  return reply.status(apiError.status).headers(apiError.headers).send(body);
+  return reply.status(apiError.status).headers(apiError.headers).send(errorBodyOf(apiError));
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {

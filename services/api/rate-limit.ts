@@ -1,8 +1,9 @@
-import type { FastifyBaseLogger, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { authOf } from './auth.ts';
 import { isRedisUnreachable } from '../runtime/redis-errors.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, errorBodyOf } from './errors.ts';
+import { JSON_TYPE } from './schemas/common.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -40,37 +41,78 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** One request's count, read from Redis or not (undefined: Redis did not answer; the request goes through). */
+interface Counting {
+  count: Promise<number | undefined>;
+  resetsInSeconds: number;
+}
+
+/** Requests that change nothing: their count may be read while the answer is being prepared. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
 /**
  * A fixed one-minute window per API key, counted in Redis so that every API
  * process shares it. Fixed windows allow up to twice the limit across a window
  * boundary; that is accepted for one INCR per request. When Redis does not
  * answer, requests are let through: the limit protects the service, it must not
  * take it down.
+ *
+ * A request that may change something waits for its count before it goes on. A
+ * GET or HEAD changes nothing, so its count is read while the route does its work
+ * (one round trip less to wait for) and checked before the answer leaves: over the
+ * limit, the answer is replaced by the same 429 as ever.
  */
-export function rateLimitPerKey(options: RateLimitOptions, log: FastifyBaseLogger): onRequestAsyncHookHandler {
+export function addRateLimitPerKey(api: FastifyInstance, options: RateLimitOptions, log: FastifyBaseLogger): void {
   const { connection, prefix, perMinute } = options;
-  return async (request, reply) => {
-    if (perMinute === 0) return;
+  if (perMinute === 0) return;
+  const pending = new WeakMap<FastifyRequest, Counting>();
+
+  const startCounting = (request: FastifyRequest): Counting => {
     const { keyId } = authOf(request);
     const now = Date.now();
     const window = Math.floor(now / WINDOW_MS);
-    const resetsInSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
-    let count: number;
-    try {
-      count = await withTimeout(countRequest(connection, `${prefix}:rate-limit:${keyId}:${window}`), REDIS_TIMEOUT_MS);
-    } catch (error) {
+    const count = withTimeout(countRequest(connection, `${prefix}:rate-limit:${keyId}:${window}`), REDIS_TIMEOUT_MS).catch((error: unknown) => {
       // A Redis outage is logged once by the queues' connection watch; this would repeat it per request.
       if (isRedisUnreachable(error)) log.debug({ err: error }, 'rate limit not checked: Redis unavailable');
       else log.warn({ err: error }, 'rate limit not checked');
-      return;
-    }
+      return undefined;
+    });
+    return { count, resetsInSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000)) };
+  };
+
+  /** Sets the limit's headers; the refusal when the count is over the limit. */
+  const verdict = async (counting: Counting, reply: FastifyReply): Promise<ApiError | undefined> => {
+    const count = await counting.count;
+    if (count === undefined) return undefined;
+    const { resetsInSeconds } = counting;
     reply.header('ratelimit-limit', String(perMinute));
     reply.header('ratelimit-remaining', String(Math.max(0, perMinute - count)));
     reply.header('ratelimit-reset', String(resetsInSeconds));
-    if (count > perMinute) {
-      throw new ApiError(429, 'rate_limited', `this API key made more than ${perMinute} requests this minute; retry in ${resetsInSeconds} s`, {
-        headers: { 'retry-after': String(resetsInSeconds) },
-      });
-    }
+    if (count <= perMinute) return undefined;
+    return new ApiError(429, 'rate_limited', `this API key made more than ${perMinute} requests this minute; retry in ${resetsInSeconds} s`, {
+      headers: { 'retry-after': String(resetsInSeconds) },
+    });
   };
+
+  api.addHook('onRequest', async (request, reply) => {
+    const counting = startCounting(request);
+    if (SAFE_METHODS.has(request.method)) {
+      pending.set(request, counting);
+      return;
+    }
+    const refusal = await verdict(counting, reply);
+    if (refusal !== undefined) throw refusal;
+  });
+  // Whatever the answer (the route's, or an error's), it waits for the count. An error
+  // thrown here would be answered by Fastify's default handler, not the API's, so the
+  // refusal replaces the answer itself, in the API's error shape.
+  api.addHook('onSend', async (request, reply, payload) => {
+    const counting = pending.get(request);
+    if (counting === undefined) return payload;
+    pending.delete(request);
+    const refusal = await verdict(counting, reply);
+    if (refusal === undefined) return payload;
+    reply.status(refusal.status).headers(refusal.headers).type(JSON_TYPE);
+    return JSON.stringify(errorBodyOf(refusal));
+  });
 }

@@ -13,7 +13,7 @@ const serialiseList = fastJsonStringify({
   required: ['items', 'nextCursor'],
   additionalProperties: false,
   properties: { items: { type: 'array', items: itemSchema }, nextCursor: { type: ['string', 'null'] } },
-});
+} as Parameters<typeof fastJsonStringify>[0]);
 
 async function presentedThenSerialised(owner: TestItem, ids: readonly string[], nextCursor: string | null): Promise<string> {
   const items = [];

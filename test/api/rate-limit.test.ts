@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from 'vitest';
-import { addKey, createApiHarness } from '../support/api.ts';
+import { addKey, createApiHarness, insertItem } from '../support/api.ts';
 
 const LIMIT = 3;
 const h = await createApiHarness({ config: { apiRateLimitPerMinute: LIMIT } });
@@ -44,4 +44,25 @@ test('the counter lives in Redis under the queue prefix, expiring on its own', a
   const ttl = await h.queues.connection.pttl(counters[0]!);
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(120_000);
+});
+
+test('a request that would change something is refused before it does, once over the limit; a GET over the limit is refused whatever its own answer', async () => {
+  const { key } = await addKey(h.db, h.tenant.accountId, 'owner');
+  const item = await insertItem(h.db, h.tenant);
+  await awayFromMinuteBoundary();
+  for (let i = 0; i < LIMIT; i += 1) expect((await h.call({ method: 'GET', url: `/v1/items/${item}`, key })).statusCode).toBe(200);
+
+  const note = await h.call({ method: 'POST', url: `/v1/items/${item}/notes`, key, payload: { text: 'One too many' } });
+  expect(note.statusCode).toBe(429);
+  expect(note.headers['retry-after']).toBeDefined();
+  const events = await h.db.selectFrom('item_events').select('type').where('item_id', '=', item).execute();
+  expect(events).toEqual([]);
+
+  const unknown = await h.call({ method: 'GET', url: '/v1/items/00000000-0000-4000-8000-000000000000', key });
+  expect(unknown.statusCode).toBe(429);
+  expect(unknown.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining(`${LIMIT} requests`) } });
+  expect(unknown.headers['ratelimit-remaining']).toBe('0');
+  const list = await h.call({ method: 'GET', url: '/v1/items?flagged=true', key });
+  expect(list.statusCode).toBe(429);
+  expect(list.headers['content-type']).toBe('application/json; charset=utf-8');
 });

@@ -22,14 +22,13 @@ import { authOf, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput, notFound } from '../errors.ts';
 import { OPTIONAL_BODY } from '../openapi-options.ts';
-import { apiDate, apiDateValue, idParams, isUuid, noQuery, queryDateRange, uuid, type IdParams } from '../schemas/common.ts';
+import { apiDate, apiDateValue, idParams, isUuid, JSON_TYPE, noQuery, queryDateRange, uuid, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import {
   ITEM_KINDS,
   ITEM_STATUSES,
   SENTIMENT_LABELS,
   itemListJson,
-  JSON_TYPE,
   presentItemDetail,
   type ItemDetailJson,
 } from '../schemas/item.ts';

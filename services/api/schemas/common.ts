@@ -64,5 +64,8 @@ export function toIso(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
 }
 
+/** What Fastify's serialiser sets for JSON answers; one sent as ready-made text sets it itself. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** For routes without query parameters: a stray `?limit=` is reported, not silently ignored. */
 export const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;

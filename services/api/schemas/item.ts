@@ -159,9 +159,6 @@ export function presentItem(item: ItemRecord): ItemJson {
   };
 }
 
-/** What Fastify's serialiser sets for JSON answers; the list, sent as text, sets it itself. */
-export const JSON_TYPE = 'application/json; charset=utf-8';
-
 /**
  * The list's answer, `{ items: ItemJson[], nextCursor }`, from items already written as
  * Item JSON (db/repositories/item-json.ts): joined, never parsed and serialised again.
