@@ -1,10 +1,20 @@
+import { generateKeyPairSync, verify } from 'node:crypto';
 import nock from 'nock';
 import { appStore } from '../../../connectors/app-store/index.ts';
-import type { ContractAdapter, FakeItem, FakePlatform } from './adapter.ts';
+import type { PublishedState } from '../../../connectors/reply-contract.ts';
+import type { ContractAdapter, FakeItem, FakeOwnerReply, FakePlatform } from './adapter.ts';
+import { failureReply, writeReply } from './fake-replies.ts';
 
 const ORIGIN = 'https://itunes-rss.test';
 const APP_ID = '1234500001';
 const FEED_PATH = new RegExp(`^/us/rss/customerreviews/page=(\\d+)/id=${APP_ID}/sortby=mostrecent/(json|xml)$`);
+
+const CONNECT_ORIGIN = 'https://api.appstoreconnect.test';
+const ISSUER_ID = '69a6de7e-0000-47e3-e053-5b8c7c11a4d1';
+const KEY_ID = 'SYNTH12345';
+// A throwaway key made for each run; the fake checks every token against it.
+const connectKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const JSON_API = { 'content-type': 'application/json' };
 
 const shownAt = (item: FakeItem) => item.updatedAt ?? item.publishedAt;
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -58,14 +68,78 @@ function xmlFeed(items: FakeItem[], last: number): string {
   return `<?xml version="1.0" encoding="utf-8"?><feed xmlns:im="http://itunes.apple.com/rss" xmlns="http://www.w3.org/2005/Atom"><id>synthetic</id><link rel="last" href="${lastLink(last, 'xml')}"/>${entries.join('')}</feed>`;
 }
 
+type Reply = [number, string, Record<string, string>];
+
+/** A token App Store Connect would take: ES256 by our key, with our key id and issuer, for its audience. */
+function validToken(authorization: string | null): boolean {
+  const [header, claims, signature] = (/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '').split('.');
+  if (header === undefined || claims === undefined || signature === undefined) return false;
+  const signed = verify('sha256', Buffer.from(`${header}.${claims}`), { key: connectKey.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  const head = JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>;
+  const body = JSON.parse(Buffer.from(claims, 'base64url').toString()) as Record<string, number | string>;
+  return signed && head.kid === KEY_ID && body.iss === ISSUER_ID && body.aud === 'appstoreconnect-v1' && Number(body.exp) - Number(body.iat) <= 1200;
+}
+
+const NOT_AUTHORIZED = JSON.stringify({ errors: [{ status: '401', code: 'NOT_AUTHORIZED', title: 'Authentication credentials are missing or invalid.' }] });
+const notFound = (detail: string) => JSON.stringify({ errors: [{ status: '404', code: 'NOT_FOUND', title: 'The specified resource does not exist', detail }] });
+const STATES: Record<PublishedState, string> = { published: 'PUBLISHED', pending_moderation: 'PENDING_PUBLISH', rejected: 'REJECTED' };
+const responseId = (reviewId: string) => `00000041-synthetic-response-${reviewId}`;
+
+/** A customerReviewResponses resource. */
+function responseDocument(reviewId: string, reply: FakeOwnerReply): string {
+  return JSON.stringify({
+    data: {
+      type: 'customerReviewResponses',
+      id: responseId(reviewId),
+      attributes: { responseBody: reply.text, lastModifiedDate: appleTime(reply.at), state: STATES[reply.state ?? 'published'] },
+      links: { self: `${CONNECT_ORIGIN}/v1/customerReviewResponses/${responseId(reviewId)}` },
+    },
+    links: { self: `${CONNECT_ORIGIN}/v1/customerReviews/${reviewId}/response` },
+  });
+}
+
+/** App Store Connect's customer review responses: read one review's, create (or replace) one, delete one. */
+async function connect(platform: FakePlatform, request: Request): Promise<Reply> {
+  if (!validToken(request.headers.get('authorization'))) return [401, NOT_AUTHORIZED, JSON_API];
+  const path = new URL(request.url).pathname;
+  // check() proves the key on the app.
+  if (path === `/v1/apps/${APP_ID}` && request.method === 'GET') {
+    return [200, JSON.stringify({ data: { type: 'apps', id: APP_ID, attributes: { bundleId: 'test.synthetic.app' } } }), JSON_API];
+  }
+  const read = /^\/v1\/customerReviews\/([^/]+)\/response$/.exec(path);
+  if (read !== null && request.method === 'GET') {
+    const item = platform.items.find((candidate) => candidate.id === read[1]);
+    if (item?.ownerReply == null) return [404, notFound(`There is no response for customerReviews '${read[1]}'`), JSON_API];
+    return [200, responseDocument(item.id, item.ownerReply), JSON_API];
+  }
+  if (path === '/v1/customerReviewResponses' && request.method === 'POST') {
+    const input = (await request.json().catch(() => ({}))) as { data?: { attributes?: { responseBody?: unknown }; relationships?: { review?: { data?: { id?: unknown } } } } };
+    const reviewId = String(input.data?.relationships?.review?.data?.id ?? '');
+    const written = writeReply(platform, reviewId, String(input.data?.attributes?.responseBody ?? ''));
+    if (written === 'not_found') return [404, notFound(`There is no customerReviews '${reviewId}'`), JSON_API];
+    if ('failure' in written) return failureReply(written.failure);
+    return [201, responseDocument(reviewId, written.reply!), JSON_API];
+  }
+  const deletion = /^\/v1\/customerReviewResponses\/00000041-synthetic-response-(.+)$/.exec(path);
+  if (deletion !== null && request.method === 'DELETE') {
+    const written = writeReply(platform, deletion[1]!, null);
+    if (written === 'not_found') return [404, notFound('There is no such response'), JSON_API];
+    if ('failure' in written) return failureReply(written.failure);
+    return [204, '', {}];
+  }
+  return [404, notFound(`No resource at ${path}`), JSON_API];
+}
+
 export const adapter: ContractAdapter = {
   connector: appStore,
-  config: { appId: APP_ID, countries: ['us'], baseUrl: ORIGIN },
-  credentials: {},
+  config: { appId: APP_ID, countries: ['us'], baseUrl: ORIGIN, connectBaseUrl: CONNECT_ORIGIN },
+  credentials: { issuerId: ISSUER_ID, keyId: KEY_ID, privateKey: connectKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() },
   origin: ORIGIN,
   externalId: (fakeId) => fakeId,
   pages: true,
   term: 'Synthetic app',
+  // Apple holds every response for review before the App Store shows it; it reports no rejection through the API.
+  reply: { states: ['pending_moderation', 'published'] },
   serve(platform: FakePlatform) {
     nock(ORIGIN)
       .persist()
@@ -83,5 +157,13 @@ export const adapter: ContractAdapter = {
         if (format === 'xml') return [200, xmlFeed(items, last), { 'content-type': 'text/xml; charset=UTF-8' }];
         return [200, JSON.stringify(jsonFeed(items, last)), { 'content-type': 'application/json; charset=UTF-8' }];
       });
+    nock(CONNECT_ORIGIN)
+      .persist()
+      .get(/^\/v1\//)
+      .reply((request: Request) => connect(platform, request))
+      .post(/^\/v1\//)
+      .reply((request: Request) => connect(platform, request))
+      .delete(/^\/v1\//)
+      .reply((request: Request) => connect(platform, request));
   },
 };
