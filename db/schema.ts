@@ -122,7 +122,8 @@ export interface ItemsTable {
   topics: Generated<string[]>;
   status: Generated<ItemStatus>;
   first_response_at: NullableTimestamp;
-  first_response_source: 'platform' | 'earshot' | null;
+  /** Which answer came first: seen on the platform, recorded in Earshot (`respond`), or a reply published from Earshot. */
+  first_response_source: 'platform' | 'earshot' | 'reply' | null;
   responded_at: NullableTimestamp;
   resolved_at: NullableTimestamp;
   /** When the platform said the item is gone (deleted by its author or taken down). */

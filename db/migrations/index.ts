@@ -15,6 +15,7 @@ import * as people from './2026-12-07T1000_people.ts';
 import * as inboxIndexes from './2026-12-07T1300_inbox_indexes.ts';
 import * as itemReplies from './2026-12-07T2000_item_replies.ts';
 import * as itemListIndexes from './2026-12-07T1310_item_list_indexes.ts';
+import * as replyFirstResponse from './2026-12-07T2010_reply_first_response.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1300_inbox_indexes': inboxIndexes,
   '2026-12-07T1310_item_list_indexes': itemListIndexes,
   '2026-12-07T2000_item_replies': itemReplies,
+  '2026-12-07T2010_reply_first_response': replyFirstResponse,
 };

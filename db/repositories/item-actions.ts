@@ -25,7 +25,7 @@ export async function lockItemInScope(trx: Tx, scope: TenantScope, itemId: strin
 export async function setItemAnswered(
   trx: Tx,
   itemId: string,
-  answer: { status: ItemStatus; respondedAt: Date; firstResponseAt: Date; firstResponseSource: 'platform' | 'earshot' },
+  answer: { status: ItemStatus; respondedAt: Date; firstResponseAt: Date; firstResponseSource: 'platform' | 'earshot' | 'reply' },
 ): Promise<void> {
   await trx
     .updateTable('items')

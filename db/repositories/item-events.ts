@@ -14,6 +14,8 @@ export type ItemEventType =
   | 'alerted'
   | 'alert_waiting'
   | 'responded'
+  /** A reply published on the platform from Earshot, under its author's name. */
+  | 'replied'
   | 'resolved'
   | 'reopened'
   | 'assigned'

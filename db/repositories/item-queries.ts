@@ -25,7 +25,7 @@ export interface ItemRecord {
   respondedAt: Date | null;
   resolvedAt: Date | null;
   firstResponseAt: Date | null;
-  firstResponseSource: 'platform' | 'earshot' | null;
+  firstResponseSource: 'platform' | 'earshot' | 'reply' | null;
   ownerReply: { text: string; at: Date | null } | null;
   /** Who works the item; `keyId` when it is one of the account's API keys. */
   assignee: { name: string; keyId: string | null } | null;

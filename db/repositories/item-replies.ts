@@ -410,6 +410,11 @@ export async function setItemOwnerReply(
     .execute();
 }
 
+/** The owner reply's words as the platform shows them now; when it was first seen stays. */
+export async function setOwnerReplyText(trx: Tx, itemId: string, text: string): Promise<void> {
+  await trx.updateTable('items').set({ owner_reply_text: text, updated_at: sql`now()` }).where('id', '=', itemId).execute();
+}
+
 /**
  * Replies due and unfinished that nothing is working on: never tried and past their send
  * time by more than `graceSeconds` (their job was lost), released and idle for longer than

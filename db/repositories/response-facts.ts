@@ -74,6 +74,9 @@ const FACT_COLUMNS = sql`
     WHEN 'earshot' THEN coalesce((
       SELECT e.actor FROM item_events e WHERE e.item_id = i.id AND e.type = 'responded' ORDER BY e.at, e.id LIMIT 1
     ), 'earshot')
+    WHEN 'reply' THEN coalesce((
+      SELECT e.actor FROM item_events e WHERE e.item_id = i.id AND e.type = 'replied' ORDER BY e.at, e.id LIMIT 1
+    ), 'earshot')
   END AS responder
 `;
 

@@ -2,10 +2,14 @@ import type { Item } from '../../db/schema.ts';
 
 /**
  * The earliest-answer rule, the only place it is written. An item's first response
- * is the earliest of the owner reply seen on the platform and the first `respond`
- * in Earshot; response-time figures measure it (docs: "Response time, defined once").
- * Ingest applies it when it sees a platform reply, the inbox when someone responds.
- * No SQL re-derives it: both callers pass the decided values to the repositories.
+ * is the earliest of the owner reply seen on the platform, the first `respond` in
+ * Earshot, and a reply published from Earshot (dated when the platform accepted it);
+ * response-time figures measure it (docs: "Response time, defined once").
+ * Ingest applies it when it sees a platform reply, the inbox when someone responds,
+ * the replies outbox when a reply is published. No SQL re-derives it: the callers pass
+ * the decided values to the repositories. A published reply is also stored as the
+ * item's owner reply, so the poll that later sees it on the platform finds the item
+ * already answered and counts nothing twice.
  */
 
 export type ResponseSource = NonNullable<Item['first_response_source']>;
@@ -70,3 +74,4 @@ export function answerTime(claimed: Date | undefined, publishedAt: Date | null, 
 export function platformReplyTime(platformDate: Date | null | undefined, seenAt: Date): Date {
   return platformDate ?? seenAt;
 }
+

@@ -8,6 +8,7 @@ import { createRequestBudget } from '../sources/http/request-budget.ts';
 import { runAlertJob } from '../jobs/alert-job.ts';
 import { runAnalyzeJob } from '../jobs/analyze-job.ts';
 import { runPollJob } from '../jobs/poll-job.ts';
+import { runReplyJob } from '../jobs/reply-job.ts';
 import { cappedExponentialDelay } from '../jobs/backoff.ts';
 import { QUEUE_NAMES, type Queues } from '../jobs/queues.ts';
 import { closeRedis, createWorkerConnection } from './redis-connection.ts';
@@ -52,6 +53,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     new Worker(QUEUE_NAMES.poll, (job: Job) => runPollJob(job, { ...deps, budget, agent, log: log.child({ queue: 'poll' }) }, shutdown.signal), options),
     new Worker(QUEUE_NAMES.analyze, (job: Job) => runAnalyzeJob(job, { ...deps, log: log.child({ queue: 'analyze' }) }), options),
     new Worker(QUEUE_NAMES.alert, (job: Job) => runAlertJob(job, { ...deps, log: log.child({ queue: 'alert' }) }), options),
+    new Worker(QUEUE_NAMES.replies, (job: Job, token?: string) => runReplyJob(job, { ...deps, budget, agent, log: log.child({ queue: 'replies' }) }, token), options),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {

@@ -44,7 +44,7 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
     if (Date.now() - lastReconcile >= 60_000) {
       lastReconcile = Date.now();
       const requeued = await reconcile({ db, queues, config });
-      if (requeued.analyze + requeued.alerts > 0) log.info(requeued, 're-queued unfinished work found in Postgres');
+      if (requeued.analyze + requeued.alerts + requeued.replies > 0) log.info(requeued, 're-queued unfinished work found in Postgres');
     }
     if (Date.now() - lastQuietCheck >= QUIET_CHECK_EVERY_MS) {
       lastQuietCheck = Date.now();

@@ -33,7 +33,7 @@ test('after the queue is lost, the reconciler finishes from Postgres what was un
   // The run's Redis is shared with other test files: lose only this file's queues.
   for (const queue of [pipeline.queues.poll, pipeline.queues.analyze, pipeline.queues.alert]) await queue.obliterate({ force: true });
 
-  expect(await reconcile(pipeline)).toEqual({ analyze: 1, alerts: 1 });
+  expect(await reconcile(pipeline)).toEqual({ analyze: 1, alerts: 1, replies: 0 });
   pipeline.startWorkers();
   const mails = await smtp.waitFor(2);
   expect(mails.map((m) => m.text).join('\n')).toContain('Nobody answered the phone');
@@ -45,7 +45,7 @@ test('after the queue is lost, the reconciler finishes from Postgres what was un
     const open = await pipeline.db.selectFrom('alert_deliveries').select('id').where('status', '<>', 'sent').execute();
     return open.length === 0;
   });
-  expect(await reconcile(pipeline)).toEqual({ analyze: 0, alerts: 0 });
+  expect(await reconcile(pipeline)).toEqual({ analyze: 0, alerts: 0, replies: 0 });
   await sleep(1000);
   expect(smtp.messages).toHaveLength(2);
 });

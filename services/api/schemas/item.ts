@@ -16,7 +16,7 @@ export const itemEventSchema = {
     type: {
       type: 'string',
       description:
-        'detected, flagged, alert_waiting (`data.to`, `data.reason`: the first failure to send an alert, e.g. SMTP down; once per alert, not per retry), alerted (`data.to`), platform_reply_seen, responded, note, assigned, unassigned, resolved, reopened (`data.reason`), re_review_requested, revised (`data.ratingBefore`, `data.ratingAfter`), re_review_outcome (`data.outcome`: revised | removed | expired)',
+        'detected, flagged, alert_waiting (`data.to`, `data.reason`: the first failure to send an alert, e.g. SMTP down; once per alert, not per retry), alerted (`data.to`), platform_reply_seen, responded, replied (a reply published from Earshot, under its author: `data.replyId`, `data.text`, `data.state`: published | pending_moderation), note, assigned, unassigned, resolved, reopened (`data.reason`), re_review_requested, revised (`data.ratingBefore`, `data.ratingAfter`), re_review_outcome (`data.outcome`: revised | removed | expired)',
     },
     actor: { type: 'string', description: 'The API key name for staff actions, or the part of Earshot that acted' },
     at: dateTime,
@@ -56,9 +56,13 @@ const itemProperties = {
   resolvedAt: nullableDateTime,
   firstResponseAt: {
     ...nullableDateTime,
-    description: 'Earliest answer: an owner reply seen on the platform or the first `respond` in Earshot',
+    description: 'Earliest answer: an owner reply seen on the platform, the first `respond` in Earshot, or a reply published from Earshot (when the platform accepted it)',
   },
-  firstResponseSource: { type: ['string', 'null'], enum: ['platform', 'earshot', null] },
+  firstResponseSource: {
+    type: ['string', 'null'],
+    enum: ['platform', 'earshot', 'reply', null],
+    description: 'platform: a reply seen on the platform; earshot: a `respond`; reply: a reply published from Earshot',
+  },
   ownerReply: {
     type: ['object', 'null'],
     required: ['text', 'at'],
@@ -122,7 +126,7 @@ export interface ItemJson {
   respondedAt: string | null;
   resolvedAt: string | null;
   firstResponseAt: string | null;
-  firstResponseSource: 'platform' | 'earshot' | null;
+  firstResponseSource: 'platform' | 'earshot' | 'reply' | null;
   ownerReply: { text: string; at: string | null } | null;
   assignee: { name: string; keyId: string | null } | null;
 }
