@@ -1,5 +1,6 @@
 import { withAdvice } from '../config-advice.ts';
-import { badPayload, dateOrNull, isRecord } from '../payload-shape.ts';
+import type { ConnectorContext } from '../contract.ts';
+import { badPayload, dateOrNull, isRecord, stringOrNull } from '../payload-shape.ts';
 import type { ReplyCapability, ReplyLimits, ReplyTarget } from '../reply-contract.ts';
 import { refuseTooLong } from '../reply-length.ts';
 import { accessToken } from './access-token.ts';
@@ -37,16 +38,27 @@ export const googleBusinessReply: ReplyCapability<GoogleBusinessConfig, GoogleBu
   limits: () => Promise.resolve(LIMITS),
   async current(config, credentials, target, ctx) {
     const token = await accessToken(ctx.http, config, credentials);
-    const { body } = await withAdvice(ctx.http.json({ url: reviewUrl(config, target.externalId), headers: authorized(token), label: 'review lookup (before replying)' }), advice);
-    if (!isRecord(body)) throw badPayload(`google_business review lookup: the response is not review ${target.externalId}`, body);
-    return currentReply(body);
+    return currentReply(await review(ctx, config, token, target));
   },
   async publish(config, credentials, target, text, ctx) {
     refuseTooLong(text, LIMITS, 'Google');
     const token = await accessToken(ctx.http, config, credentials);
     const { body } = await withAdvice(ctx.http.json({ method: 'PUT', url: replyUrl(config, target), headers: authorized(token), body: { comment: text }, label: 'reply (PUT)' }), advice);
     if (!isRecord(body)) throw badPayload('google_business reply: the response is not a ReviewReply', body);
-    return { ...replyState(body), platformReplyId: null, at: dateOrNull(body.updateTime), url: target.url };
+    const at = dateOrNull(body.updateTime);
+    if (hasState(body)) return { ...replyState(body), platformReplyId: null, at, url: target.url };
+    // Google documents the moderation state on reviews: when the answer to the PUT has
+    // none, the review tells, with the link to the reply. The reply is taken either way,
+    // so a failed look is no failure: the reply counts as published, as before Google
+    // reported moderation.
+    try {
+      const shown = await review(ctx, config, token, target);
+      const reply = isRecord(shown.reviewReply) ? shown.reviewReply : {};
+      return { ...replyState(reply), platformReplyId: null, at, url: stringOrNull(shown.reviewReplyUrl) ?? target.url };
+    } catch (error) {
+      ctx.log.warn({ err: error, reviewId: target.externalId }, 'google_business reply taken; its moderation state could not be read');
+      return { state: 'published', reason: null, platformReplyId: null, at, url: target.url };
+    }
   },
   async remove(config, credentials, target, _reply, ctx) {
     const token = await accessToken(ctx.http, config, credentials);
@@ -54,6 +66,14 @@ export const googleBusinessReply: ReplyCapability<GoogleBusinessConfig, GoogleBu
     await withAdvice(ctx.http.send({ method: 'DELETE', url: replyUrl(config, target), headers: authorized(token), label: 'reply (DELETE)' }), advice);
   },
 };
+
+const hasState = (reply: Record<string, unknown>) => reply.reviewReplyState !== undefined || reply.state !== undefined;
+
+async function review(ctx: ConnectorContext, config: GoogleBusinessConfig, token: string, target: ReplyTarget): Promise<Record<string, unknown>> {
+  const { body } = await withAdvice(ctx.http.json({ url: reviewUrl(config, target.externalId), headers: authorized(token), label: 'review lookup (reply)' }), advice);
+  if (!isRecord(body)) throw badPayload(`google_business review lookup: the response is not review ${target.externalId}`, body);
+  return body;
+}
 
 function replyUrl(config: GoogleBusinessConfig, target: ReplyTarget): string {
   return `${reviewUrl(config, target.externalId)}/reply`;

@@ -27,10 +27,26 @@ describe('google_business reply', () => {
     const put = nock(API)
       .put(`${REVIEW}/reply`, { comment: 'Thank you, Rosalind: we have fixed the chain guard.' })
       .matchHeader('authorization', `Bearer ${token.access_token}`)
-      .reply(200, { comment: 'Thank you, Rosalind: we have fixed the chain guard.', updateTime: '2026-03-02T12:30:01Z' });
+      .reply(200, { comment: 'Thank you, Rosalind: we have fixed the chain guard.', updateTime: '2026-03-02T12:30:01Z', reviewReplyState: 'APPROVED' });
     const published = await reply.publish(config, credentials, TARGET, 'Thank you, Rosalind: we have fixed the chain guard.', context());
     expect(put.isDone()).toBe(true);
     expect(published).toEqual({ state: 'published', reason: null, platformReplyId: null, at: new Date('2026-03-02T12:30:01Z'), url: null });
+  });
+
+  test('when the answer to the PUT has no moderation state, the review tells it, with the link to the reply', async () => {
+    tokenOk();
+    nock(API).put(`${REVIEW}/reply`).reply(200, { comment: 'Thanks', updateTime: '2026-03-02T12:30:01Z' });
+    nock(API)
+      .get(REVIEW)
+      .reply(200, { reviewId: 'AbFvOqSyntheticReview1', reviewReply: { comment: 'Thanks', reviewReplyState: 'PENDING' }, reviewReplyUrl: 'https://search.google.com/local/reviews?synthetic=1' });
+    expect(await reply.publish(config, credentials, TARGET, 'Thanks', context())).toMatchObject({ state: 'pending_moderation', url: 'https://search.google.com/local/reviews?synthetic=1' });
+  });
+
+  test('the reply is taken even when the review cannot be read after it: published, as Google answered', async () => {
+    tokenOk();
+    nock(API).put(`${REVIEW}/reply`).reply(200, { comment: 'Thanks', updateTime: '2026-03-02T12:30:01Z' });
+    nock(API).get(REVIEW).reply(503, { error: { code: 503, status: 'UNAVAILABLE' } });
+    expect(await reply.publish(config, credentials, TARGET, 'Thanks', context())).toMatchObject({ state: 'published', at: new Date('2026-03-02T12:30:01Z') });
   });
 
   test('a review Google no longer has stops the reply with plain words, not a retry', async () => {
