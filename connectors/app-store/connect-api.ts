@@ -13,10 +13,11 @@ export interface ConnectRequest {
 
 /** The key replies need; without one the source is read-only, and a reply says what to add. */
 export function connectKeyOf(credentials: AppStoreCredentials): ConnectKey {
-  if (credentials.connectKey === null) {
+  const { issuerId, keyId, privateKey } = credentials;
+  if (issuerId === undefined || keyId === undefined || privateKey === undefined) {
     throw new ConnectorError('config', 'credentials.issuerId, credentials.keyId and credentials.privateKey (an App Store Connect API key) are needed to reply');
   }
-  return credentials.connectKey;
+  return { issuerId, keyId, privateKey };
 }
 
 // What each refusal means for an API key, in the owner's terms.

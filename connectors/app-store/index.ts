@@ -1,7 +1,7 @@
 import type { Connector, NormalizedItem, Page } from '../contract.ts';
 import { rememberVersions, unreportedItems, type SeenVersions } from '../seen-versions.ts';
 import { advanceWatermark, cursorValue, readBackTo, readCursor } from './cursor.ts';
-import { connectRequest } from './connect-api.ts';
+import { connectKeyOf, connectRequest } from './connect-api.ts';
 import { appStoreReply } from './reply.ts';
 import { hasMorePages, MAX_PAGES, PAGE_SIZE, readReviewPage, reviewToItem } from './review-pages.ts';
 import { configSchema, credentialsSchema, parseSettings, type AppStoreConfig, type AppStoreCredentials } from './settings.ts';
@@ -34,8 +34,8 @@ export const appStore: Connector<AppStoreConfig, AppStoreCredentials> = {
   async check(config, credentials, ctx) {
     await readReviewPage(ctx, config, config.countries[0]!, 1);
     // A reply key is proved on the app itself: a valid key of another team cannot answer its reviews.
-    if (credentials.connectKey !== null) {
-      await connectRequest(ctx, config, credentials.connectKey, { path: `/v1/apps/${config.appId}?fields%5Bapps%5D=bundleId`, label: `app ${config.appId} in App Store Connect` });
+    if (credentials.privateKey !== undefined) {
+      await connectRequest(ctx, config, connectKeyOf(credentials), { path: `/v1/apps/${config.appId}?fields%5Bapps%5D=bundleId`, label: `app ${config.appId} in App Store Connect` });
     }
   },
   async *fetch(config, _credentials, cursor, ctx): AsyncGenerator<Page> {

@@ -11,10 +11,12 @@ export interface AppStoreConfig {
   connectBaseUrl: string;
 }
 
-/** Reading needs nothing (the customer-reviews feed is public); replying needs an App Store Connect API key. */
-export interface AppStoreCredentials {
-  connectKey: ConnectKey | null;
-}
+/**
+ * Reading needs nothing (the customer-reviews feed is public); replying needs an App
+ * Store Connect API key: all three fields, or none. Kept as the fields themselves,
+ * since what parseConfig returns is what is stored and parsed again.
+ */
+export type AppStoreCredentials = Partial<ConnectKey>;
 
 export const DEFAULT_BASE_URL = 'https://itunes.apple.com';
 export const DEFAULT_CONNECT_BASE_URL = 'https://api.appstoreconnect.apple.com';
@@ -42,9 +44,9 @@ export const credentialsSchema: Record<string, FieldSpec> = {
 const CONNECT_FIELDS = ['issuerId', 'keyId', 'privateKey'] as const;
 
 /** The API key, when one is given: all three fields, or none. */
-function connectKey(credentials: Record<string, string>): ConnectKey | null {
+function connectKey(credentials: Record<string, string>): AppStoreCredentials {
   const given = CONNECT_FIELDS.filter((name) => optionalString('credentials', credentials, name) !== undefined);
-  if (given.length === 0) return null;
+  if (given.length === 0) return {};
   const missing = CONNECT_FIELDS.find((name) => !given.includes(name));
   if (missing !== undefined) throw new ConnectorError('config', `credentials.${missing} is required with ${given.map((name) => `credentials.${name}`).join(' and ')}: an App Store Connect API key needs all three`);
   return parseConnectKey({
@@ -70,6 +72,6 @@ export function parseSettings(config: Record<string, unknown>, credentials: Reco
       baseUrl: urlWithDefault('config', config, 'baseUrl', DEFAULT_BASE_URL),
       connectBaseUrl: urlWithDefault('config', config, 'connectBaseUrl', DEFAULT_CONNECT_BASE_URL),
     },
-    credentials: { connectKey: connectKey(credentials) },
+    credentials: connectKey(credentials),
   };
 }

@@ -70,8 +70,11 @@ function createResponse(status: number, body: object) {
 describe('app store reply: credentials', () => {
   test('a key pasted without its line breaks is read; the three fields come together or not at all', () => {
     const flattened = P8.replace(/\n/g, ' ');
-    expect(settings({ issuerId: ISSUER_ID, keyId: KEY_ID, privateKey: flattened }).credentials.connectKey?.privateKey).toBe(P8);
-    expect(settings({}).credentials).toEqual({ connectKey: null });
+    const parsed = settings({ issuerId: ISSUER_ID, keyId: KEY_ID, privateKey: flattened }).credentials;
+    expect(parsed).toEqual({ issuerId: ISSUER_ID, keyId: KEY_ID, privateKey: P8 });
+    // What parseConfig returns is what is stored, and is parsed again unchanged before each use.
+    expect(appStore.parseConfig({ appId: APP_ID }, parsed as Record<string, string>).credentials).toEqual(parsed);
+    expect(settings({}).credentials).toEqual({});
     expect(() => settings({ issuerId: ISSUER_ID, keyId: KEY_ID })).toThrow(/credentials\.privateKey is required/);
   });
 
