@@ -20,6 +20,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { accountRoutes } from './routes/account.ts';
 import { openapiRoute } from './routes/openapi.ts';
 import { reReviewMetricsRoutes } from './routes/re-review-metrics.ts';
+import { replyRoutes } from './routes/replies.ts';
 import { replyTemplateRoutes } from './routes/reply-templates.ts';
 import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
@@ -91,6 +92,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
     await v1.register(sourceRoutes(deps));
     await v1.register(sourceTypeRoutes);
     await v1.register(itemRoutes(deps));
+    await v1.register(replyRoutes(deps));
     await v1.register(metricsRoutes(deps));
     await v1.register(reReviewMetricsRoutes(deps));
     await v1.register(keyRoutes(deps));

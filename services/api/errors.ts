@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** The item's platform has no reply API: reply on the platform, then `respond`. */
+  | 'reply_not_supported'
+  /** The platform takes replies, but the source lacks the credentials they need; the message says what to add. */
+  | 'replies_not_set_up'
   | 'payload_too_large'
   | 'request_too_large'
   | 'unsupported_media_type'

@@ -50,6 +50,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/items/{id}/reopen': { roles: INBOX, target: 'item', payload: { reason: 'customer wrote again' } },
   'POST /v1/items/{id}/assign': { roles: INBOX, target: 'item', payload: { to: 'Sam' } },
   'POST /v1/items/{id}/notes': { roles: INBOX, target: 'item', payload: { text: 'called the customer' } },
+  'POST /v1/items/{id}/replies': { roles: INBOX, target: 'item', payload: { text: 'Thank you for telling us.' } },
+  'GET /v1/items/{id}/replies': { roles: INBOX, target: 'item' },
+  'DELETE /v1/items/{id}/replies/{replyId}': { roles: INBOX, target: 'item' },
   'POST /v1/items/{id}/re-review-requests': { roles: INBOX, target: 'item', payload: { channel: 'email' } },
   'GET /v1/items/{id}/re-review-requests': { roles: ALL, target: 'item' },
   'GET /v1/alerts/health': { roles: INBOX },
@@ -104,10 +107,23 @@ async function idFor(target: Target, where: 'in' | 'out' | 'stranger'): Promise<
   }
 }
 
+/** A reply still in its undo window on the item (any id when there is no such item), for routes that name one. */
+async function replyOn(itemId: string): Promise<string> {
+  const item = await h.db.selectFrom('items').select(['account_id', 'business_id']).where('id', '=', itemId).executeTakeFirst();
+  if (item === undefined) return '00000000-0000-4000-8000-000000000000';
+  const reply = await h.db
+    .insertInto('item_replies')
+    .values({ account_id: item.account_id, business_id: item.business_id, item_id: itemId, text: 'Thank you.', author: 'matrix', send_at: new Date(Date.now() + 3_600_000) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return reply.id;
+}
+
 async function callAs(route: string, key: string, id: string | undefined) {
   const [method, path] = route.split(' ') as [string, string];
   const expectation = EXPECTATIONS[route]!;
-  const url = id === undefined ? path : path.replace('{id}', id);
+  let url = id === undefined ? path : path.replace('{id}', id);
+  if (id !== undefined && url.includes('{replyId}')) url = url.replace('{replyId}', await replyOn(id));
   return h.call({ method: method as 'GET', url, key, ...(expectation.payload && { payload: expectation.payload }) });
 }
 

@@ -7,6 +7,8 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'forbidden',
   'not_found',
   'conflict',
+  'reply_not_supported',
+  'replies_not_set_up',
   'payload_too_large',
   'request_too_large',
   'unsupported_media_type',
