@@ -24,8 +24,9 @@ function tokenFor(credentials: MastodonCredentials): string {
 /**
  * The same reply to the same post gets the same key: Mastodon keeps a key for an hour
  * per account and answers a repeated request with the status it already made, so a
- * retry after a lost answer never posts twice. (The contract hands connectors no reply
- * id, so the key is made from what is sent.)
+ * retry after a lost answer never posts twice. The contract hands connectors no reply
+ * id, so the key is made from what is sent: a reply deleted and then sent again word for
+ * word within that hour is answered 404 (the status the key names is gone).
  */
 function idempotencyKey(target: ReplyTarget, text: string): string {
   return createHash('sha256').update(`earshot-reply\n${target.externalId}\n${text}`).digest('hex').slice(0, 48);
