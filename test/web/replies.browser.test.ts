@@ -69,6 +69,6 @@ describeInBrowser('replying from the item page', () => {
     await sam.getByRole('button', { name: 'Undo' }).click();
     await sam.waitForURL(/done=reply-cancelled/);
     expect(await sam.getByLabel(/^Your reply/).inputValue()).toBe('Dear Maria, we are sorry. The chef will call you.');
-    expect(await sam.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await sam.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   });
 });
