@@ -22,6 +22,11 @@ test('every connector in the registry runs the contract suite', () => {
   expect(missing, 'connectors without test/connectors/contract/<type>.adapter.ts').toEqual([]);
 });
 
+test('every connector that can reply proves it in the suite: its adapter serves replies', () => {
+  const unproven = adapters.filter((adapter) => adapter.connector.reply !== undefined && adapter.reply === undefined).map((adapter) => adapter.connector.id);
+  expect(unproven, 'connectors with `reply` whose adapter declares no `reply` part').toEqual([]);
+});
+
 test('each adapter is for a registered connector, one adapter per connector', () => {
   const ids = adapters.map((adapter) => adapter.connector.id);
   expect(adapters.filter((adapter) => connectors[adapter.connector.id] !== adapter.connector).map((adapter) => adapter.connector.id), 'adapters whose connector is not in connectors/registry.ts').toEqual([]);

@@ -156,9 +156,8 @@ export const adapter: ContractAdapter = {
   externalId: statusUri,
   pages: true,
   term: TERM,
-  // The reply part is served below, but the suite's reply scenarios are declared only once the
-  // suite asks for limits() after serving the fake: Mastodon's limit is read from the instance.
-  // Then: reply: { states: ['published'] } (Mastodon publishes a status at once).
+  // Mastodon publishes a status at once; its length limit is read from the instance.
+  reply: { states: ['published'] },
   serve(platform: FakePlatform) {
     // nock 15 hands reply functions the fetch Request.
     nock(ORIGIN)
