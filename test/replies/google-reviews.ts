@@ -53,9 +53,18 @@ export function reviewShows(reviewId: string, reply: { comment: string; updateTi
   return nock(GOOGLE_API).get(reviewPath(reviewId)).times(times).reply(200, review);
 }
 
-/** Google takes the reply (PUT …/reply) and answers the ReviewReply, dated now, with a moderation state when given. */
-export function replyAccepted(reviewId: string, expected?: string, extra: Record<string, unknown> = {}): nock.Scope {
-  return nock(GOOGLE_API)
+/**
+ * Google takes the reply (PUT …/reply) and answers the ReviewReply, dated when it arrives,
+ * with a moderation state when given. `puts()`: how many PUTs it answered (it answers any number).
+ */
+export function replyAccepted(reviewId: string, expected?: string, extra: Record<string, unknown> = {}): nock.Scope & { puts(): number } {
+  let puts = 0;
+  const scope = nock(GOOGLE_API)
     .put(`${reviewPath(reviewId)}/reply`, (body: { comment: string }) => expected === undefined || body.comment === expected)
-    .reply(200, { comment: expected ?? 'the reply', updateTime: new Date().toISOString(), ...extra });
+    .times(Number.MAX_SAFE_INTEGER)
+    .reply(() => {
+      puts++;
+      return [200, { comment: expected ?? 'the reply', updateTime: new Date().toISOString(), ...extra }];
+    });
+  return Object.assign(scope, { puts: () => puts });
 }
