@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.ts';
-import { type Connector, type Logger } from '../../connectors/contract.ts';
+import { ConnectorError, type Connector, type Logger } from '../../connectors/contract.ts';
 import { ReplyRefused, replyLength, type ReplyCapability, type ReplyLimits } from '../../connectors/reply-contract.ts';
 import { findConnector } from '../../connectors/registry.ts';
 import type { Db } from '../../db/database.ts';
@@ -11,7 +11,7 @@ import { createRequestBudget } from '../sources/http/request-budget.ts';
 import { enqueueReply } from './enqueue-reply.ts';
 import { openReplyContext } from './reply-context.ts';
 import { checkReplyOrder } from './reply-order.ts';
-import { ReplyInputRefused } from './reply-refusals.ts';
+import { ReplyInputRefused, ReplyPlatformUnreachable } from './reply-refusals.ts';
 import { replySupport } from './reply-support.ts';
 import { replyTarget } from './reply-target.ts';
 
@@ -43,7 +43,8 @@ const quietLog: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  * next is checked first (text, length as the platform counts it, the item itself, the
  * source's reply credentials, the reply it changes), then the reply is written with its
  * undo window and its send is queued for the window's end. Undefined: the item is not in
- * the scope. Throws ReplyInputRefused.
+ * the scope. Throws ReplyInputRefused, or ReplyPlatformUnreachable when the platform's
+ * limit cannot be read just now.
  */
 export async function createReply(deps: CreateReplyDeps, scope: TenantScope, itemId: string, input: ReplyInput): Promise<ReplyRecord | undefined> {
   const subject = await findReplySubject(deps.db, scope, itemId);
@@ -119,6 +120,12 @@ async function askLimits(
   const { ctx, close } = openReplyContext(connector, { allowPrivateUrls: deps.config.allowPrivateUrls, budget, log: deps.log ?? quietLog });
   try {
     return await capability.limits(settings.config, settings.credentials, ctx);
+  } catch (error) {
+    if (!(error instanceof ConnectorError)) throw error;
+    if (error.kind === 'config') {
+      throw new ReplyInputRefused('replies_not_set_up', null, `Replies to ${connector.shortName} are not set up for this source: ${connector.shortName} refused its credentials (${error.message}).`);
+    }
+    throw new ReplyPlatformUnreachable(connector.shortName, error.message);
   } finally {
     await close();
   }

@@ -16,6 +16,14 @@ export class ReplyInputRefused extends Error {
   }
 }
 
+/** The platform could not be asked for its reply limit just now (down, or rate limited): try again shortly. */
+export class ReplyPlatformUnreachable extends Error {
+  constructor(platform: string, detail: string) {
+    super(`${platform} could not be reached to check the reply's length (${detail}); try again in a minute.`);
+    this.name = 'ReplyPlatformUnreachable';
+  }
+}
+
 /** Only a reply still in its undo window can be taken back; `status` is where it is now. */
 export class ReplyNotCancellable extends Error {
   readonly status: string;

@@ -9,6 +9,7 @@ import { runAlertJob } from '../jobs/alert-job.ts';
 import { runAnalyzeJob } from '../jobs/analyze-job.ts';
 import { runPollJob } from '../jobs/poll-job.ts';
 import { runReplyJob } from '../jobs/reply-job.ts';
+import { ReplyNotSentYet } from '../replies/send-reply.ts';
 import { cappedExponentialDelay } from '../jobs/backoff.ts';
 import { QUEUE_NAMES, type Queues } from '../jobs/queues.ts';
 import { closeRedis, createWorkerConnection } from './redis-connection.ts';
@@ -58,7 +59,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       // During an outage every job fails the same way; the outage itself is logged once, when it starts.
-      const level = isBackingServiceOutage(error) ? 'debug' : 'warn';
+      // A reply not sent yet was logged by its sender when it mattered (a platform failure), not while waiting on a lease.
+      const level = isBackingServiceOutage(error) || error instanceof ReplyNotSentYet ? 'debug' : 'warn';
       log[level]({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');
     });
     worker.on('error', (error) => {

@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
 import { replySupport } from '../../services/replies/reply-support.ts';
@@ -73,6 +74,33 @@ describe('POST /v1/items/:id/replies', () => {
     expect(response.statusCode, response.body).toBe(409);
     expect(response.json().error.code).toBe('replies_not_set_up');
     expect(response.json().error.message).toMatch(/Add the API secret/);
+  });
+
+  test('a platform whose limit cannot be read just now is 503 unavailable; nothing is scheduled', async () => {
+    const mastodon = await createSource(h.db, h.credentialsKey, {
+      ...owner,
+      type: 'mastodon',
+      config: { instanceUrl: 'https://mastodon.example', hashtags: ['diner'] },
+      credentials: { accessToken: 'write-token' },
+      pollEveryMinutes: 60,
+      scheduled: false,
+    });
+    const itemId = await insertItem(h.db, { ...owner, sourceId: mastodon.id });
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    try {
+      const instance = nock('https://mastodon.example').get('/api/v2/instance').reply(503, 'down for maintenance');
+      const response = await post(itemId, { text: 'Thanks for the mention!' });
+      expect(instance.isDone()).toBe(true);
+      expect(response.statusCode, response.body).toBe(503);
+      expect(response.json().error.code).toBe('unavailable');
+      expect(response.json().error.message).toMatch(/Mastodon could not be reached/);
+      expect(response.headers['retry-after']).toBe('30');
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+    expect((await h.call({ method: 'GET', url: `/v1/items/${itemId}/replies` })).json()).toEqual({ replies: [] });
   });
 
   test('never a second reply over one on its way, nor over a reply the caller has not seen', async () => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { findReplySubject, listReplies } from '../../../db/repositories/item-replies.ts';
 import { cancelReply } from '../../replies/cancel-reply.ts';
 import { createReply } from '../../replies/create-reply.ts';
-import { ReplyInputRefused, ReplyNotCancellable } from '../../replies/reply-refusals.ts';
+import { ReplyInputRefused, ReplyNotCancellable, ReplyPlatformUnreachable } from '../../replies/reply-refusals.ts';
 import { INBOX_ROLES } from '../access.ts';
 import { authOf, type AuthContext } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -44,6 +44,9 @@ const replyParams = {
   properties: { id: { type: 'string', description: "The item's UUID" }, replyId: { type: 'string', description: "The reply's UUID" } },
 } as const;
 
+/** A platform that could not tell its reply limit is asked again after this. */
+const RETRY_LIMITS_AFTER_SECONDS = 30;
+
 /** The replies feature's refusals as the API reports them; anything else passes through. */
 function refusalAsApiError(error: unknown): unknown {
   if (error instanceof ReplyInputRefused) {
@@ -52,6 +55,7 @@ function refusalAsApiError(error: unknown): unknown {
     return new ApiError(409, 'conflict', error.message, error.field === null ? {} : { field: `body.${error.field}` });
   }
   if (error instanceof ReplyNotCancellable) return new ApiError(409, 'conflict', error.message);
+  if (error instanceof ReplyPlatformUnreachable) return new ApiError(503, 'unavailable', error.message, { headers: { 'retry-after': String(RETRY_LIMITS_AFTER_SECONDS) } });
   return error;
 }
 
