@@ -19,6 +19,19 @@ function value(column: string): Json {
   return sql<string>`coalesce(to_json(${sql.ref(column)})::text, 'null')`;
 }
 
+/**
+ * A uuid, or a word its column's CHECK constraint limits to a few plain ones: quoted as
+ * it is, since none holds a character JSON escapes (to_json would look that up per value).
+ */
+function word(column: string): Json {
+  return sql<string>`coalesce('"' || ${sql.ref(column)} || '"', 'null')`;
+}
+
+/** An integer column as its digits. */
+function integer(column: string): Json {
+  return sql<string>`coalesce(${sql.ref(column)}::text, 'null')`;
+}
+
 /** `Date.toISOString()`: milliseconds (node-postgres truncates the microseconds away), UTC, `Z`. */
 function isoDate(column: string): Json {
   return sql<string>`coalesce('"' || to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`;
@@ -51,14 +64,14 @@ function objectUnless(nullColumn: string, fields: ReadonlyArray<readonly [string
 
 /** One item row (`items`) as the API's Item JSON text. */
 export const ITEM_JSON: Json = object([
-  ['id', value('items.id')],
-  ['sourceId', value('items.source_id')],
-  ['businessId', value('items.business_id')],
-  ['kind', value('items.kind')],
+  ['id', word('items.id')],
+  ['sourceId', word('items.source_id')],
+  ['businessId', word('items.business_id')],
+  ['kind', word('items.kind')],
   ['externalId', value('items.external_id')],
   ['url', value('items.url')],
   ['author', value('items.author')],
-  ['rating', value('items.rating')],
+  ['rating', integer('items.rating')],
   ['title', value('items.title')],
   ['body', value('items.body')],
   ['language', value('items.language')],
@@ -68,16 +81,16 @@ export const ITEM_JSON: Json = object([
     'sentiment',
     sql<string>`CASE WHEN items.sentiment_label IS NULL OR items.sentiment_score IS NULL THEN 'null' ELSE ${object([
       ['score', jsNumber('items.sentiment_score')],
-      ['label', value('items.sentiment_label')],
+      ['label', word('items.sentiment_label')],
     ])} END`,
   ],
   ['topics', value('items.topics')],
-  ['flagged', value('items.flagged')],
-  ['status', value('items.status')],
+  ['flagged', sql<string>`CASE WHEN items.flagged THEN 'true' ELSE 'false' END`],
+  ['status', word('items.status')],
   ['respondedAt', isoDate('items.responded_at')],
   ['resolvedAt', isoDate('items.resolved_at')],
   ['firstResponseAt', isoDate('items.first_response_at')],
-  ['firstResponseSource', value('items.first_response_source')],
+  ['firstResponseSource', word('items.first_response_source')],
   [
     'ownerReply',
     objectUnless('items.owner_reply_text', [
@@ -89,7 +102,7 @@ export const ITEM_JSON: Json = object([
     'assignee',
     objectUnless('items.assignee', [
       ['name', value('items.assignee')],
-      ['keyId', value('items.assignee_key_id')],
+      ['keyId', word('items.assignee_key_id')],
     ]),
   ],
 ]);
