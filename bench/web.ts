@@ -2,9 +2,9 @@
  * `npm run bench:web`: the item list and the inbox page under load, beside a Fastify
  * hello world served by the same process in the same run, on 1,000,000 items of one
  * account. 50 connections ask one URL back to back (autocannon, in a process of its
- * own) for a few seconds of warm-up and then the measured seconds. Prints requests/s
- * and p50/p95/p99 for each, and the ratios to hello world: the figures that travel
- * between machines.
+ * own) for a few seconds of warm-up and then the measured seconds. Prints requests/s,
+ * p50/p95/p99 and the CPU the servers' process spent per request for each, and the
+ * ratios to hello world: the figures that travel between machines.
  *
  *   (a) Fastify hello world (this machine's ceiling for any route)
  *   (a') the same server answering (b)'s JSON, as a fixed string: the ceiling for an
@@ -99,10 +99,15 @@ function ms(value: number): string {
   return `${value.toFixed(1).padStart(6)} ms`;
 }
 
-function line(label: string, figures: LoadFigures): void {
+/** A load's figures, with the CPU this process (both servers) spent per request served, warm-up included. */
+interface Measured extends LoadFigures {
+  cpuMsPerRequest: number;
+}
+
+function line(label: string, figures: Measured): void {
   const failed = figures.failed > 0 ? `  (${figures.failed} failed)` : '';
   console.log(
-    `${label.padEnd(58)} ${Math.round(figures.requestsPerSecond).toLocaleString('en').padStart(7)} req/s  p50 ${ms(figures.p50)}  p95 ${ms(figures.p95)}  p99 ${ms(figures.p99)}${failed}`,
+    `${label.padEnd(58)} ${Math.round(figures.requestsPerSecond).toLocaleString('en').padStart(7)} req/s  p50 ${ms(figures.p50)}  p95 ${ms(figures.p95)}  p99 ${ms(figures.p99)}  CPU ${figures.cpuMsPerRequest.toFixed(3)} ms/req${failed}`,
   );
 }
 
@@ -167,8 +172,15 @@ async function measure(services: BenchServices, accountId: string, origin: strin
     listAnswer = list.body;
     const inbox = await answerOf(`${appUrl}/`, cookieHeaders);
 
-    const load = (url: string, headers: Record<string, string> = {}) =>
-      measureLoad({ url, headers, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
+    // Requests/s move with whatever else the machine runs; the servers' own CPU per request moves much less.
+    let served = 0;
+    for (const server of [app.server, hello.server]) server.on('request', () => served++);
+    const load = async (url: string, headers: Record<string, string> = {}): Promise<Measured> => {
+      const [servedBefore, cpuBefore] = [served, process.cpuUsage()];
+      const figures = await measureLoad({ url, headers, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
+      const cpu = process.cpuUsage(cpuBefore);
+      return { ...figures, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, served - servedBefore) };
+    };
     const a = await load(helloUrl);
     line('(a) Fastify hello world, same process', a);
     const sameBytes = await load(`${helloUrl}/list-answer`);
