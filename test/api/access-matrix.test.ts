@@ -52,6 +52,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/items/{id}/notes': { roles: INBOX, target: 'item', payload: { text: 'called the customer' } },
   'POST /v1/items/{id}/replies': { roles: INBOX, target: 'item', payload: { text: 'Thank you for telling us.' } },
   'GET /v1/items/{id}/replies': { roles: INBOX, target: 'item' },
+  'GET /v1/businesses/{id}/reply-templates': { roles: ALL, target: 'business' },
+  'POST /v1/businesses/{id}/reply-templates': { roles: OWNER, target: 'business', payload: { name: 'Matrix apology', body: 'Sorry, {first_name}.' } },
+  'DELETE /v1/businesses/{id}/reply-templates/{templateId}': { roles: OWNER, target: 'business' },
   'DELETE /v1/items/{id}/replies/{replyId}': { roles: INBOX, target: 'item' },
   'POST /v1/items/{id}/re-review-requests': { roles: INBOX, target: 'item', payload: { channel: 'email' } },
   'GET /v1/items/{id}/re-review-requests': { roles: ALL, target: 'item' },
@@ -119,11 +122,24 @@ async function replyOn(itemId: string): Promise<string> {
   return reply.id;
 }
 
+/** A template of the business (any id when there is no such business), for routes that name one. */
+async function templateOn(businessId: string): Promise<string> {
+  const business = await h.db.selectFrom('businesses').select('account_id').where('id', '=', businessId).executeTakeFirst();
+  if (business === undefined) return '00000000-0000-4000-8000-000000000000';
+  const template = await h.db
+    .insertInto('reply_templates')
+    .values({ account_id: business.account_id, business_id: businessId, name: `Matrix ${Math.random()}`, body: 'Thank you, {author}.' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return template.id;
+}
+
 async function callAs(route: string, key: string, id: string | undefined) {
   const [method, path] = route.split(' ') as [string, string];
   const expectation = EXPECTATIONS[route]!;
   let url = id === undefined ? path : path.replace('{id}', id);
   if (id !== undefined && url.includes('{replyId}')) url = url.replace('{replyId}', await replyOn(id));
+  if (id !== undefined && url.includes('{templateId}')) url = url.replace('{templateId}', await templateOn(id));
   return h.call({ method: method as 'GET', url, key, ...(expectation.payload && { payload: expectation.payload }) });
 }
 
