@@ -4,7 +4,7 @@
  * they need arrives in `ctx`.
  */
 
-import type { ReplyCapability } from './reply-contract.ts';
+import type { PublishedState, ReplyCapability } from './reply-contract.ts';
 
 export type ItemKind = 'review' | 'mention';
 
@@ -22,9 +22,24 @@ export interface NormalizedItem {
   language: string | null;
   publishedAt: Date | null;
   updatedAt: Date | null;
-  ownerReply: { text: string; at: Date | null } | null;
+  ownerReply: OwnerReply | null;
   /** The platform's own object, kept for inspection. */
   raw: unknown;
+}
+
+/** The business's reply the platform shows under the item. */
+export interface OwnerReply {
+  text: string;
+  at: Date | null;
+  /**
+   * The reply's moderation, where the platform reports it on every read (Google since
+   * 2026: ReviewReplyState). Absent: the platform says nothing, and nothing is changed.
+   * A later poll moves Earshot's own reply along (pending_moderation → published or
+   * rejected); a rejected reply is not shown to the customer, so it answers nothing.
+   */
+  state?: PublishedState;
+  /** The platform's reason when it rejected the reply (Google's PolicyViolation), in words. */
+  reason?: string | null;
 }
 
 export interface Page {

@@ -36,9 +36,16 @@ export function readSeenVersions(value: unknown): SeenVersions {
   return seen;
 }
 
-/** A short hash of what a reader sees change when an item is edited or answered. */
+/**
+ * A short hash of what a reader sees change when an item is edited or answered, or when
+ * its reply's moderation moves on (pending to approved or rejected, the words unchanged).
+ * The state is appended only when the platform reports one, so every other item keeps
+ * the version it had.
+ */
 export function itemVersion(item: NormalizedItem): string {
-  const content = [item.rating, item.title, item.body, item.ownerReply?.text ?? null, item.updatedAt?.toISOString() ?? null];
+  const content: unknown[] = [item.rating, item.title, item.body, item.ownerReply?.text ?? null, item.updatedAt?.toISOString() ?? null];
+  const state = item.ownerReply?.state;
+  if (state !== undefined) content.push(state);
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
 }
 

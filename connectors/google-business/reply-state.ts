@@ -15,6 +15,11 @@ export function replyState(reply: Record<string, unknown>): Pick<PublishedReply,
   return { state: 'published', reason: null };
 }
 
+/** Whether Google said anything of the reply's moderation (older answers say nothing). */
+export function reportsReplyState(reply: Record<string, unknown>): boolean {
+  return reply.reviewReplyState !== undefined || reply.state !== undefined;
+}
+
 function violation(value: unknown): string {
   const text = isRecord(value) ? (stringOrNull(value.description) ?? stringOrNull(value.reason) ?? stringOrNull(value.type)) : stringOrNull(value);
   if (text === null) return 'Google rejected the reply under its content policy.';

@@ -5,7 +5,7 @@ import type { ReplyCapability, ReplyLimits, ReplyTarget } from '../reply-contrac
 import { refuseTooLong } from '../reply-length.ts';
 import { accessToken } from './access-token.ts';
 import { reviewUrl } from './recheck.ts';
-import { currentReply, replyState } from './reply-state.ts';
+import { currentReply, replyState, reportsReplyState } from './reply-state.ts';
 import type { GoogleBusinessConfig, GoogleBusinessCredentials } from './settings.ts';
 
 // ReviewReply.comment: "The maximum length is 4096 bytes."
@@ -46,7 +46,7 @@ export const googleBusinessReply: ReplyCapability<GoogleBusinessConfig, GoogleBu
     const { body } = await withAdvice(ctx.http.json({ method: 'PUT', url: replyUrl(config, target), headers: authorized(token), body: { comment: text }, label: 'reply (PUT)' }), advice);
     if (!isRecord(body)) throw badPayload('google_business reply: the response is not a ReviewReply', body);
     const at = dateOrNull(body.updateTime);
-    if (hasState(body)) return { ...replyState(body), platformReplyId: null, at, url: target.url };
+    if (reportsReplyState(body)) return { ...replyState(body), platformReplyId: null, at, url: target.url };
     // Google documents the moderation state on reviews: when the answer to the PUT has
     // none, the review tells, with the link to the reply. The reply is taken either way,
     // so a failed look is no failure: the reply counts as published, as before Google
@@ -66,8 +66,6 @@ export const googleBusinessReply: ReplyCapability<GoogleBusinessConfig, GoogleBu
     await withAdvice(ctx.http.send({ method: 'DELETE', url: replyUrl(config, target), headers: authorized(token), label: 'reply (DELETE)' }), advice);
   },
 };
-
-const hasState = (reply: Record<string, unknown>) => reply.reviewReplyState !== undefined || reply.state !== undefined;
 
 async function review(ctx: ConnectorContext, config: GoogleBusinessConfig, token: string, target: ReplyTarget): Promise<Record<string, unknown>> {
   const { body } = await withAdvice(ctx.http.json({ url: reviewUrl(config, target.externalId), headers: authorized(token), label: 'review lookup (reply)' }), advice);

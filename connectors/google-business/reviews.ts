@@ -1,5 +1,6 @@
 import type { NormalizedItem } from '../contract.ts';
 import { badPayload, dateOrNull, isRecord, stringOrNull } from '../payload-shape.ts';
+import { replyState, reportsReplyState } from './reply-state.ts';
 
 /** One review of `accounts.locations.reviews.list` (Business Profile API v4). */
 export interface BusinessReview extends Record<string, unknown> {
@@ -67,10 +68,17 @@ export function reviewUpdatedAt(review: BusinessReview): Date | null {
   return dateOrNull(review.updateTime) ?? dateOrNull(review.createTime);
 }
 
+/**
+ * The owner reply, with its moderation when Google reports it (ReviewReplyState, and the
+ * PolicyViolation of a rejected one), so a poll can tell a reply sent from Earshot that
+ * waited for moderation whether it went out or was refused.
+ */
 function ownerReply(value: unknown): NormalizedItem['ownerReply'] {
   if (!isRecord(value)) return null;
   const text = stringOrNull(value.comment);
-  return text === null ? null : { text, at: dateOrNull(value.updateTime) };
+  if (text === null) return null;
+  const at = dateOrNull(value.updateTime);
+  return reportsReplyState(value) ? { text, at, ...replyState(value) } : { text, at };
 }
 
 export function reviewToItem(review: BusinessReview): NormalizedItem {

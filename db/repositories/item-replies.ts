@@ -442,3 +442,49 @@ export async function listStrandedReplies(
     .limit(limit)
     .execute();
 }
+
+/** A reply's standing as the platform's moderation decides it. */
+export type ModerationStatus = Extract<ReplyStatus, 'published' | 'pending_moderation' | 'rejected'>;
+
+/** An Earshot reply the platform took: published, or waiting for its moderation. */
+export interface AcceptedReply {
+  id: string;
+  itemId: string;
+  text: string;
+  status: Extract<ReplyStatus, 'published' | 'pending_moderation'>;
+  reason: string | null;
+}
+
+/**
+ * The replies these items have on the platform from Earshot, newest first within each
+ * item: what a poll's sighting of an owner reply is matched against.
+ */
+export async function listAcceptedReplies(trx: Tx, itemIds: readonly string[]): Promise<AcceptedReply[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom('item_replies')
+    .select(['id', 'item_id', 'text', 'status', 'reason'])
+    .where('item_id', 'in', [...new Set(itemIds)])
+    .where('status', 'in', ['published', 'pending_moderation'])
+    .orderBy('item_id')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((row) => ({ id: row.id, itemId: row.item_id, text: row.text, status: row.status as AcceptedReply['status'], reason: row.reason }));
+}
+
+/**
+ * Moves an accepted reply to what the platform's moderation now says. Only a reply still
+ * published or pending moves: one finished otherwise meanwhile (replaced, removed) stays
+ * as it is. False when it was no longer accepted.
+ */
+export async function setReplyModeration(trx: Tx, replyId: string, status: ModerationStatus, reason: string | null): Promise<boolean> {
+  const row = await trx
+    .updateTable('item_replies')
+    .set({ status, reason: reason?.slice(0, 1000) ?? null, updated_at: sql<Date>`now()` })
+    .where('id', '=', replyId)
+    .where('status', 'in', ['published', 'pending_moderation'])
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}

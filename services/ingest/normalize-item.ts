@@ -1,4 +1,5 @@
-import type { NormalizedItem } from '../../connectors/contract.ts';
+import type { NormalizedItem, OwnerReply } from '../../connectors/contract.ts';
+import type { PublishedState } from '../../connectors/reply-contract.ts';
 import { isStorableText, storableText, storableTextUpTo } from '../../db/storable-text.ts';
 
 /**
@@ -12,6 +13,8 @@ import { isStorableText, storableText, storableTextUpTo } from '../../db/storabl
 export const LIMITS = {
   body: 50_000,
   ownerReply: 50_000,
+  /** A platform's reason for rejecting a reply, as the person reads it on the item. */
+  replyReason: 1_000,
   title: 1_000,
   author: 500,
   url: 2_000,
@@ -49,10 +52,18 @@ export function normalizeItem(item: NormalizedItem, now: Date): NormalizedItem {
     updatedAt: date(item.updatedAt),
     ownerReply:
       reply !== null && typeof reply === 'object' && typeof reply.text === 'string'
-        ? { text: storableTextUpTo(reply.text, LIMITS.ownerReply), at: date(reply.at) }
+        ? { text: storableTextUpTo(reply.text, LIMITS.ownerReply), at: date(reply.at), ...moderation(reply) }
         : null,
     raw: storableJson(item.raw),
   };
+}
+
+const REPLY_STATES: ReadonlySet<unknown> = new Set<PublishedState>(['published', 'pending_moderation', 'rejected']);
+
+/** The reply's moderation when the platform reported one it can mean; otherwise nothing (nothing is changed). */
+function moderation(reply: OwnerReply): Pick<OwnerReply, 'state' | 'reason'> {
+  if (!REPLY_STATES.has(reply.state)) return {};
+  return { state: reply.state, reason: reply.state === 'rejected' ? textOrNull(reply.reason, LIMITS.replyReason) : null };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Insertable, Transaction } from 'kysely';
-import type { NormalizedItem } from '../../connectors/contract.ts';
+import type { NormalizedItem, OwnerReply } from '../../connectors/contract.ts';
 import {
   insertItemRevisions,
   insertNewItems,
@@ -15,6 +15,7 @@ import type { Database, ItemRevisionsTable, ItemUpdate } from '../../db/schema.t
 import { firstResponseAfter, platformReplyTime, storedFirstResponse } from '../inbox/first-response.ts';
 import { nextStatus } from '../inbox/item-status.ts';
 import { contentHash } from './content-hash.ts';
+import { followReplyModeration, type ModerationSighting } from './reply-moderation.ts';
 
 type Tx = Transaction<Database>;
 
@@ -36,7 +37,8 @@ const PLATFORM = 'platform' as const;
 
 /**
  * Upserts already-normalised items (distinct external ids) with their revisions,
- * platform replies and events, inside the caller's transaction.
+ * platform replies and events, inside the caller's transaction; an owner reply that
+ * reports its moderation also moves the Earshot reply it is (reply-moderation.ts).
  */
 export async function storeItems(tx: Tx, source: IngestSource, items: NormalizedItem[]): Promise<StoredItems> {
   // Insert first: new items (the common case) cost one statement, and only the ones
@@ -47,16 +49,19 @@ export async function storeItems(tx: Tx, source: IngestSource, items: Normalized
   const events: NewItemEvent[] = [];
   for (const item of items) {
     const id = inserted.get(item.externalId);
-    if (id === undefined || !item.ownerReply) continue;
+    const reply = answeringReply(item);
+    if (id === undefined || !reply) continue;
     result.repliesSeen++;
-    events.push(event(source, id, 'platform_reply_seen', PLATFORM, { text: item.ownerReply.text }, item.ownerReply.at ?? undefined));
+    events.push(event(source, id, 'platform_reply_seen', PLATFORM, { text: reply.text }, reply.at ?? undefined));
   }
 
   const revisions: Insertable<ItemRevisionsTable>[] = [];
   const unchanged: string[] = [];
+  const sightings: ModerationSighting[] = [];
   for (const item of items) {
     const before = existing.get(item.externalId);
     if (!before) continue;
+    if (item.ownerReply?.state !== undefined) sightings.push({ itemId: before.id, reply: item.ownerReply });
     const update = changesFor(before, item, revisions, events, source);
     if (update === undefined) {
       unchanged.push(before.id);
@@ -71,6 +76,7 @@ export async function storeItems(tx: Tx, source: IngestSource, items: Normalized
   }
 
   await markItemsSeen(tx, unchanged);
+  await followReplyModeration(tx, sightings);
   await insertItemRevisions(tx, revisions);
   await insertItemEvents(tx, events);
   // An edit answers the customer's open re-review request, in the same transaction as the edit.
@@ -78,8 +84,17 @@ export async function storeItems(tx: Tx, source: IngestSource, items: Normalized
   return result;
 }
 
-function newItemRow(item: NormalizedItem): NewItemRow {
+/**
+ * The owner reply that answers the customer: any the platform shows, except one its
+ * moderation rejected (the customer never sees it, so nothing was answered).
+ */
+function answeringReply(item: NormalizedItem): OwnerReply | null {
   const reply = item.ownerReply;
+  return reply === null || reply.state === 'rejected' ? null : reply;
+}
+
+function newItemRow(item: NormalizedItem): NewItemRow {
+  const reply = answeringReply(item);
   const replyAt = reply ? platformReplyTime(reply.at, new Date()) : null;
   const first = replyAt === null ? null : firstResponseAfter(null, { at: replyAt, source: PLATFORM });
   return {
@@ -140,7 +155,7 @@ function changesFor(
       analyzed_at: null,
     } satisfies ItemUpdate);
   }
-  const reply = item.ownerReply;
+  const reply = answeringReply(item);
   if (reply && before.owner_reply_at === null) {
     const at = platformReplyTime(reply.at, new Date());
     events.push(event(source, before.id, 'platform_reply_seen', PLATFORM, { text: reply.text }, at));

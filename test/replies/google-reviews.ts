@@ -38,9 +38,9 @@ export function tokens(): nock.Scope {
   return nock(GOOGLE_OAUTH).post('/token').reply(200, token).persist();
 }
 
-/** The review as Google shows it now, with the owner reply it has (null: none). */
-export function reviewShows(reviewId: string, reply: { comment: string; updateTime?: string } | null, times = 1): nock.Scope {
-  const review = {
+/** Pat's 1-star review as the v4 API sends it, with the ReviewReply under it (null: none). */
+export function googleReview(reviewId: string, reviewReply: Record<string, unknown> | null): Record<string, unknown> {
+  return {
     name: `accounts/1122334455/locations/9988776655/reviews/${reviewId}`,
     reviewId,
     reviewer: { displayName: 'Pat' },
@@ -48,8 +48,13 @@ export function reviewShows(reviewId: string, reply: { comment: string; updateTi
     comment: 'Cold soup, rude waiter.',
     createTime: '2026-03-01T10:00:00Z',
     updateTime: '2026-03-01T10:00:00Z',
-    ...(reply && { reviewReply: { comment: reply.comment, updateTime: reply.updateTime ?? '2026-03-01T11:00:00Z' } }),
+    ...(reviewReply && { reviewReply }),
   };
+}
+
+/** The review as Google shows it now, with the owner reply it has (null: none). */
+export function reviewShows(reviewId: string, reply: { comment: string; updateTime?: string } | null, times = 1): nock.Scope {
+  const review = googleReview(reviewId, reply && { comment: reply.comment, updateTime: reply.updateTime ?? '2026-03-01T11:00:00Z' });
   return nock(GOOGLE_API).get(reviewPath(reviewId)).times(times).reply(200, review);
 }
 
