@@ -6,6 +6,7 @@ import { startEarshot } from '../runtime/earshot.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { createApiKey } from '../keys/create-api-key.ts';
 import { DEMO_ACCOUNT, holdDemoLock, removeDemoAccount } from './demo-account.ts';
+import { createDemoReplier, type FlaggedItem } from './demo-reply.ts';
 import { sandboxCredentials, startPlatformSandbox } from './platform-sandbox.ts';
 
 const NEW_REVIEW_AFTER_MS = 40_000;
@@ -15,10 +16,11 @@ function say(line: string): void {
 }
 
 /**
- * `earshot demo`: Earshot plus a loopback sandbox that answers like Google Places,
- * Bluesky, Yelp and Trustpilot. It creates a demo business through the API, polls it, and shows flagged
- * items and alert emails as they arrive. Runs until Ctrl-C or SIGTERM, then deletes what
- * it made (see demo-account.ts for what happens when it is killed before it can).
+ * `earshot demo`: Earshot plus a loopback sandbox that answers like Google Places, Google
+ * Business Profile, Bluesky, Yelp and Trustpilot. It creates a demo business through the API,
+ * polls it, shows flagged items and alert emails as they arrive, and answers the worst
+ * flagged Google review on Google (see demo-reply.ts). Runs until Ctrl-C or SIGTERM, then
+ * deletes what it made (see demo-account.ts for what happens when it is killed before it can).
  */
 export async function runDemo(baseConfig: Config): Promise<number> {
   // The sandbox lives on loopback, which sources may only reach when private URLs are allowed.
@@ -31,7 +33,7 @@ export async function runDemo(baseConfig: Config): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const sandbox = await startPlatformSandbox();
-  say(`platform sandbox (Google Places, Bluesky, Yelp and Trustpilot shapes) listening on ${sandbox.url}`);
+  say(`platform sandbox (Google Places, Google Business Profile, Bluesky, Yelp and Trustpilot shapes) listening on ${sandbox.url}`);
   const earshot = await startEarshot(config, ['api', 'worker', 'scheduler'], createLogger(config));
   let releaseLock: (() => Promise<void>) | undefined;
   let accountId: string | undefined;
@@ -71,6 +73,12 @@ export async function runDemo(baseConfig: Config): Promise<number> {
       credentials: sandboxCredentials.googlePlaces,
       pollEveryMinutes: 1,
     });
+    const googleBusiness = await api('POST', `/v1/businesses/${business.id}/sources`, {
+      type: 'google_business',
+      config: { ...sandbox.googleBusiness, baseUrl: sandbox.url, tokenBaseUrl: sandbox.url },
+      credentials: sandboxCredentials.googleBusiness,
+      pollEveryMinutes: 1,
+    });
     const bluesky = await api('POST', `/v1/businesses/${business.id}/sources`, {
       type: 'bluesky',
       config: { terms: ['Demo Bistro'], baseUrl: sandbox.url },
@@ -89,7 +97,7 @@ export async function runDemo(baseConfig: Config): Promise<number> {
       credentials: sandboxCredentials.trustpilot,
       pollEveryMinutes: 1,
     });
-    const sources = { google_places: places.id, bluesky: bluesky.id, yelp: yelp.id, trustpilot: trustpilot.id };
+    const sources = { google_places: places.id, google_business: googleBusiness.id, bluesky: bluesky.id, yelp: yelp.id, trustpilot: trustpilot.id };
     say(`added sources ${Object.entries(sources).map(([type, id]) => `${type} (${id})`).join(', ')}, polled every minute`);
     for (const id of Object.values(sources)) await api('POST', `/v1/sources/${id}/poll`);
     say('asked for an immediate poll of each; watching for flagged items…');
@@ -99,16 +107,21 @@ export async function runDemo(baseConfig: Config): Promise<number> {
     const seenMails = new Set<string>(await listEml(outbox));
     const startedAt = Date.now();
     let addedReview = false;
+    const replier = createDemoReplier({ api, business: 'Demo Bistro', say });
     say(`try it yourself:  curl -H "Authorization: Bearer ${key}" "${url}/v1/items?flagged=true"`);
     while (!stopping) {
       const { items } = await api('GET', `/v1/items?businessId=${business.id}&flagged=true&limit=50`);
-      for (const item of items as Array<{ id: string; sourceId: string; rating: number | null; body: string; author: string | null }>) {
+      const flaggedOnGoogle: FlaggedItem[] = [];
+      for (const item of items as Array<FlaggedItem & { sourceId: string; body: string }>) {
         if (seenItems.has(item.id)) continue;
         seenItems.add(item.id);
         const stars = item.rating === null ? 'mention' : `${item.rating}★ review`;
         const platform = Object.entries(sources).find(([, id]) => id === item.sourceId)?.[0] ?? 'source';
         say(`flagged ${platform} ${stars} by ${item.author ?? 'someone'}: "${item.body.slice(0, 70)}${item.body.length > 70 ? '…' : ''}"  → ${url}/v1/items/${item.id}`);
+        if (item.sourceId === googleBusiness.id) flaggedOnGoogle.push(item);
       }
+      await replier.answer(flaggedOnGoogle);
+      await replier.follow();
       for (const file of await listEml(outbox)) {
         if (seenMails.has(file)) continue;
         seenMails.add(file);
@@ -116,7 +129,10 @@ export async function runDemo(baseConfig: Config): Promise<number> {
       }
       if (!addedReview && Date.now() - startedAt > NEW_REVIEW_AFTER_MS) {
         addedReview = true;
-        sandbox.addReview({ rating: 1, author: 'Late Diner', text: 'Waited 50 minutes for cold pasta and nobody apologised. Never again.' });
+        const late = { rating: 1, author: 'Late Diner', text: 'Waited 50 minutes for cold pasta and nobody apologised. Never again.' };
+        // The same place on both Google APIs: the review shows on each.
+        sandbox.addReview(late);
+        sandbox.addBusinessReview(late);
         sandbox.addTrustpilotReview({ rating: 2, author: 'Noor H.', text: 'Ordered the tasting menu for delivery; it arrived an hour late and half of it was missing.' });
         say('the sandbox just received a new 1★ Google review and a 2★ Trustpilot review; they will be picked up on the next poll (within a minute)');
       }

@@ -1,7 +1,8 @@
 /**
  * `earshot demo` must not leave sources that later starts poll for ever: it deletes
  * what it made when stopped, and what a demo killed hard left behind is removed by the
- * next start (but never while a demo is running).
+ * next start (but never while a demo is running). On the way it answers a flagged 1★
+ * Google review on the sandbox's Google Business Profile.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -38,8 +39,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function demo(): EarshotProcess {
-  const run = spawnEarshot(['demo'], env);
+function demo(extraEnv: Record<string, string> = {}): EarshotProcess {
+  const run = spawnEarshot(['demo'], { ...env, ...extraEnv });
   running.push(run);
   return run;
 }
@@ -59,12 +60,24 @@ async function demoSources(): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+test('the demo answers the flagged 1★ Google review on Google, and shows it published after the undo window', async () => {
+  const run = demo({ REPLY_UNDO_SECONDS: '1' });
+  await waitUntil('the demo to publish its reply', async () => run.output().includes('demo: replied on Google'), 90_000);
+  const output = run.output();
+  expect(output).toMatch(/demo: replying on Google to Priya Nandakumar's 1★ review as the owner; it can be taken back for \d+ s, then it is sent/);
+  expect(output).toMatch(/demo: replied on Google to Priya Nandakumar's 1★ review: published \(http:\/\/127\.0\.0\.1:\d+\/business\/reviews\/\w+\)/);
+  const replies = await testDb.db.selectFrom('item_replies').select(['status', 'author', 'text']).execute();
+  expect(replies).toEqual([{ status: 'published', author: 'Demo owner', text: expect.stringMatching(/^Dear Priya, we are so sorry/) }]);
+  expect(await run.kill('SIGTERM')).toBe(0);
+  expect(await demoSources()).toEqual([]);
+}, 120_000);
+
 test('stopped with SIGTERM, the demo deletes its account, business, sources and items', async () => {
   const run = demo();
   await watching(run);
-  expect(await demoSources()).toHaveLength(4);
+  expect(await demoSources()).toHaveLength(5);
   expect(await run.kill('SIGTERM')).toBe(0);
-  expect(run.output()).toContain('removed the demo account with its business, 4 sources and their items');
+  expect(run.output()).toContain('removed the demo account with its business, 5 sources and their items');
   expect(await demoSources()).toEqual([]);
   expect(await testDb.db.selectFrom('sources').select('id').execute()).toEqual([]);
   expect(await testDb.db.selectFrom('accounts').select('id').where('name', '=', DEMO_ACCOUNT).execute()).toEqual([]);
@@ -74,7 +87,7 @@ test('killed hard, its sources are left alone while it runs and removed by the n
   const run = demo();
   await watching(run);
   const sources = await demoSources();
-  expect(sources).toHaveLength(4);
+  expect(sources).toHaveLength(5);
   // A running demo holds its lock: nothing of it is taken away.
   expect(await removeDemoLeftovers(testDb.db)).toBe(0);
   expect(await demoSources()).toEqual(sources);
@@ -85,7 +98,7 @@ test('killed hard, its sources are left alone while it runs and removed by the n
   const start = spawnEarshot(['start', '--role', 'scheduler'], env);
   running.push(start);
   await waitUntil('start to be running', async () => start.output().includes('Press Ctrl-C to stop'), 60_000);
-  expect(start.output()).toContain('Removed 4 sources an interrupted `earshot demo` left behind');
+  expect(start.output()).toContain('Removed 5 sources an interrupted `earshot demo` left behind');
   expect(await demoSources()).toEqual([]);
   expect(await testDb.db.selectFrom('sources').select('id').where('id', 'in', sources).execute()).toEqual([]);
   expect(await start.kill('SIGTERM')).toBe(0);
