@@ -1,7 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
 import { listReplies } from '../../db/repositories/item-replies.ts';
+import { createMailTransport } from '../../services/alerts/mail-transport.ts';
+import { sandboxCredentials, startPlatformSandbox, type PlatformSandbox } from '../../services/demo/platform-sandbox.ts';
 import { addReplyTemplate } from '../../services/replies/templates.ts';
+import { startWorkers, type RunningWorkers } from '../../services/runtime/workers.ts';
 import { createSource } from '../../services/sources/store-source.ts';
 import { insertItem } from '../support/api.ts';
 import { createBrowserHarness, describeInBrowser, type BrowserHarness } from '../support/browser.ts';
@@ -69,6 +76,74 @@ describeInBrowser('replying from the item page', () => {
     await sam.getByRole('button', { name: 'Undo' }).click();
     await sam.waitForURL(/done=reply-cancelled/);
     expect(await sam.getByLabel(/^Your reply/).inputValue()).toBe('Dear Maria, we are sorry. The chef will call you.');
+    expect(await sam.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  });
+});
+
+/** The reply going out for real: workers in this process send it to the demo sandbox's Google Business Profile on loopback. */
+describeInBrowser('a reply published from the item page', () => {
+  let h: BrowserHarness;
+  let sandbox: PlatformSandbox;
+  let workers: RunningWorkers;
+  let outbox: string;
+  let itemId: string;
+  const everything = () => ({ accountId: h.tenant.accountId, businessIds: null });
+
+  beforeAll(async () => {
+    sandbox = await startPlatformSandbox();
+    // A short window, so the test sees the countdown end and the send happen.
+    h = await createBrowserHarness({ config: { allowPrivateUrls: true, replyUndoSeconds: 2 } });
+    outbox = await mkdtemp(path.join(os.tmpdir(), 'earshot-reply-outbox-'));
+    const mail = createMailTransport({ smtpUrl: undefined, outboxDir: outbox });
+    workers = startWorkers({ db: h.db, queues: h.queues, config: h.config, credentialsKey: h.credentialsKey, mail, log: pino({ level: 'silent' }) });
+    await addPerson(h.db, h.tenant.accountId, { email: 'sam@bistro.test', role: 'staff', displayName: 'Sam' });
+    const business = await createBusiness(h.db, h.tenant.accountId, { name: 'Demo Bistro', timezone: 'UTC', alertEmails: ['a@example.com'] });
+    const source = await createSource(h.db, h.credentialsKey, {
+      accountId: h.tenant.accountId,
+      businessId: business.id,
+      type: 'google_business',
+      config: { ...sandbox.googleBusiness, baseUrl: sandbox.url, tokenBaseUrl: sandbox.url },
+      credentials: sandboxCredentials.googleBusiness,
+      pollEveryMinutes: 15,
+      scheduled: false,
+    });
+    // Priya's review as a poll of the sandbox stores it: the bare review id is the external id.
+    itemId = await insertItem(h.db, { accountId: h.tenant.accountId, businessId: business.id, sourceId: source.id }, {
+      rating: 1,
+      author: 'Priya Nandakumar',
+      body: 'Booked a table for eight and found it given away when we arrived.',
+      external_id: sandbox.businessReviewIdOf('Priya Nandakumar'),
+      flagged: true,
+    });
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await h?.close();
+    await sandbox?.stop();
+    if (outbox) await rm(outbox, { recursive: true, force: true });
+  });
+
+  test('staff send a reply, watch the countdown, and see it published on Google without reloading; Google gets one PUT', async () => {
+    const sam = await h.signIn('sam@bistro.test');
+    await sam.goto(`/items/${itemId}`);
+    await sam.getByLabel(/^Your reply/).fill('Dear Priya, we are so sorry. Please call us so we can put it right.');
+    await sam.getByRole('button', { name: 'Send' }).click();
+    await sam.waitForURL(/done=reply/);
+    await expect.poll(() => sam.locator('[data-send-at]').textContent()).toMatch(/^\d+ s$/);
+    expect(sandbox.businessReplies).toEqual([]);
+
+    // The page looks again by itself once the window is over.
+    await expect.poll(() => sam.locator('#replies').textContent(), { timeout: 20_000 }).toContain('Published on Google');
+    expect(await sam.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    const [reply] = await listReplies(h.db, everything(), itemId);
+    expect(reply).toMatchObject({ status: 'published', author: 'Sam', text: 'Dear Priya, we are so sorry. Please call us so we can put it right.' });
+    expect(reply?.publishedAt).toBeInstanceOf(Date);
+
+    // Give a duplicate every chance to show up.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(sandbox.businessReplies).toEqual([
+      { reviewId: sandbox.businessReviewIdOf('Priya Nandakumar'), method: 'PUT', comment: 'Dear Priya, we are so sorry. Please call us so we can put it right.' },
+    ]);
     expect(await sam.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   });
 });
