@@ -301,6 +301,28 @@ export interface ReplyTemplatesTable {
   updated_at: CreatedAt;
 }
 
+export type AlertChannelStatus = 'ok' | 'needs_attention';
+
+/** Where an account's alerts can go besides email addresses: Slack, Teams, a webhook, ntfy, an email list. */
+export interface AlertChannelsTable {
+  /** Made by the caller: the sealed credentials bind it. */
+  id: string;
+  account_id: string;
+  /** The channel contract's id, e.g. `slack`. */
+  type: string;
+  name: string;
+  /** Only the fields the channel does not mark secret. */
+  config: Json<Record<string, unknown>>;
+  /** AES-256-GCM envelope of the secret fields; never leaves the server. */
+  credentials: string | null;
+  status: Generated<AlertChannelStatus>;
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
 /** Signed webhook requests already accepted, kept while their timestamp could still pass. */
 export interface WebhookSignaturesSeenTable {
   source_id: string;
@@ -327,6 +349,7 @@ export interface Database {
   sign_in_attempts: SignInAttemptsTable;
   item_replies: ItemRepliesTable;
   reply_templates: ReplyTemplatesTable;
+  alert_channels: AlertChannelsTable;
 }
 
 export type Business = Selectable<BusinessesTable>;

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ReplyTemplatesTable } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
+import { orWhenTaken } from './unique-violation.ts';
 
 /** A business's named reply text; the rules for it live in services/replies/templates.ts. */
 export interface ReplyTemplateRecord {
@@ -24,8 +25,6 @@ export interface ReplyTemplateFields {
 }
 
 const COLUMNS = ['id', 'business_id', 'name', 'body', 'default_min_rating', 'default_max_rating', 'created_at', 'updated_at'] as const;
-/** Another template of the business already has this name (the table's unique key). */
-const UNIQUE_VIOLATION = '23505';
 
 function toRecord(row: Pick<Selectable<ReplyTemplatesTable>, (typeof COLUMNS)[number]>): ReplyTemplateRecord {
   return {
@@ -38,16 +37,6 @@ function toRecord(row: Pick<Selectable<ReplyTemplatesTable>, (typeof COLUMNS)[nu
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** A write that may hit the (business, name) unique key: 'name_taken' instead of the database error. */
-async function orNameTaken<T>(write: () => Promise<T>): Promise<T | 'name_taken'> {
-  try {
-    return await write();
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION) return 'name_taken';
-    throw error;
-  }
 }
 
 /** The business's templates by name; empty when the business is not in the scope. */
@@ -85,7 +74,7 @@ export async function insertReplyTemplate(
   fields: ReplyTemplateFields,
 ): Promise<ReplyTemplateRecord | 'name_taken' | undefined> {
   // Inserting from the scoped business row: a business outside the scope inserts nothing.
-  const row = await orNameTaken(() =>
+  const row = await orWhenTaken(() =>
     db
       .insertInto('reply_templates')
       .columns(['account_id', 'business_id', 'name', 'body', 'default_min_rating', 'default_max_rating'])
@@ -106,6 +95,7 @@ export async function insertReplyTemplate(
       )
       .returning(COLUMNS)
       .executeTakeFirst(),
+    'name_taken' as const,
   );
   return row === 'name_taken' ? row : row && toRecord(row);
 }
@@ -118,7 +108,7 @@ export async function updateReplyTemplate(
   templateId: string,
   fields: ReplyTemplateFields,
 ): Promise<ReplyTemplateRecord | 'name_taken' | undefined> {
-  const row = await orNameTaken(() =>
+  const row = await orWhenTaken(() =>
     db
       .updateTable('reply_templates')
       .set({
@@ -134,6 +124,7 @@ export async function updateReplyTemplate(
       .where(inBusinessScope('reply_templates.business_id', scope))
       .returning(COLUMNS)
       .executeTakeFirst(),
+    'name_taken' as const,
   );
   return row === 'name_taken' ? row : row && toRecord(row);
 }
