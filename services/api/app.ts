@@ -13,6 +13,7 @@ import { openapiOptions } from './openapi-options.ts';
 import { alertsHealthRoutes } from './routes/alerts-health.ts';
 import { businessSettingsRoutes } from './routes/business-settings.ts';
 import { businessRoutes } from './routes/businesses.ts';
+import { channelRoutes } from './routes/channels.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -98,6 +99,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
     await v1.register(keyRoutes(deps));
     await v1.register(accountRoutes(deps));
     await v1.register(alertsHealthRoutes(deps));
+    await v1.register(channelRoutes(deps));
   });
   await app.register(webApp(deps));
 

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'reply_not_supported'
   /** The platform takes replies, but the source lacks the credentials they need; the message says what to add. */
   | 'replies_not_set_up'
+  /** An alert channel refused or failed a message sent at the caller's request (its test); the message is the channel's error. */
+  | 'channel_failed'
   | 'payload_too_large'
   | 'request_too_large'
   | 'unsupported_media_type'

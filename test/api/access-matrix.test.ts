@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
 import { createSource } from '../../services/sources/store-source.ts';
+import { addChannel } from '../../services/alerts/channel-changes.ts';
 import type { Role } from '../../db/schema.ts';
 import { requireAccessRule } from '../../services/api/access.ts';
 import { addKey, createApiHarness, insertItem } from '../support/api.ts';
@@ -14,7 +16,7 @@ import { addKey, createApiHarness, insertItem } from '../support/api.ts';
 const h = await createApiHarness();
 afterAll(() => h.close());
 
-type Target = 'business' | 'source' | 'item' | 'key';
+type Target = 'business' | 'source' | 'item' | 'key' | 'channel';
 interface Expectation {
   /** Roles that get past access control; the others get 403 on what they can see. */
   roles: readonly Role[];
@@ -65,6 +67,13 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /v1/keys': { roles: OWNER, accountWide: true },
   'POST /v1/keys': { roles: OWNER, accountWide: true, payload: { role: 'staff', name: 'Matrix staff' } },
   'DELETE /v1/keys/{id}': { roles: OWNER, target: 'key', accountWide: true },
+  'GET /v1/channels': { roles: OWNER },
+  'POST /v1/channels': { roles: OWNER, accountWide: true, payload: { type: 'email', name: 'Matrix managers', config: { to: ['m@example.com'] } } },
+  'GET /v1/channels/{id}': { roles: OWNER, target: 'channel' },
+  'PATCH /v1/channels/{id}': { roles: OWNER, target: 'channel', accountWide: true, payload: { config: { to: ['n@example.com'] } } },
+  'DELETE /v1/channels/{id}': { roles: OWNER, target: 'channel', accountWide: true },
+  // An email channel: the test message becomes an .eml file, no network.
+  'POST /v1/channels/{id}/test': { roles: OWNER, target: 'channel', accountWide: true },
 };
 
 /** Authenticated by a signature, not an API key: outside this matrix (see webhooks.test.ts). */
@@ -91,11 +100,18 @@ const secondSource = await createSource(h.db, h.credentialsKey, {
 const inScope = { accountId, businessId: h.tenant.businessId, sourceId: h.tenant.sourceId };
 const outOfScope = { accountId, businessId: second.id, sourceId: secondSource.id };
 const strangerItem = await insertItem(h.db, h.stranger);
+const channelStore = { db: h.db, credentialsKey: h.credentialsKey, allowPrivateUrls: false };
+/** An email channel of the account, named afresh each time. */
+async function channelOf(accountId: string): Promise<string> {
+  const added = await addChannel(channelStore, accountId, { type: 'email', name: `Matrix ${randomUUID()}`, config: { to: ['m@example.com'] } });
+  return added.channel.id;
+}
+const strangerChannel = await channelOf(h.stranger.accountId);
 
 /** A fresh record per request, so mutations (revoking a key, resolving an item) never depend on order. */
 async function idFor(target: Target, where: 'in' | 'out' | 'stranger'): Promise<string> {
   if (where === 'stranger') {
-    return { business: h.stranger.businessId, source: h.stranger.sourceId, item: strangerItem, key: h.stranger.keyId }[target];
+    return { business: h.stranger.businessId, source: h.stranger.sourceId, item: strangerItem, key: h.stranger.keyId, channel: strangerChannel }[target];
   }
   const owner = where === 'in' ? inScope : outOfScope;
   switch (target) {
@@ -107,6 +123,8 @@ async function idFor(target: Target, where: 'in' | 'out' | 'stranger'): Promise<
       return insertItem(h.db, owner);
     case 'key':
       return (await addKey(h.db, accountId, 'staff')).id;
+    case 'channel':
+      return channelOf(accountId);
   }
 }
 
@@ -186,7 +204,8 @@ describe.each(covered)('%s', (route) => {
     }
   });
 
-  if (expectation.target !== undefined && expectation.target !== 'key') {
+  // Keys and channels belong to the account, not to a business.
+  if (expectation.target !== undefined && expectation.target !== 'key' && expectation.target !== 'channel') {
     test.each(ALL)("%s key limited to one business, on the account's other business: 404", async (role) => {
       const response = await callAs(route, keys.scoped[role], await idFor(expectation.target!, 'out'));
       expect(response.statusCode, response.body).toBe(404);

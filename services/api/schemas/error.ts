@@ -9,6 +9,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'conflict',
   'reply_not_supported',
   'replies_not_set_up',
+  'channel_failed',
   'payload_too_large',
   'request_too_large',
   'unsupported_media_type',
@@ -45,6 +46,7 @@ const DESCRIPTIONS = {
   413: 'The body is larger than this route accepts',
   429: 'This API key made too many requests this minute; retry after `Retry-After` seconds',
   500: 'Internal error; details are logged, never returned',
+  502: 'A third party Earshot sent to on the caller\'s behalf refused or failed (`channel_failed`); `error.message` is its error',
   503: 'PostgreSQL or Redis is unreachable for the moment (`unavailable`); retry after `Retry-After` seconds',
 } as const;
 
