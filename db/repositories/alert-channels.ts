@@ -96,10 +96,16 @@ export async function insertAlertChannel(db: Kysely<Database>, channel: NewAlert
   return row === 'name_taken' ? row : toRecord(row);
 }
 
-/** The account's channels, by name. */
-export async function listAlertChannels(db: Kysely<Database>, accountId: string): Promise<AlertChannelRecord[]> {
-  const rows = await db.selectFrom('alert_channels').select(COLUMNS).where('account_id', '=', accountId).orderBy('name').orderBy('id').execute();
-  return rows.map(toRecord);
+/** The account's channels with their sealed credentials, by name: for showing each one's masked secrets. */
+export async function listAlertChannelSettings(db: Kysely<Database>, accountId: string): Promise<AlertChannelSettings[]> {
+  const rows = await db
+    .selectFrom('alert_channels')
+    .select([...COLUMNS, 'credentials'])
+    .where('account_id', '=', accountId)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ ...toRecord(row), sealedCredentials: row.credentials }));
 }
 
 export async function findAlertChannel(db: Kysely<Database>, accountId: string, id: string): Promise<AlertChannelRecord | undefined> {

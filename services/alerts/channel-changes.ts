@@ -4,7 +4,7 @@ import {
   deleteAlertChannel,
   findAlertChannelSettings,
   insertAlertChannel,
-  listAlertChannels,
+  listAlertChannelSettings,
   updateAlertChannel,
   type AlertChannelRecord,
   type AlertChannelSettings,
@@ -92,10 +92,8 @@ function view(store: ChannelStore, channel: AlertChannelSettings): ChannelView {
 }
 
 export async function listChannels(store: ChannelStore, accountId: string): Promise<ChannelView[]> {
-  const channels = await listAlertChannels(store.db, accountId);
   // Few per account: opening each one's secrets for its hint costs microseconds.
-  const withSecrets = await Promise.all(channels.map((channel) => findAlertChannelSettings(store.db, accountId, channel.id)));
-  return withSecrets.filter((channel) => channel !== undefined).map((channel) => view(store, channel));
+  return (await listAlertChannelSettings(store.db, accountId)).map((channel) => view(store, channel));
 }
 
 export async function viewChannel(store: ChannelStore, accountId: string, id: string): Promise<ChannelView | undefined> {

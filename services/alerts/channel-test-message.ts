@@ -48,18 +48,14 @@ export async function sendTestMessage(deps: TestSendDeps, accountId: string, id:
   const channel = findChannel(stored.type);
   let secrets: readonly string[] = [];
   let failure: ChannelError;
-  const http = createConnectorHttp({
-    platform: stored.type,
-    allowPrivateUrls: deps.allowPrivateUrls,
-    signal: AbortSignal.timeout(TEST_SEND_LIMIT_MS),
-    log: deps.log,
-  });
+  const signal = AbortSignal.timeout(TEST_SEND_LIMIT_MS);
+  const http = createConnectorHttp({ platform: stored.type, allowPrivateUrls: deps.allowPrivateUrls, signal, log: deps.log });
   try {
     if (channel === undefined) throw new ChannelError('config', `channel type ${stored.type} is no longer supported; delete this channel`);
     const opened = openChannelSecrets(deps.credentialsKey, stored.id, stored.sealedCredentials);
     const config = { ...stored.config, ...opened.config };
     secrets = channelSecrets([channel.configSchema, channel.credentialsSchema], config, opened.credentials);
-    const ctx = { http, mail: deps.mail, log: deps.log, now: () => new Date(), signal: AbortSignal.timeout(TEST_SEND_LIMIT_MS) };
+    const ctx = { http, mail: deps.mail, log: deps.log, now: () => new Date(), signal };
     const receipt = await channel.send(testMessage(stored.name), config, opened.credentials, ctx);
     const healthy = await recordAlertChannelOutcome(deps.db, accountId, id, { ok: true, at: new Date() });
     return healthy === undefined ? { outcome: 'not_found' } : { outcome: 'sent', detail: redactAll(receipt.detail, secrets), channel: healthy };

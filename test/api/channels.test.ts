@@ -94,6 +94,13 @@ describe('adding channels', () => {
     expect(email.json()).toMatchObject({ type: 'email', config: { to: ['boss@example.com', 'deputy@example.com'] }, credentials: {} });
   });
 
+  test('a secret URL too short to spare four characters gets no hint', async () => {
+    const ntfy = await create({ type: 'ntfy', name: uniqueName('Short topic'), config: { topicUrl: 'https://ntfy.example/alerts-xy' } });
+    expect(ntfy.statusCode, ntfy.body).toBe(201);
+    expect(ntfy.json().config.topicUrl).toEqual({ set: true, hint: null });
+    expect(ntfy.body).not.toContain('alerts-xy');
+  });
+
   test('an optional secret left out is not shown as set', async () => {
     const ntfy = await create({ type: 'ntfy', name: uniqueName('Open topic'), config: { topicUrl: NTFY_URL } });
     expect(ntfy.statusCode, ntfy.body).toBe(201);
