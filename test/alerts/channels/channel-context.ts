@@ -1,4 +1,5 @@
-import type { AlertMessage, ChannelContext } from '../../../services/alerts/channels/contract.ts';
+import { expect } from 'vitest';
+import { ChannelError, type AlertMessage, type ChannelContext } from '../../../services/alerts/channels/contract.ts';
 import { createMailTransport, type MailTransport } from '../../../services/alerts/mail-transport.ts';
 import { createConnectorHttp, type ConnectorHttp } from '../../../services/sources/http/connector-http.ts';
 import { silentLog } from '../../connectors/connector-context.ts';
@@ -62,4 +63,14 @@ export function itemAlert(deliveryId = 'd0000000-0000-4000-8000-000000000001'): 
 
 export function testAlert(deliveryId = 'd0000000-0000-4000-8000-000000000002'): AlertMessage {
   return { deliveryId, kind: 'test', title: 'Test message from Earshot', text: 'This channel works: Earshot can send alerts here.' };
+}
+
+/** The ChannelError a promise rejects with; fails the test if it resolves or throws anything else. */
+export async function channelFailure(promise: Promise<unknown>): Promise<ChannelError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ChannelError);
+  return error as ChannelError;
 }

@@ -1,17 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { channelSecrets } from '../../../services/alerts/channels/channel-secrets.ts';
-import { ChannelError, type AlertMessage } from '../../../services/alerts/channels/contract.ts';
+import type { AlertMessage } from '../../../services/alerts/channels/contract.ts';
 import type { ChannelAdapter, FakeReceiver } from './adapter.ts';
-import { channelContext, itemAlert, SENT_AT, testAlert, type TestChannelContext } from './channel-context.ts';
-
-async function channelFailure(promise: Promise<unknown>): Promise<ChannelError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ChannelError);
-  return error as ChannelError;
-}
+import { channelContext, channelFailure, itemAlert, SENT_AT, testAlert, type TestChannelContext } from './channel-context.ts';
 
 /** The scenarios every alert channel passes against a fake of its receiver (see adapter.ts). */
 export function channelSuite(adapter: ChannelAdapter): void {
