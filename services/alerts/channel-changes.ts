@@ -74,7 +74,7 @@ function knownChannel(type: string): Channel {
   return channel;
 }
 
-// A channel of a type this version no longer builds keeps its record; its secrets are just counted as set.
+// A channel of a type this version no longer builds keeps its record; its secrets show as set, without hints.
 const UNKNOWN_TYPE: Pick<Channel, 'configSchema' | 'credentialsSchema'> = { configSchema: {}, credentialsSchema: {} };
 
 function secretsOf(store: ChannelStore, channel: AlertChannelSettings): ChannelSecrets | 'unreadable' {
