@@ -12,7 +12,8 @@ export type SourceStatus = 'ok' | 'needs_attention' | 'paused' | 'failing';
 export type ItemKind = 'review' | 'mention';
 export type ItemStatus = 'new' | 'responded' | 'resolved';
 export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';
-export type DeliveryStatus = 'pending' | 'sending' | 'sent';
+/** unknown: a channel send whose outcome cannot be known; never retried by itself. */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'unknown';
 export type ReReviewChannel = 'email' | 'phone' | 'in_person' | 'platform_reply' | 'other';
 export type ReReviewStatus = 'pending' | 'revised' | 'removed' | 'expired';
 
@@ -186,6 +187,8 @@ export interface AlertDeliveriesTable {
   source_id: string | null;
   /** A one-time sign-in link (invitation or password reset) sent through the same outbox. */
   sign_in_link_id: string | null;
+  /** Sent through this alert channel instead of by email to recipient; unique per item, channel and kind. */
+  channel_id: string | null;
   incident: Generated<string>;
   recipient: string;
   kind: string;
