@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AlertRuleConditions, AlertRuleDelivery, AlertRuleTarget } from './alert-rule-shape.ts';
 
 /** A timestamp read as a Date, written as a Date or an ISO string; defaulted by Postgres on insert. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -326,6 +327,22 @@ export interface AlertChannelsTable {
   updated_at: CreatedAt;
 }
 
+/** A business's alert rule; the shape of its JSON is db/alert-rule-shape.ts. */
+export interface AlertRulesTable {
+  id: Generated<string>;
+  account_id: string;
+  business_id: string;
+  name: string;
+  /** The API's `when`. */
+  conditions: Json<AlertRuleConditions>;
+  /** The API's `to`. */
+  target: Json<AlertRuleTarget>;
+  delivery: AlertRuleDelivery;
+  urgent: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
 /** Signed webhook requests already accepted, kept while their timestamp could still pass. */
 export interface WebhookSignaturesSeenTable {
   source_id: string;
@@ -353,6 +370,7 @@ export interface Database {
   item_replies: ItemRepliesTable;
   reply_templates: ReplyTemplatesTable;
   alert_channels: AlertChannelsTable;
+  alert_rules: AlertRulesTable;
 }
 
 export type Business = Selectable<BusinessesTable>;

@@ -18,6 +18,7 @@ import * as itemListIndexes from './2026-12-07T1310_item_list_indexes.ts';
 import * as replyFirstResponse from './2026-12-07T2010_reply_first_response.ts';
 import * as alertChannels from './2026-12-07T2100_alert_channels.ts';
 import * as deliveryChannels from './2026-12-07T2200_delivery_channels.ts';
+import * as alertRules from './2026-12-07T2210_alert_rules.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T2010_reply_first_response': replyFirstResponse,
   '2026-12-07T2100_alert_channels': alertChannels,
   '2026-12-07T2200_delivery_channels': deliveryChannels,
+  '2026-12-07T2210_alert_rules': alertRules,
 };

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
+import { DEFAULT_ALERT_RULE } from '../alert-rule-shape.ts';
 import type { OpeningHours } from '../opening-hours-shape.ts';
 import type { BusinessesTable, Database } from '../schema.ts';
+import { insertAlertRule } from './alert-rules.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 export interface BusinessRecord {
@@ -40,12 +42,18 @@ function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number
 /** For queries elsewhere that read businesses together with something else in one round trip. */
 export { COLUMNS as BUSINESS_COLUMNS, toRecord as toBusinessRecord };
 
+/**
+ * Adds a business with its default alert rule, in one transaction: a business is never
+ * seen without the rule that tells its alert addresses about flagged items.
+ */
 export async function createBusiness(db: Kysely<Database>, accountId: string, input: NewBusiness): Promise<BusinessRecord> {
+  if (!db.isTransaction) return db.transaction().execute((tx) => createBusiness(tx, accountId, input));
   const row = await db
     .insertInto('businesses')
     .values({ account_id: accountId, name: input.name, timezone: input.timezone, alert_emails: [...input.alertEmails] })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
+  await insertAlertRule(db, { accountId, businessId: row.id }, DEFAULT_ALERT_RULE);
   return toRecord(row);
 }
 

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/database.ts';
-import { findSourceAudience, insertDeliveries, listItemAudiences, type AlertAudience } from '../../db/repositories/alert-deliveries.ts';
+import { findSourceAudience, insertDeliveries, type AlertAudience, type NewDelivery } from '../../db/repositories/alert-deliveries.ts';
+import { listItemsToRoute, listRulesWithRecipients } from '../../db/repositories/alert-rules.ts';
+import { recipientsFor } from './rules/rule-recipients.ts';
 
 export type SourceNoticeKind = 'source_needs_attention' | 'source_quiet';
 
@@ -17,8 +19,10 @@ export type AlertOccasion =
 
 /**
  * The outbox: who is told about what, written as pending deliveries that the alert job
- * claims, sends and marks. Everyone on the business's alert list is told, once per
- * address, whatever its case; a sign-in link goes to the one address it was made for.
+ * claims, sends and marks. An item goes where its business's `instant` alert rules that
+ * it matches say (services/alerts/rules/), once per address or channel however many
+ * rules name it; a notice about a source goes to everyone on the business's alert list,
+ * once per address, whatever its case; a sign-in link to the one address it was made for.
  * Returns the ids of the deliveries created: asking again about the same items, the
  * same incident or the same link creates nothing.
  *
@@ -27,6 +31,7 @@ export type AlertOccasion =
  */
 export async function createDeliveries(db: Db, occasion: AlertOccasion): Promise<string[]> {
   if (!db.isTransaction) return db.transaction().execute((tx) => createDeliveries(tx, occasion));
+  if (occasion.kind === 'negative_item') return insertDeliveries(db, await itemDeliveries(db, occasion.itemIds));
   const audiences = await audiencesOf(db, occasion);
   const incident = 'incident' in occasion ? occasion.incident : '';
   const deliveries = audiences.flatMap((audience) =>
@@ -48,10 +53,25 @@ export function recipientsOf(alertEmails: readonly string[]): string[] {
   return [...new Set(alertEmails.map((address) => address.toLowerCase()))];
 }
 
-async function audiencesOf(db: Db, occasion: AlertOccasion): Promise<AlertAudience[]> {
+/**
+ * One delivery per item and recipient its matching `instant` rules name. Daily and
+ * weekly rules write nothing here: digests gather their items when they are due.
+ */
+async function itemDeliveries(tx: Db, itemIds: string[]): Promise<NewDelivery[]> {
+  const items = await listItemsToRoute(tx, itemIds);
+  const rules = await listRulesWithRecipients(tx, [...new Set(items.map((item) => item.businessId))], 'instant');
+  return items.flatMap((item) =>
+    recipientsFor(item, rules).flatMap((to) =>
+      // Channel deliveries are written once the outbox can send through channels.
+      'channelId' in to
+        ? []
+        : [{ accountId: item.accountId, itemId: item.itemId, sourceId: null, signInLinkId: null, recipient: to.email, kind: 'negative_item', incident: '' }],
+    ),
+  );
+}
+
+async function audiencesOf(db: Db, occasion: Exclude<AlertOccasion, { kind: 'negative_item' }>): Promise<AlertAudience[]> {
   switch (occasion.kind) {
-    case 'negative_item':
-      return listItemAudiences(db, occasion.itemIds);
     case 'invitation':
     case 'password_reset': {
       const emails = occasion.email === '' ? [] : [occasion.email];

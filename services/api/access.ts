@@ -1,6 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler, onRouteHookHandler } from 'fastify';
 import { findKey } from '../../db/repositories/api-keys.ts';
 import { findAlertChannel } from '../../db/repositories/alert-channels.ts';
+import { findAlertRule } from '../../db/repositories/alert-rules.ts';
 import { findBusiness } from '../../db/repositories/businesses.ts';
 import { getItem } from '../../db/repositories/item-queries.ts';
 import { findSource } from '../../db/repositories/sources.ts';
@@ -12,7 +13,7 @@ import { forbidden, notFound } from './errors.ts';
 import { isUuid } from './schemas/common.ts';
 
 /** What a route's `:id` names, so a refused caller can be told 404 for what it cannot see. */
-export type AccessTarget = 'business' | 'source' | 'item' | 'key' | 'channel';
+export type AccessTarget = 'business' | 'source' | 'item' | 'key' | 'channel' | 'alert_rule';
 
 /**
  * Who may call a /v1 route. Every /v1 route declares one in `config.access`;
@@ -42,7 +43,7 @@ export const INBOX_ROLES: readonly Role[] = ['owner', 'staff'];
 export const OWNER_ONLY: readonly Role[] = ['owner'];
 
 const ROLES: readonly Role[] = EVERY_ROLE;
-const TARGETS: readonly AccessTarget[] = ['business', 'source', 'item', 'key', 'channel'];
+const TARGETS: readonly AccessTarget[] = ['business', 'source', 'item', 'key', 'channel', 'alert_rule'];
 
 function checkRule(where: string, url: string, rule: AccessRule): void {
   if (!Array.isArray(rule.roles) || rule.roles.length === 0 || rule.roles.some((role) => !ROLES.includes(role))) {
@@ -84,6 +85,9 @@ export async function canSee(db: Db, auth: TenantScope, target: AccessTarget, id
     case 'channel':
       // Channels belong to the account, whatever businesses the caller is limited to.
       return (await findAlertChannel(db, auth.accountId, id)) !== undefined;
+    case 'alert_rule':
+      // A rule is seen with its business.
+      return (await findAlertRule(db, auth, id)) !== undefined;
   }
 }
 

@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.ts';
 import { parseJsonBody } from './json-body.ts';
 import { openapiOptions } from './openapi-options.ts';
+import { alertRuleRoutes } from './routes/alert-rules.ts';
 import { alertsHealthRoutes } from './routes/alerts-health.ts';
 import { businessSettingsRoutes } from './routes/business-settings.ts';
 import { businessRoutes } from './routes/businesses.ts';
@@ -100,6 +101,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
     await v1.register(accountRoutes(deps));
     await v1.register(alertsHealthRoutes(deps));
     await v1.register(channelRoutes(deps));
+    await v1.register(alertRuleRoutes(deps));
   });
   await app.register(webApp(deps));
 

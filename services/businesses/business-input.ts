@@ -25,6 +25,11 @@ export const BUSINESS_LIMITS = { name: 200, timezone: 100, alertEmails: 20, emai
 // The shape a mailbox must have: the same as the API's `format: email` check (ajv-formats' fast mode).
 const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
+/** Whether an address has a mailbox's shape and length; alert rules send to one too. */
+export function isMailbox(email: string): boolean {
+  return email.length <= BUSINESS_LIMITS.email && EMAIL.test(email);
+}
+
 export function businessName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '') throw new InvalidBusinessSettings('name', 'must not be blank');
@@ -56,7 +61,7 @@ export function dedupeEmails(emails: readonly string[]): string[] {
 export function alertAddresses(emails: readonly string[]): string[] {
   if (emails.length === 0) throw new InvalidBusinessSettings('alertEmails', 'must list at least one address');
   for (const [index, email] of emails.entries()) {
-    if (email.length > BUSINESS_LIMITS.email || !EMAIL.test(email)) {
+    if (!isMailbox(email)) {
       throw new InvalidBusinessSettings(`alertEmails[${index}]`, `"${email}" is not an email address`);
     }
   }

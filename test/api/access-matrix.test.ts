@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
 import { createSource } from '../../services/sources/store-source.ts';
 import { addChannel } from '../../services/alerts/channel-changes.ts';
+import { addRule } from '../../services/alerts/rules/rule-changes.ts';
 import type { Role } from '../../db/schema.ts';
 import { requireAccessRule } from '../../services/api/access.ts';
 import { addKey, createApiHarness, insertItem } from '../support/api.ts';
@@ -16,7 +17,7 @@ import { addKey, createApiHarness, insertItem } from '../support/api.ts';
 const h = await createApiHarness();
 afterAll(() => h.close());
 
-type Target = 'business' | 'source' | 'item' | 'key' | 'channel';
+type Target = 'business' | 'source' | 'item' | 'key' | 'channel' | 'alert_rule';
 interface Expectation {
   /** Roles that get past access control; the others get 403 on what they can see. */
   roles: readonly Role[];
@@ -74,6 +75,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'DELETE /v1/channels/{id}': { roles: OWNER, target: 'channel', accountWide: true },
   // An email channel: the test message becomes an .eml file, no network.
   'POST /v1/channels/{id}/test': { roles: OWNER, target: 'channel', accountWide: true },
+  'GET /v1/businesses/{id}/alert-rules': { roles: OWNER, target: 'business' },
+  'POST /v1/businesses/{id}/alert-rules': { roles: OWNER, target: 'business', payload: { when: { ratingMax: 2 }, to: { email: 'm@example.com' }, delivery: 'instant' } },
+  'PATCH /v1/alert-rules/{id}': { roles: OWNER, target: 'alert_rule', payload: { urgent: true } },
+  'DELETE /v1/alert-rules/{id}': { roles: OWNER, target: 'alert_rule' },
 };
 
 /** Authenticated by a signature, not an API key: outside this matrix (see webhooks.test.ts). */
@@ -107,11 +112,17 @@ async function channelOf(accountId: string): Promise<string> {
   return added.channel.id;
 }
 const strangerChannel = await channelOf(h.stranger.accountId);
+/** An alert rule of the business, made afresh each time. */
+async function ruleOf(owner: { accountId: string; businessId: string }): Promise<string> {
+  const added = await addRule(h.db, { accountId: owner.accountId, businessIds: null }, owner.businessId, { to: { email: 'r@example.com' }, delivery: 'instant' });
+  return added!.id;
+}
+const strangerRule = await ruleOf(h.stranger);
 
 /** A fresh record per request, so mutations (revoking a key, resolving an item) never depend on order. */
 async function idFor(target: Target, where: 'in' | 'out' | 'stranger'): Promise<string> {
   if (where === 'stranger') {
-    return { business: h.stranger.businessId, source: h.stranger.sourceId, item: strangerItem, key: h.stranger.keyId, channel: strangerChannel }[target];
+    return { business: h.stranger.businessId, source: h.stranger.sourceId, item: strangerItem, key: h.stranger.keyId, channel: strangerChannel, alert_rule: strangerRule }[target];
   }
   const owner = where === 'in' ? inScope : outOfScope;
   switch (target) {
@@ -125,6 +136,8 @@ async function idFor(target: Target, where: 'in' | 'out' | 'stranger'): Promise<
       return (await addKey(h.db, accountId, 'staff')).id;
     case 'channel':
       return channelOf(accountId);
+    case 'alert_rule':
+      return ruleOf(owner);
   }
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { NormalizedItem } from '../../connectors/contract.ts';
+import { createBusiness } from '../../db/repositories/businesses.ts';
 import { keepBadPage, recordPollFailure } from '../../db/repositories/source-health.ts';
 import { analyzeItems } from '../../services/analysis/analyze-items.ts';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,8 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   const { db } = testDb;
   const account = await db.insertInto('accounts').values({ name: 'A' }).returning('id').executeTakeFirstOrThrow();
-  const business = await db.insertInto('businesses').values({ account_id: account.id, name: 'B', alert_emails: ['o@b.test', 'm@b.test'] }).returning('id').executeTakeFirstOrThrow();
+  // Made as the app makes it, so it has the default alert rule.
+  const business = await createBusiness(db, account.id, { name: 'B', timezone: 'UTC', alertEmails: ['o@b.test', 'm@b.test'] });
   const row = await db
     .insertInto('sources')
     .values({ id: crypto.randomUUID(), account_id: account.id, business_id: business.id, type: 'google_places', config: '{}', poll_every_minutes: 15 })
