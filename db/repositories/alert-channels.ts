@@ -184,3 +184,13 @@ export async function recordAlertChannelOutcome(
     .executeTakeFirst();
   return row && toRecord(row);
 }
+
+/**
+ * The channel's health status, its row locked until the caller's transaction ends: two
+ * workers refused by the same channel at once decide one after the other whether the
+ * channel just started needing attention. undefined: no such channel in the account.
+ */
+export async function lockAlertChannelStatus(tx: Kysely<Database>, accountId: string, id: string): Promise<AlertChannelStatus | undefined> {
+  const row = await tx.selectFrom('alert_channels').select('status').where('id', '=', id).where('account_id', '=', accountId).forUpdate().executeTakeFirst();
+  return row?.status;
+}

@@ -92,14 +92,25 @@ export async function pendingDeliveriesFor(db: Db, itemIds: string[]): Promise<s
 export interface ClaimedDelivery {
   id: string;
   claimToken: string;
+  accountId: string;
   recipient: string;
   kind: string;
   /** An item alert has an item; a notice about a source has a source; an invitation or reset its link. */
   itemId: string | null;
   sourceId: string | null;
   signInLinkId: string | null;
+  /** Sent through this alert channel; null for an email to `recipient`. */
+  channelId: string | null;
+  /** Which occurrence a notice is about; '' for item alerts. */
+  incident: string;
   createdAt: Date;
 }
+
+/**
+ * Kinds of email that are about an item's channel, not the item: their sending is not
+ * the item being alerted, so it stays off the item's timeline.
+ */
+export const OFF_TIMELINE_KINDS: ReadonlySet<string> = new Set(['channel_needs_attention']);
 
 export type ClaimOutcome =
   | { kind: 'claimed'; delivery: ClaimedDelivery }
@@ -128,7 +139,7 @@ export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: nu
         eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${leaseSeconds})`)]),
       ]),
     )
-    .returning(['id', 'claim_token', 'recipient', 'kind', 'item_id', 'source_id', 'sign_in_link_id', 'created_at'])
+    .returning(['id', 'claim_token', 'account_id', 'recipient', 'kind', 'item_id', 'source_id', 'sign_in_link_id', 'channel_id', 'incident', 'created_at'])
     .executeTakeFirst();
   if (claimed) {
     return {
@@ -136,22 +147,34 @@ export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: nu
       delivery: {
         id: claimed.id,
         claimToken: claimed.claim_token as string,
+        accountId: claimed.account_id,
         recipient: claimed.recipient,
         kind: claimed.kind,
         itemId: claimed.item_id,
         sourceId: claimed.source_id,
         signInLinkId: claimed.sign_in_link_id,
+        channelId: claimed.channel_id,
+        incident: claimed.incident,
         createdAt: claimed.created_at,
       },
     };
   }
   const row = await db.selectFrom('alert_deliveries').select('status').where('id', '=', deliveryId).executeTakeFirst();
   if (!row) return { kind: 'missing' };
-  return row.status === 'sent' ? { kind: 'already_sent' } : { kind: 'held_elsewhere' };
+  // An unknown outcome is settled too: sending it again could double the message.
+  return row.status === 'sent' || row.status === 'unknown' ? { kind: 'already_sent' } : { kind: 'held_elsewhere' };
 }
 
+/**
+ * What the `alerted` timeline event says about a send: the email's Message-ID, or the
+ * channel it went through (by name, as the owner knows it) and what the channel answered.
+ */
+export type SentDetail =
+  | { kind: string; messageId: string }
+  | { kind: string; channel: { id: string; name: string; type: string }; receipt: string };
+
 /** Records the send and the timeline event in one transaction; only the claim holder may. */
-export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail: { messageId: string; kind: string }): Promise<void> {
+export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail: SentDetail): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable('alert_deliveries')
@@ -160,10 +183,32 @@ export async function markDeliverySent(db: Db, delivery: ClaimedDelivery, detail
       .where('claim_token', '=', delivery.claimToken)
       .returning(['account_id'])
       .executeTakeFirst();
-    if (!row || delivery.itemId === null) return;
-    const data = { to: delivery.recipient, kind: detail.kind, messageId: detail.messageId };
+    if (!row || delivery.itemId === null || OFF_TIMELINE_KINDS.has(delivery.kind)) return;
+    const data =
+      'channel' in detail
+        ? { to: detail.channel.name, kind: detail.kind, channelId: detail.channel.id, channelType: detail.channel.type, receipt: detail.receipt }
+        : { to: delivery.recipient, kind: detail.kind, messageId: detail.messageId };
     await insertItemEvents(tx, [{ itemId: delivery.itemId, accountId: row.account_id, type: 'alerted', actor: 'system', data }]);
   });
+}
+
+/**
+ * Settles a channel send whose outcome cannot be known (asked, never answered): it may
+ * have arrived, so it is never claimed again; `reason` stays for an owner to look at in
+ * delivery health. Only the claim holder may.
+ */
+export async function markDeliveryUnknown(db: Db, delivery: ClaimedDelivery, reason: string): Promise<void> {
+  await db
+    .updateTable('alert_deliveries')
+    .set({ status: 'unknown', claim_token: null, last_error: reason.slice(0, 1000), last_error_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', delivery.id)
+    .where('claim_token', '=', delivery.claimToken)
+    .execute();
+}
+
+/** Removes a claimed delivery that no longer needs sending (what it was about was deleted). */
+export async function dropDelivery(db: Db, delivery: ClaimedDelivery): Promise<void> {
+  await db.deleteFrom('alert_deliveries').where('id', '=', delivery.id).where('claim_token', '=', delivery.claimToken).execute();
 }
 
 /**
@@ -181,7 +226,7 @@ export async function markJournalledSend(db: Db, send: { deliveryId: string; mes
       .where('status', '<>', 'sent')
       .returning(['account_id', 'item_id', 'recipient'])
       .executeTakeFirst();
-    if (!row || row.item_id === null) return;
+    if (!row || row.item_id === null || OFF_TIMELINE_KINDS.has(send.kind)) return;
     const data = { to: row.recipient, kind: send.kind, messageId: send.messageId };
     await insertItemEvents(tx, [{ itemId: row.item_id, accountId: row.account_id, type: 'alerted', actor: 'system', data, at: send.sentAt }]);
   });
@@ -210,7 +255,7 @@ export async function releaseDelivery(db: Db, delivery: ClaimedDelivery, error: 
       .set({ status: 'pending', claim_token: null, claimed_at: null, last_error: reason, last_error_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
       .where('id', '=', delivery.id)
       .execute();
-    if (before.last_error !== null || delivery.itemId === null) return;
+    if (before.last_error !== null || delivery.itemId === null || OFF_TIMELINE_KINDS.has(delivery.kind)) return;
     const data = { to: delivery.recipient, kind: delivery.kind, reason };
     await insertItemEvents(tx, [{ itemId: delivery.itemId, accountId: before.account_id, type: 'alert_waiting', actor: 'system', data }]);
   });

@@ -2,11 +2,20 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
-import { claimDelivery, markDeliverySent, markJournalledSend, releaseDelivery, type ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
+import {
+  claimDelivery,
+  dropDelivery,
+  markDeliverySent,
+  markJournalledSend,
+  releaseDelivery,
+  type ClaimedDelivery,
+  type SentDetail,
+} from '../../db/repositories/alert-deliveries.ts';
 import { deriveSignInLinkKey, type SignInLinkSettings } from '../people/sign-in-link-token.ts';
 import type { CredentialsKey } from '../sources/credentials.ts';
 import type { MailTransport } from './mail-transport.ts';
-import { DeliverySubjectGoneError, renderDelivery } from './render-delivery.ts';
+import { attemptChannelDelivery } from './deliver-to-channel.ts';
+import { DeliveryNoLongerNeeded, DeliverySubjectGoneError, renderDelivery } from './render-delivery.ts';
 import { openSentJournal, type SentJournal } from './sent-journal.ts';
 
 export interface DeliveryDeps {
@@ -31,6 +40,16 @@ class SentButNotRecorded extends Error {
   }
 }
 
+/** Some deliveries of a batch are not sent yet; `retryAfterMs` is set when a channel said how long to wait. */
+export class AlertsNotSentYet extends Error {
+  readonly retryAfterMs: number | null;
+  constructor(message: string, retryAfterMs: number | null) {
+    super(message);
+    this.name = 'AlertsNotSentYet';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** Where this worker notes accepted emails until PostgreSQL has them. */
 export function sentJournalDirectory(config: Config): string {
   return path.join(config.dataDir, 'sent-journal');
@@ -44,17 +63,23 @@ export function sentJournalDirectory(config: Config): string {
  * if PostgreSQL cannot be reached to mark it sent, the claim is kept (never released for
  * a retry), and every alert job first replays those notes, before it claims anything, so
  * a delivery known to be sent is marked sent rather than sent again once its lease runs out.
- * Any delivery that could not be sent makes the whole batch throw, for the job to be retried;
+ * A delivery with a channel goes through that channel (services/alerts/deliver-to-channel.ts
+ * says what each of its errors means); its acceptance is journalled and recorded the same way.
+ * Any delivery that could not be sent makes the whole batch throw AlertsNotSentYet, for the
+ * job to be retried (after the wait a rate-limited channel asked for);
  * a delivery whose item or source is gone throws DeliverySubjectGoneError at once.
  */
 export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, jobId?: string): Promise<DeliveryOutcome> {
   const result: DeliveryOutcome = { sent: 0, skipped: 0 };
   const failures: string[] = [];
+  let retryAfterMs: number | null = null;
+  // Notices written along the way (a channel that now needs attention) are sent in this batch too.
+  const batch = [...deliveryIds];
   const journal = openSentJournal(sentJournalDirectory(deps.config));
   const links: SignInLinkSettings = { key: deriveSignInLinkKey(deps.credentialsKey), publicUrl: deps.config.publicUrl };
   // While PostgreSQL is still unreachable this throws and the job is retried later, having claimed nothing.
   await replaySentJournal(deps, journal);
-  for (const deliveryId of deliveryIds) {
+  for (const deliveryId of batch) {
     const claim = await claimDelivery(deps.db, deliveryId, deps.config.alertLeaseSeconds);
     if (claim.kind === 'already_sent' || claim.kind === 'missing') {
       result.skipped++;
@@ -65,13 +90,33 @@ export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, j
       continue;
     }
     try {
-      await send(claim.delivery, deps, journal, links);
-      result.sent++;
+      const channelId = claim.delivery.channelId;
+      if (channelId === null) {
+        await recordSend(claim.delivery, await sendEmail(claim.delivery, deps, links), deps, journal);
+        result.sent++;
+        continue;
+      }
+      const attempt = await attemptChannelDelivery(claim.delivery, channelId, deps);
+      if (attempt.outcome === 'accepted') {
+        await recordSend(claim.delivery, attempt.detail, deps, journal);
+        result.sent++;
+      } else if (attempt.outcome === 'unknown') {
+        result.skipped++;
+      } else {
+        failures.push(`${deliveryId}: ${attempt.message}`);
+        if (attempt.retryAfterMs !== null) retryAfterMs = Math.max(retryAfterMs ?? 0, attempt.retryAfterMs);
+        batch.push(...attempt.notices);
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof SentButNotRecorded) {
         // Released, a retry would send it again; kept `sending`, the next job's replay records it.
         failures.push(`${deliveryId}: ${message}`);
+        continue;
+      }
+      if (error instanceof DeliveryNoLongerNeeded) {
+        await dropDelivery(deps.db, claim.delivery);
+        result.skipped++;
         continue;
       }
       await releaseDelivery(deps.db, claim.delivery, message);
@@ -81,7 +126,7 @@ export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, j
   }
   if (failures.length > 0) {
     deps.log.warn({ jobId, failures: failures.length }, 'alert delivery failed; will retry');
-    throw new Error(`${failures.length} of ${deliveryIds.length} alert deliveries not sent yet: ${failures.join('; ')}`);
+    throw new AlertsNotSentYet(`${failures.length} of ${batch.length} alert deliveries not sent yet: ${failures.join('; ')}`, retryAfterMs);
   }
   return result;
 }
@@ -95,7 +140,8 @@ async function replaySentJournal(deps: DeliveryDeps, journal: SentJournal): Prom
   }
 }
 
-async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: SentJournal, links: SignInLinkSettings): Promise<void> {
+/** Renders and sends one email delivery; what the server accepted is recorded by recordSend. */
+async function sendEmail(delivery: ClaimedDelivery, deps: DeliveryDeps, links: SignInLinkSettings): Promise<SentDetail> {
   const { email, header } = await renderDelivery(deps.db, delivery, links);
   // One Message-ID per delivery: should a send ever be repeated, mail clients show it once.
   const messageId = `<${delivery.id}@earshot>`;
@@ -111,6 +157,17 @@ async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: Sent
     },
     `${delivery.createdAt.toISOString().replace(/[:.]/g, '-')}-${delivery.id}.eml`,
   );
+  deps.log.info({ deliveryId: delivery.id, receipt: sent.receipt }, 'alert email accepted');
+  return { kind: delivery.kind, messageId };
+}
+
+/**
+ * Records an accepted send: noted on local disk first, then marked sent in PostgreSQL,
+ * so a database that cannot be told never turns a sent alert into a second one.
+ */
+async function recordSend(delivery: ClaimedDelivery, detail: SentDetail, deps: DeliveryDeps, journal: SentJournal): Promise<void> {
+  // A channel send has no Message-ID; the journal's replay names the channel instead.
+  const messageId = 'messageId' in detail ? detail.messageId : `channel:${detail.channel.id}`;
   const noted = await journal
     .record({ deliveryId: delivery.id, messageId, kind: delivery.kind, sentAt: new Date().toISOString() })
     .then(() => true)
@@ -119,7 +176,7 @@ async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: Sent
       return false;
     });
   try {
-    await markDeliverySent(deps.db, delivery, { messageId, kind: delivery.kind });
+    await markDeliverySent(deps.db, delivery, detail);
   } catch (error) {
     // Without the note, releasing is the only way the alert is not lost: at-least-once, as before.
     if (noted) throw new SentButNotRecorded(error);
@@ -127,5 +184,5 @@ async function send(delivery: ClaimedDelivery, deps: DeliveryDeps, journal: Sent
   }
   // A note left behind is harmless: replaying it finds the delivery already sent.
   if (noted) await journal.confirm(delivery.id).catch(() => undefined);
-  deps.log.info({ deliveryId: delivery.id, itemId: delivery.itemId, sourceId: delivery.sourceId, signInLinkId: delivery.signInLinkId, receipt: sent.receipt }, 'alert sent');
+  deps.log.info({ deliveryId: delivery.id, itemId: delivery.itemId, sourceId: delivery.sourceId, signInLinkId: delivery.signInLinkId, channelId: delivery.channelId }, 'alert sent');
 }

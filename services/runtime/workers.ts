@@ -53,7 +53,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   const workers = [
     new Worker(QUEUE_NAMES.poll, (job: Job) => runPollJob(job, { ...deps, budget, agent, log: log.child({ queue: 'poll' }) }, shutdown.signal), options),
     new Worker(QUEUE_NAMES.analyze, (job: Job) => runAnalyzeJob(job, { ...deps, log: log.child({ queue: 'analyze' }) }), options),
-    new Worker(QUEUE_NAMES.alert, (job: Job) => runAlertJob(job, { ...deps, log: log.child({ queue: 'alert' }) }), options),
+    new Worker(QUEUE_NAMES.alert, (job: Job, token?: string) => runAlertJob(job, { ...deps, log: log.child({ queue: 'alert' }) }, token), options),
     new Worker(QUEUE_NAMES.replies, (job: Job, token?: string) => runReplyJob(job, { ...deps, budget, agent, log: log.child({ queue: 'replies' }) }, token), options),
   ];
   for (const worker of workers) {
