@@ -142,7 +142,7 @@ export async function listRulesWithRecipients(db: Kysely<Database>, businessIds:
   }));
 }
 
-/** An item as alert rules judge it, with its business's alert addresses. */
+/** An item as alert rules judge it (whether it is flagged aside: the caller knows), with its business's alert addresses. */
 export interface ItemToRoute {
   accountId: string;
   itemId: string;
@@ -155,7 +155,6 @@ export interface ItemToRoute {
   sourceType: string;
   title: string | null;
   body: string;
-  flagged: boolean;
 }
 
 /**
@@ -168,7 +167,7 @@ export async function listItemsToRoute(tx: Kysely<Database>, itemIds: string[]):
     .selectFrom('items as i')
     .innerJoin('businesses as b', 'b.id', 'i.business_id')
     .innerJoin('sources as s', 's.id', 'i.source_id')
-    .select(['i.account_id', 'i.id', 'i.business_id', 'b.alert_emails', 'i.kind', 'i.rating', 'i.sentiment_label', 'i.topics', 's.type as source_type', 'i.title', 'i.body', 'i.flagged'])
+    .select(['i.account_id', 'i.id', 'i.business_id', 'b.alert_emails', 'i.kind', 'i.rating', 'i.sentiment_label', 'i.topics', 's.type as source_type', 'i.title', 'i.body'])
     .where('i.id', '=', sql<string>`ANY(${itemIds}::uuid[])`)
     .orderBy('i.id')
     .forKeyShare('i')
@@ -185,6 +184,5 @@ export async function listItemsToRoute(tx: Kysely<Database>, itemIds: string[]):
     sourceType: row.source_type,
     title: row.title,
     body: row.body,
-    flagged: row.flagged,
   }));
 }

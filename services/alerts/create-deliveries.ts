@@ -61,7 +61,8 @@ async function itemDeliveries(tx: Db, itemIds: string[]): Promise<NewDelivery[]>
   const items = await listItemsToRoute(tx, itemIds);
   const rules = await listRulesWithRecipients(tx, [...new Set(items.map((item) => item.businessId))], 'instant');
   return items.flatMap((item) =>
-    recipientsFor(item, rules).flatMap((to) =>
+    // The occasion's items are those the caller has just flagged, in this transaction.
+    recipientsFor({ ...item, flagged: true }, rules).flatMap((to) =>
       // Channel deliveries are written once the outbox can send through channels.
       'channelId' in to
         ? []

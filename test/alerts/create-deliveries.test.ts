@@ -101,12 +101,6 @@ describe('the default rule: as before rules existed', () => {
     expect(await testDb.db.transaction().execute((tx) => createDeliveries(tx, { kind: 'negative_item', itemIds: [...itemIds].reverse() }))).toEqual([]);
     expect(await createDeliveries(testDb.db, { kind: 'negative_item', itemIds: [] })).toEqual([]);
   });
-
-  test('an item the analyzer could not judge is not flagged, so no one is told at once', async () => {
-    const shop = await freshBusiness(['o@shop.test']);
-    const unknown = await judged(shop.source, [review('fr', 2, 'Le service était lent.')], { flagged: false, label: 'unknown' });
-    expect(await createDeliveries(testDb.db, { kind: 'negative_item', itemIds: unknown })).toEqual([]);
-  });
 });
 
 describe('rules', () => {
@@ -137,8 +131,9 @@ describe('rules', () => {
     expect(await createDeliveries(testDb.db, { kind: 'negative_item', itemIds: ids })).toEqual([]);
   });
 
-  test('a rule for unknown items sends them at once when it does not ask for flagged ones', async () => {
+  test('a rule for negative and unknown items matches an item the analyzer could not judge', async () => {
     const shop = await freshBusiness(['o@shop.test']);
+    await testDb.db.deleteFrom('alert_rules').where('business_id', '=', shop.businessId).execute();
     await rule(shop.businessId, { when: { sentiments: ['negative', 'unknown'], flaggedOnly: false }, to: { email: 'fr@shop.test' }, delivery: 'instant' });
     const ids = await judged(shop.source, [review('fr2', 2, 'Le service était lent.')], { flagged: false, label: 'unknown' });
     await createDeliveries(testDb.db, { kind: 'negative_item', itemIds: ids });
