@@ -47,6 +47,8 @@ export interface NewDelivery {
   sourceId: string | null;
   signInLinkId: string | null;
   recipient: string;
+  /** Sent through this alert channel rather than by email; `recipient` then reads `channel:<id>`. */
+  channelId?: string | null;
   kind: string;
   /** Which occurrence of a source's trouble; '' for item alerts. */
   incident: string;
@@ -62,12 +64,13 @@ export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promi
   if (deliveries.length === 0) return [];
   const column = <T>(pick: (delivery: NewDelivery) => T) => deliveries.map(pick);
   const result = await sql<{ id: string }>`
-    INSERT INTO alert_deliveries (account_id, item_id, source_id, sign_in_link_id, recipient, kind, incident)
+    INSERT INTO alert_deliveries (account_id, item_id, source_id, sign_in_link_id, channel_id, recipient, kind, incident)
     SELECT * FROM unnest(
       ${column((d) => d.accountId)}::uuid[],
       ${column((d) => d.itemId)}::uuid[],
       ${column((d) => d.sourceId)}::uuid[],
       ${column((d) => d.signInLinkId)}::uuid[],
+      ${column((d) => d.channelId ?? null)}::uuid[],
       ${column((d) => d.recipient)}::text[],
       ${column((d) => d.kind)}::text[],
       ${column((d) => d.incident)}::text[]

@@ -62,12 +62,16 @@ async function itemDeliveries(tx: Db, itemIds: string[]): Promise<NewDelivery[]>
   const rules = await listRulesWithRecipients(tx, [...new Set(items.map((item) => item.businessId))], 'instant');
   return items.flatMap((item) =>
     // The occasion's items are those the caller has just flagged, in this transaction.
-    recipientsFor({ ...item, flagged: true }, rules).flatMap((to) =>
-      // Channel deliveries are written once the outbox can send through channels.
-      'channelId' in to
-        ? []
-        : [{ accountId: item.accountId, itemId: item.itemId, sourceId: null, signInLinkId: null, recipient: to.email, kind: 'negative_item', incident: '' }],
-    ),
+    recipientsFor({ ...item, flagged: true }, rules).map((to) => ({
+      accountId: item.accountId,
+      itemId: item.itemId,
+      sourceId: null,
+      signInLinkId: null,
+      // A channel's recipient text only has to be unique per channel; the channel_id says where it goes.
+      ...('channelId' in to ? { channelId: to.channelId, recipient: `channel:${to.channelId}` } : { channelId: null, recipient: to.email }),
+      kind: 'negative_item',
+      incident: '',
+    })),
   );
 }
 

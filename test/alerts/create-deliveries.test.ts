@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBusiness } from '../../db/repositories/businesses.ts';
 import { migrations } from '../../db/migrations/index.ts';
 import type { SentimentLabel } from '../../db/schema.ts';
+import { addChannel } from '../../services/alerts/channel-changes.ts';
 import { createDeliveries, recipientsOf } from '../../services/alerts/create-deliveries.ts';
 import { addRule } from '../../services/alerts/rules/rule-changes.ts';
 import type { AlertRuleInput } from '../../services/alerts/rules/rule-input.ts';
 import { ingestPage, type IngestSource } from '../../services/ingest/ingest-page.ts';
+import { deriveCredentialsKey } from '../../services/sources/credentials.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { review } from '../support/items.ts';
 import { addPerson } from '../support/web.ts';
@@ -154,6 +156,23 @@ describe('rules', () => {
     const second = await judged(shop.source, [review('p2', 1, 'Awful again.')]);
     await createDeliveries(testDb.db, { kind: 'negative_item', itemIds: second });
     expect(await sentTo(second)).toEqual(['0 o@shop.test']);
+  });
+
+  test("a channel's rule writes one channel delivery per item, gone once the channel is", async () => {
+    const shop = await freshBusiness(['o@shop.test']);
+    const store = { db: testDb.db, credentialsKey: deriveCredentialsKey('create-deliveries test secret'), allowPrivateUrls: false };
+    const channel = await addChannel(store, accountId, { type: 'email', name: `Managers ${crypto.randomUUID()}`, config: { to: ['m@shop.test'] } });
+    await rule(shop.businessId, { when: { ratingMax: 2 }, to: { channelId: channel.channel.id }, delivery: 'instant' });
+    await rule(shop.businessId, { when: { kinds: ['review'] }, to: { channelId: channel.channel.id }, delivery: 'instant' });
+    const ids = await judged(shop.source, [review('c1', 1, 'Awful.')]);
+    await createDeliveries(testDb.db, { kind: 'negative_item', itemIds: ids });
+    const written = (await rows()).filter((row) => row.item_id === ids[0] && row.channel_id !== null);
+    expect(written.map((row) => [row.channel_id, row.recipient])).toEqual([[channel.channel.id, `channel:${channel.channel.id}`]]);
+
+    await testDb.db.deleteFrom('alert_channels').where('id', '=', channel.channel.id).execute();
+    const later = await judged(shop.source, [review('c2', 1, 'Awful again.')]);
+    await createDeliveries(testDb.db, { kind: 'negative_item', itemIds: later });
+    expect(await sentTo(later)).toEqual(['0 o@shop.test']);
   });
 });
 
