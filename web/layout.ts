@@ -5,11 +5,12 @@ import { CSRF_FIELD } from './csrf.ts';
 import { html, type Html } from './html.ts';
 
 /** The sections of the app, in the order the menu shows them, and who sees each. */
-export type Section = 'inbox' | 'sources' | 'settings' | 'reports' | 'people';
+export type Section = 'inbox' | 'sources' | 'settings' | 'alerts' | 'reports' | 'people';
 const SECTIONS: ReadonlyArray<{ key: Section; label: string; href: string; roles: readonly Role[] }> = [
   { key: 'inbox', label: 'Inbox', href: '/', roles: ['owner', 'staff', 'consultant'] },
   { key: 'sources', label: 'Sources', href: '/sources', roles: ['owner'] },
   { key: 'settings', label: 'Businesses', href: '/businesses', roles: ['owner'] },
+  { key: 'alerts', label: 'Alerts', href: '/alerts', roles: ['owner'] },
   { key: 'reports', label: 'Reports', href: '/reports', roles: ['owner', 'consultant'] },
   { key: 'people', label: 'People & keys', href: '/people', roles: ['owner'] },
 ];

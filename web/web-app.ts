@@ -10,6 +10,7 @@ import { sourcePages } from './pages/sources.ts';
 import { businessPages } from './pages/businesses.ts';
 import { reportRoutes } from './pages/reports.ts';
 import { inboxRoutes } from './pages/inbox.ts';
+import { alertPages } from './pages/alerts.ts';
 import { loadPerson } from './session-auth.ts';
 import { secureCookies, signInLimits } from './web-context.ts';
 import { webErrorHandler } from './web-errors.ts';
@@ -38,5 +39,6 @@ export function webApp(deps: AppDeps): FastifyPluginAsync {
     await web.register(businessPages(deps));
     await web.register(reportRoutes(deps));
     await web.register(inboxRoutes(deps));
+    await web.register(alertPages(deps));
   };
 }

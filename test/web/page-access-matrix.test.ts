@@ -32,6 +32,8 @@ const PAGES: readonly PageCase[] = [
   { path: '/reports', roles: ['owner', 'consultant'] },
   { path: '/reports/response-times.csv', roles: ['owner', 'consultant'] },
   { path: '/people', roles: ['owner'] },
+  { path: '/alerts', roles: ['owner'] },
+  { path: '/alerts/businesses/:id/rules/new', roles: ['owner'], target: 'business' },
 ];
 
 /** State-changing forms: allowed means anything but the refusals (a redirect, or a form problem). */
@@ -41,6 +43,7 @@ const FORMS: readonly PageCase[] = [
   { path: '/sources/:id/pause', roles: ['owner'], target: 'source' },
   { path: '/sources/:id/poll', roles: ['owner'], target: 'source' },
   { path: '/businesses/:id', roles: ['owner'], target: 'business' },
+  { path: '/alerts/businesses/:id/rules', roles: ['owner'], target: 'business' },
 ];
 
 let h: ApiHarness & { testDb: TestDatabase };

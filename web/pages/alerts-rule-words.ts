@@ -1,0 +1,65 @@
+import type { AlertRuleDefinition } from '../../db/alert-rule-shape.ts';
+import { findConnector } from '../../connectors/registry.ts';
+import { findChannel } from '../../services/alerts/channels/registry.ts';
+import type { ComplaintTopic } from '../../services/analysis/sentiment/topics.ts';
+
+/**
+ * A rule in words, so a list of rules reads without opening each:
+ * "Every flagged item · at once · to the alert addresses", "1★ only · at once · to #reviews on Slack".
+ */
+
+/** Who a rule may name, by id: the account's channels and people. */
+export interface RuleTargets {
+  channels: ReadonlyMap<string, { name: string; type: string }>;
+  people: ReadonlyMap<string, { email: string; displayName: string | null }>;
+}
+
+// Typed by the topic list, so a new topic cannot be added without saying how a rule names it.
+// The digest's words (services/alerts/digests/digest-counts.ts) are the same but not exported.
+export const TOPIC_WORDS: Record<ComplaintTopic, string> = {
+  wait: 'waiting',
+  service: 'service',
+  staff_attitude: 'staff attitude',
+  quality: 'quality',
+  price: 'price',
+  cleanliness: 'cleanliness',
+  booking_delivery: 'booking or delivery',
+  other: 'something else',
+};
+
+function either(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
+function what(conditions: AlertRuleDefinition['conditions']): string {
+  const parts: string[] = [];
+  if (conditions.ratingMax !== undefined) parts.push(conditions.ratingMax === 1 ? '1★ only' : `1–${conditions.ratingMax}★`);
+  if (conditions.sentiments !== undefined) parts.push(`${either(conditions.sentiments)} sentiment`);
+  if (conditions.topics !== undefined) parts.push(`about ${either(conditions.topics.map((topic) => TOPIC_WORDS[topic as ComplaintTopic] ?? topic))}`);
+  if (conditions.sourceTypes !== undefined) parts.push(`from ${either(conditions.sourceTypes.map((type) => findConnector(type)?.displayName ?? type))}`);
+  if (conditions.kinds !== undefined) parts.push(either(conditions.kinds.map((kind) => `${kind}s`)));
+  if (conditions.keywords !== undefined) parts.push(`mentioning ${either(conditions.keywords.map((word) => `"${word}"`))}`);
+  if (parts.length === 0) return conditions.flaggedOnly ? 'Every flagged item' : 'Every item';
+  return conditions.flaggedOnly ? `${parts.join(', ')}, if flagged` : parts.join(', ');
+}
+
+function to(target: AlertRuleDefinition['target'], targets: RuleTargets): string {
+  if ('alertAddresses' in target) return 'to the alert addresses';
+  if ('email' in target) return `to ${target.email}`;
+  if ('userId' in target) {
+    const person = targets.people.get(target.userId);
+    return person === undefined ? 'to a person no longer in the account (sends nothing)' : `to ${person.displayName ?? person.email}`;
+  }
+  const channel = targets.channels.get(target.channelId);
+  if (channel === undefined) return 'to a deleted channel (sends nothing)';
+  return `to ${channel.name} on ${findChannel(channel.type)?.displayName ?? channel.type}`;
+}
+
+/** Digests are collected but not sent yet: a stored digest rule says so. */
+export function deliveryWords(delivery: AlertRuleDefinition['delivery']): string {
+  return delivery === 'instant' ? 'at once' : `${delivery} digest (coming)`;
+}
+
+export function ruleInWords(rule: AlertRuleDefinition, targets: RuleTargets): string {
+  return [what(rule.conditions), deliveryWords(rule.delivery), to(rule.target, targets), ...(rule.urgent ? ['urgent'] : [])].join(' · ');
+}
