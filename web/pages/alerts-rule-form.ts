@@ -1,10 +1,10 @@
 import type { AlertRuleDefinition } from '../../db/alert-rule-shape.ts';
 import { connectors } from '../../connectors/registry.ts';
-import { COMPLAINT_TOPICS } from '../../services/analysis/sentiment/topics.ts';
+import { COMPLAINT_TOPICS, TOPIC_WORDS } from '../../services/analysis/sentiment/topics.ts';
 import { InvalidAlertRule, type AlertRuleInput } from '../../services/alerts/rules/rule-input.ts';
 import { field, fieldList } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
-import { deliveryWords, TOPIC_WORDS } from './alerts-rule-words.ts';
+import { deliveryWords } from './alerts-rule-words.ts';
 
 /** The form of one alert rule: when (conditions), to whom, how. Field names are the form's own; refusals are mapped back to them. */
 
@@ -144,7 +144,7 @@ export function ruleFields(text: RuleText, choices: Choices, problemField: strin
   )}</select>
 </div>
 ${checkboxes('sentiments', 'Sentiments', [['negative', 'Negative'], ['neutral', 'Neutral'], ['positive', 'Positive'], ['unknown', 'Could not be judged']], text.sentiments, problemField)}
-${checkboxes('topics', 'Topics', COMPLAINT_TOPICS.map((topic) => [topic, TOPIC_WORDS[topic] ?? topic]), text.topics, problemField)}
+${checkboxes('topics', 'Topics', COMPLAINT_TOPICS.map((topic) => [topic, TOPIC_WORDS[topic]]), text.topics, problemField)}
 ${checkboxes('sourceTypes', 'Platforms', Object.values(connectors).map((connector) => [connector.id, connector.displayName]), text.sourceTypes, problemField)}
 ${checkboxes('kinds', 'Kinds', [['review', 'Reviews'], ['mention', 'Mentions']], text.kinds, problemField)}
 <div class="field">

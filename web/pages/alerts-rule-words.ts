@@ -1,7 +1,7 @@
 import type { AlertRuleDefinition } from '../../db/alert-rule-shape.ts';
 import { findConnector } from '../../connectors/registry.ts';
 import { findChannel } from '../../services/alerts/channels/registry.ts';
-import type { ComplaintTopic } from '../../services/analysis/sentiment/topics.ts';
+import { topicWords } from '../../services/analysis/sentiment/topics.ts';
 
 /**
  * A rule in words, so a list of rules reads without opening each:
@@ -14,18 +14,6 @@ export interface RuleTargets {
   people: ReadonlyMap<string, { email: string; displayName: string | null }>;
 }
 
-// Typed by the topic list, so a new topic cannot be added without saying how a rule names it.
-// The digest's words (services/alerts/digests/digest-counts.ts) are the same but not exported.
-export const TOPIC_WORDS: Record<ComplaintTopic, string> = {
-  wait: 'waiting',
-  service: 'service',
-  staff_attitude: 'staff attitude',
-  quality: 'quality',
-  price: 'price',
-  cleanliness: 'cleanliness',
-  booking_delivery: 'booking or delivery',
-  other: 'something else',
-};
 
 function either(words: readonly string[]): string {
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
@@ -35,7 +23,7 @@ function what(conditions: AlertRuleDefinition['conditions']): string {
   const parts: string[] = [];
   if (conditions.ratingMax !== undefined) parts.push(conditions.ratingMax === 1 ? '1★ only' : `1–${conditions.ratingMax}★`);
   if (conditions.sentiments !== undefined) parts.push(`${either(conditions.sentiments)} sentiment`);
-  if (conditions.topics !== undefined) parts.push(`about ${either(conditions.topics.map((topic) => TOPIC_WORDS[topic as ComplaintTopic] ?? topic))}`);
+  if (conditions.topics !== undefined) parts.push(`about ${either(conditions.topics.map((topic) => topicWords(topic)))}`);
   if (conditions.sourceTypes !== undefined) parts.push(`from ${either(conditions.sourceTypes.map((type) => findConnector(type)?.displayName ?? type))}`);
   if (conditions.kinds !== undefined) parts.push(either(conditions.kinds.map((kind) => `${kind}s`)));
   if (conditions.keywords !== undefined) parts.push(`mentioning ${either(conditions.keywords.map((word) => `"${word}"`))}`);

@@ -3,7 +3,7 @@ import { PageError } from '../page-error.ts';
 import type { BusinessRecord } from '../../db/repositories/businesses.ts';
 import { INBOX_TABS, listInbox, loadInboxScope, type InboxFilters, type InboxSource, type InboxTab } from '../../db/repositories/inbox-queries.ts';
 import { sourceName } from '../../services/alerts/alert-email.ts';
-import { COMPLAINT_TOPICS } from '../../services/analysis/sentiment/topics.ts';
+import { COMPLAINT_TOPICS, TOPIC_WORDS } from '../../services/analysis/sentiment/topics.ts';
 import { SENTIMENT_LABELS } from '../../services/api/schemas/item.ts';
 import type { ApiDeps } from '../../services/api/deps.ts';
 import { OpeningClocks } from '../../services/response-times/opening-clock.ts';
@@ -24,16 +24,10 @@ const EMPTY: Record<InboxTab, string> = {
   all: 'No items yet.',
 };
 
-const TOPIC_LABELS: Record<string, string> = {
-  wait: 'Waiting time',
-  service: 'Service',
-  staff_attitude: 'Staff attitude',
-  quality: 'Quality',
-  price: 'Price',
-  cleanliness: 'Cleanliness',
-  booking_delivery: 'Booking or delivery',
-  other: 'Other',
-};
+
+function capitalised(words: string): string {
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 function option(value: string, label: string, selected: string | undefined): Html {
   return html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
@@ -63,7 +57,7 @@ ${businesses.length > 1
     option(label, label[0]!.toUpperCase() + label.slice(1), filters.sentiment),
   )}</select></div>
 <div><label for="filter-topic">Topic</label><select id="filter-topic" name="topic">${option('', 'Any', filters.topic ?? '')}${COMPLAINT_TOPICS.map((topic) =>
-    option(topic, TOPIC_LABELS[topic] ?? topic, filters.topic),
+    option(topic, capitalised(TOPIC_WORDS[topic]), filters.topic),
   )}</select></div>
 <div class="grow"><label for="filter-q">Text</label><input id="filter-q" name="q" type="search" maxlength="200" value="${filters.q ?? ''}"></div>
 <div class="filter-buttons"><button type="submit">Filter</button> <a href="/${inboxQuery(view.tab, {})}">Clear</a></div>

@@ -1,4 +1,4 @@
-import { COMPLAINT_TOPICS, type ComplaintTopic } from '../../analysis/sentiment/topics.ts';
+import { COMPLAINT_TOPICS, topicWords, type ComplaintTopic } from '../../analysis/sentiment/topics.ts';
 import type { DigestItem } from './digest-item.ts';
 
 /**
@@ -8,17 +8,6 @@ import type { DigestItem } from './digest-item.ts';
 
 const STAR_WORDS = ['one', 'two', 'three', 'four', 'five'] as const;
 
-// What each complaint is about, as it reads after "complaints about". Typed by the topic
-// list, so a new topic cannot be added without saying how a digest names it.
-const TOPIC_WORDS: Record<Exclude<ComplaintTopic, 'other'>, string> = {
-  wait: 'waiting',
-  service: 'service',
-  staff_attitude: 'staff attitude',
-  quality: 'quality',
-  price: 'price',
-  cleanliness: 'cleanliness',
-  booking_delivery: 'booking or delivery',
-};
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -61,7 +50,3 @@ function topicOrder(topic: string): number {
   return index === -1 ? COMPLAINT_TOPICS.length : index;
 }
 
-function topicWords(topic: string): string {
-  // A topic stored by a later version of the analyzer than this one still reads as words.
-  return Object.hasOwn(TOPIC_WORDS, topic) ? TOPIC_WORDS[topic as keyof typeof TOPIC_WORDS] : topic.replaceAll('_', ' ');
-}

@@ -4,6 +4,27 @@ import { CLAUSE_BREAK, CONTRAST, splitSentences, tokenize } from './tokens.ts';
 export type ComplaintTopic = 'wait' | 'service' | 'staff_attitude' | 'quality' | 'price' | 'cleanliness' | 'booking_delivery' | 'other';
 export const COMPLAINT_TOPICS: readonly ComplaintTopic[] = ['wait', 'service', 'staff_attitude', 'quality', 'price', 'cleanliness', 'booking_delivery', 'other'];
 
+/**
+ * Each topic in words, as it reads after "complaints about" — in digests, rule summaries
+ * and the inbox's filter. Typed by the topic list, so a new topic cannot be added without
+ * saying how people read it.
+ */
+export const TOPIC_WORDS: Readonly<Record<ComplaintTopic, string>> = {
+  wait: 'waiting',
+  service: 'service',
+  staff_attitude: 'staff attitude',
+  quality: 'quality',
+  price: 'price',
+  cleanliness: 'cleanliness',
+  booking_delivery: 'booking or delivery',
+  other: 'something else',
+};
+
+/** A stored topic in words; one from a later analyzer than this one still reads as words. */
+export function topicWords(topic: string): string {
+  return Object.hasOwn(TOPIC_WORDS, topic) ? TOPIC_WORDS[topic as ComplaintTopic] : topic.replaceAll('_', ' ');
+}
+
 // Word stems (matched at the start of a word) and phrases, English and Spanish. Written for Earshot.
 const CUES: Record<Exclude<ComplaintTopic, 'other'>, string[]> = {
   wait: [
