@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { claimColumns, secondsAgo } from './outbox-claims.ts';
 import type { Db } from '../database.ts';
 import { insertItemEvents } from './item-events.ts';
 
@@ -128,18 +129,12 @@ export type ClaimOutcome =
 export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: number): Promise<ClaimOutcome> {
   const claimed = await db
     .updateTable('alert_deliveries')
-    .set({
-      status: 'sending',
-      claim_token: sql<string>`gen_random_uuid()`,
-      claimed_at: sql<Date>`now()`,
-      attempts: sql<number>`attempts + 1`,
-      updated_at: sql<Date>`now()`,
-    })
+    .set(claimColumns())
     .where('id', '=', deliveryId)
     .where((eb) =>
       eb.or([
         eb('status', '=', 'pending'),
-        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${leaseSeconds})`)]),
+        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', secondsAgo(leaseSeconds))]),
       ]),
     )
     .returning(['id', 'claim_token', 'account_id', 'recipient', 'kind', 'item_id', 'source_id', 'sign_in_link_id', 'channel_id', 'incident', 'created_at'])
@@ -274,16 +269,15 @@ export async function listStrandedDeliveries(
   windows: { graceSeconds: number; idleSeconds: number; leaseSeconds: number },
   limit = 1000,
 ): Promise<Array<{ id: string; attempts: number }>> {
-  const ago = (seconds: number) => sql<Date>`now() - make_interval(secs => ${seconds})`;
   return db
     .selectFrom('alert_deliveries')
     .select(['id', 'attempts'])
     .where((eb) =>
       eb.or([
         // Never tried: its job was lost between the analysis commit and the enqueue.
-        eb.and([eb('status', '=', 'pending'), eb('attempts', '=', 0), eb('updated_at', '<', ago(windows.graceSeconds))]),
-        eb.and([eb('status', '=', 'pending'), eb('updated_at', '<', ago(windows.idleSeconds))]),
-        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', ago(windows.leaseSeconds))]),
+        eb.and([eb('status', '=', 'pending'), eb('attempts', '=', 0), eb('updated_at', '<', secondsAgo(windows.graceSeconds))]),
+        eb.and([eb('status', '=', 'pending'), eb('updated_at', '<', secondsAgo(windows.idleSeconds))]),
+        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', secondsAgo(windows.leaseSeconds))]),
       ]),
     )
     .orderBy('updated_at')

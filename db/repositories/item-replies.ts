@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { claimColumns, secondsAgo } from './outbox-claims.ts';
 import type { Database, ItemRepliesTable, ItemStatus, ReplyStatus } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
@@ -245,13 +246,7 @@ export type ReplyClaim =
 export async function claimReply(db: Kysely<Database>, replyId: string, leaseSeconds: number): Promise<ReplyClaim> {
   const claimed = await db
     .updateTable('item_replies')
-    .set({
-      status: 'sending',
-      claim_token: sql<string>`gen_random_uuid()`,
-      claimed_at: sql<Date>`now()`,
-      attempts: sql<number>`attempts + 1`,
-      updated_at: sql<Date>`now()`,
-    })
+    .set(claimColumns())
     .where('id', '=', replyId)
     .where((eb) =>
       eb.or([
@@ -259,7 +254,7 @@ export async function claimReply(db: Kysely<Database>, replyId: string, leaseSec
         // Released after a failure (no holder), or held by a worker whose lease ran out.
         eb.and([
           eb('status', '=', 'sending'),
-          eb.or([eb('claim_token', 'is', null), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${leaseSeconds})`)]),
+          eb.or([eb('claim_token', 'is', null), eb('claimed_at', '<', secondsAgo(leaseSeconds))]),
         ]),
       ]),
     )
@@ -425,17 +420,16 @@ export async function listStrandedReplies(
   windows: { graceSeconds: number; idleSeconds: number; leaseSeconds: number },
   limit = 1000,
 ): Promise<Array<{ id: string; attempts: number }>> {
-  const ago = (seconds: number) => sql<Date>`now() - make_interval(secs => ${seconds})`;
   return db
     .selectFrom('item_replies')
     .select(['id', 'attempts'])
     .where((eb) =>
       eb.or([
         // Never tried: its delayed job was lost with Redis.
-        eb.and([eb('status', '=', 'scheduled'), eb('attempts', '=', 0), eb('send_at', '<', ago(windows.graceSeconds))]),
+        eb.and([eb('status', '=', 'scheduled'), eb('attempts', '=', 0), eb('send_at', '<', secondsAgo(windows.graceSeconds))]),
         // Released after a failure and untouched for longer than any retry would wait.
-        eb.and([eb('status', '=', 'sending'), eb('claim_token', 'is', null), eb('updated_at', '<', ago(windows.idleSeconds))]),
-        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', ago(windows.leaseSeconds))]),
+        eb.and([eb('status', '=', 'sending'), eb('claim_token', 'is', null), eb('updated_at', '<', secondsAgo(windows.idleSeconds))]),
+        eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', secondsAgo(windows.leaseSeconds))]),
       ]),
     )
     .orderBy('send_at')
