@@ -12,8 +12,11 @@ export interface RecordingSmtp {
   stop(): Promise<void>;
 }
 
-/** A real SMTP server, in process, that records every message it accepts. */
-export async function startRecordingSmtp(port?: number): Promise<RecordingSmtp> {
+/**
+ * A real SMTP server, in process, that records every message it accepts. `answer` may
+ * refuse a message (return the error, with its `responseCode`); refused ones are not recorded.
+ */
+export async function startRecordingSmtp(port?: number, answer?: (mail: ParsedMail) => Error | undefined): Promise<RecordingSmtp> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -22,6 +25,8 @@ export async function startRecordingSmtp(port?: number): Promise<RecordingSmtp> 
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
+          const refusal = answer?.(mail);
+          if (refusal !== undefined) return callback(refusal);
           messages.push(mail);
           callback();
         })

@@ -1,8 +1,6 @@
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { expect } from 'vitest';
 import { email } from '../../../../services/alerts/channels/email/index.ts';
-import { freePort } from '../../../../services/runtime/free-port.ts';
+import { startRecordingSmtp } from '../../../support/smtp.ts';
 import type { ChannelAdapter, FakeFailure, FakeReceiver, Received } from '../adapter.ts';
 
 const TO = ['owner@cafe.example.test', 'manager@cafe.example.test'];
@@ -12,42 +10,28 @@ async function startSmtpReceiver(): Promise<FakeReceiver> {
   const received: Received[] = [];
   const accepted: Received[] = [];
   const failures: FakeFailure[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          const headers: Record<string, string> = { 'message-id': mail.messageId ?? '', subject: mail.subject ?? '', to: JSON.stringify(mail.to), from: mail.from?.text ?? '' };
-          for (const name of ['x-earshot-delivery', 'x-earshot-item']) {
-            const value = mail.headers.get(name);
-            if (typeof value === 'string') headers[name] = value;
-          }
-          const request = { headers, body: mail.text ?? '' };
-          received.push(request);
-          const failure = failures.shift();
-          if (failure === undefined) {
-            accepted.push(request);
-            return callback();
-          }
-          const code = failure.kind === 'refuse' ? failure.status : 451;
-          callback(Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code }));
-        })
-        .catch(callback);
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+  const smtp = await startRecordingSmtp(undefined, (mail) => {
+    const headers: Record<string, string> = { 'message-id': mail.messageId ?? '', subject: mail.subject ?? '', to: JSON.stringify(mail.to), from: mail.from?.text ?? '' };
+    for (const name of ['x-earshot-delivery', 'x-earshot-item']) {
+      const value = mail.headers.get(name);
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const request = { headers, body: mail.text ?? '' };
+    received.push(request);
+    const failure = failures.shift();
+    if (failure === undefined) {
+      accepted.push(request);
+      return undefined;
+    }
+    const code = failure.kind === 'refuse' ? failure.status : 451;
+    return Object.assign(new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: code });
   });
   return {
     received,
     accepted,
-    smtpUrl: `smtp://127.0.0.1:${port}`,
+    smtpUrl: smtp.url,
     failNext: (failure) => void failures.push(failure),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: smtp.stop,
   };
 }
 
