@@ -43,11 +43,25 @@ export interface AlertRuleDefinition {
  * What every business starts with: Earshot's behaviour before rules existed (every
  * flagged item, at once, to each alert address), so nothing changes for anyone who does
  * nothing. The migration that introduced rules wrote the same rule in SQL.
+ * Rules are listed oldest first, and this one is written first.
  */
 export const DEFAULT_ALERT_RULE: AlertRuleDefinition = Object.freeze({
   name: 'Flagged items to the alert addresses',
   conditions: Object.freeze({ flaggedOnly: true }),
   target: Object.freeze({ alertAddresses: true as const }),
   delivery: 'instant',
+  urgent: false,
+});
+
+/**
+ * The second rule every business starts with: nothing the analyzer cannot judge (a language
+ * it does not read) is dropped silently; it waits in the daily digest as "could not be
+ * judged — please look". The migration 2026-12-08T1000_alert_timing wrote the same rule in SQL.
+ */
+export const UNJUDGED_DIGEST_RULE: AlertRuleDefinition = Object.freeze({
+  name: 'Items Earshot could not judge, in the daily digest',
+  conditions: Object.freeze({ sentiments: ['unknown' as const], flaggedOnly: false }),
+  target: Object.freeze({ alertAddresses: true as const }),
+  delivery: 'daily',
   urgent: false,
 });

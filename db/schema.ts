@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AlertRuleConditions, AlertRuleDelivery, AlertRuleTarget } from './alert-rule-shape.ts';
+import type { Weekday } from './opening-hours-shape.ts';
 
 /** A timestamp read as a Date, written as a Date or an ISO string; defaulted by Postgres on insert. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -45,6 +46,11 @@ export interface BusinessesTable {
   alert_emails: string[];
   opening_hours: NullableJson<unknown>;
   sla_hours: Generated<number>;
+  /** "HH:MM" local: when daily digests (and weekly ones, on digest_weekday) go out. */
+  digest_time: Generated<string>;
+  digest_weekday: Generated<Weekday>;
+  /** The weekly report email to the business's owners; on unless turned off. */
+  weekly_report: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -190,6 +196,10 @@ export interface AlertDeliveriesTable {
   sign_in_link_id: string | null;
   /** Sent through this alert channel instead of by email to recipient; unique per item, channel and kind. */
   channel_id: string | null;
+  /** A digest, weekly report or spike alert: about a business; unique per business, recipient, kind and incident. */
+  business_id: string | null;
+  /** Held by quiet hours: not sent before this instant; null sends at once. */
+  send_after: NullableTimestamp;
   incident: Generated<string>;
   recipient: string;
   kind: string;
@@ -216,6 +226,8 @@ export interface UsersTable {
   password_hash: string;
   role: Role;
   business_ids: string[] | null;
+  /** The person's quiet hours, in each business's time zone; null: never quiet. */
+  quiet_hours: NullableJson<QuietHoursSetting>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }
@@ -323,8 +335,38 @@ export interface AlertChannelsTable {
   last_error: string | null;
   last_error_at: NullableTimestamp;
   last_success_at: NullableTimestamp;
+  /** The channel's quiet hours, in the time zone of the business an alert is about; null: never quiet. */
+  quiet_hours: NullableJson<QuietHoursSetting>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+}
+
+/** Quiet hours as stored: local "HH:MM" times (services/alerts/quiet-hours.ts). */
+export interface QuietHoursSetting {
+  from: string;
+  to: string;
+}
+
+/** An item a daily or weekly rule put aside for one recipient's digest. */
+export interface DigestEntriesTable {
+  id: Generated<string>;
+  account_id: string;
+  business_id: string;
+  item_id: string;
+  cadence: 'daily' | 'weekly';
+  /** An address, or `channel:<id>` with channel_id set. */
+  recipient: string;
+  channel_id: string | null;
+  /** The digest delivery that carries it; null while it waits for its period to end. */
+  digest_delivery_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** A flagged item escalated once when its SLA passed unanswered. */
+export interface SlaEscalationsTable {
+  item_id: string;
+  account_id: string;
+  escalated_at: CreatedAt;
 }
 
 /** A business's alert rule; the shape of its JSON is db/alert-rule-shape.ts. */
@@ -371,6 +413,8 @@ export interface Database {
   reply_templates: ReplyTemplatesTable;
   alert_channels: AlertChannelsTable;
   alert_rules: AlertRulesTable;
+  digest_entries: DigestEntriesTable;
+  sla_escalations: SlaEscalationsTable;
 }
 
 export type Business = Selectable<BusinessesTable>;

@@ -43,16 +43,19 @@ export async function findSourceAudience(tx: Db, sourceId: string): Promise<Aler
 
 export interface NewDelivery {
   accountId: string;
-  /** Exactly one of the three: an item alert, a notice about a source, or a sign-in link. */
+  /** Exactly one of the four: an item alert, a notice about a source, a sign-in link, or something about a business (a digest, a weekly report, a spike). */
   itemId: string | null;
   sourceId: string | null;
   signInLinkId: string | null;
+  businessId?: string | null;
   recipient: string;
   /** Sent through this alert channel rather than by email; `recipient` then reads `channel:<id>`. */
   channelId?: string | null;
   kind: string;
-  /** Which occurrence of a source's trouble; '' for item alerts. */
+  /** Which occurrence of a source's trouble, or which digest period; '' for item alerts. */
   incident: string;
+  /** Held by quiet hours until this instant; absent or null: send at once. */
+  sendAfter?: Date | null;
 }
 
 /**
@@ -65,16 +68,18 @@ export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promi
   if (deliveries.length === 0) return [];
   const column = <T>(pick: (delivery: NewDelivery) => T) => deliveries.map(pick);
   const result = await sql<{ id: string }>`
-    INSERT INTO alert_deliveries (account_id, item_id, source_id, sign_in_link_id, channel_id, recipient, kind, incident)
+    INSERT INTO alert_deliveries (account_id, item_id, source_id, sign_in_link_id, business_id, channel_id, recipient, kind, incident, send_after)
     SELECT * FROM unnest(
       ${column((d) => d.accountId)}::uuid[],
       ${column((d) => d.itemId)}::uuid[],
       ${column((d) => d.sourceId)}::uuid[],
       ${column((d) => d.signInLinkId)}::uuid[],
+      ${column((d) => d.businessId ?? null)}::uuid[],
       ${column((d) => d.channelId ?? null)}::uuid[],
       ${column((d) => d.recipient)}::text[],
       ${column((d) => d.kind)}::text[],
-      ${column((d) => d.incident)}::text[]
+      ${column((d) => d.incident)}::text[],
+      ${column((d) => d.sendAfter?.toISOString() ?? null)}::timestamptz[]
     )
     ON CONFLICT DO NOTHING
     RETURNING id`.execute(db);
@@ -103,9 +108,11 @@ export interface ClaimedDelivery {
   itemId: string | null;
   sourceId: string | null;
   signInLinkId: string | null;
+  /** A digest, weekly report or spike alert is about a business. */
+  businessId: string | null;
   /** Sent through this alert channel; null for an email to `recipient`. */
   channelId: string | null;
-  /** Which occurrence a notice is about; '' for item alerts. */
+  /** Which occurrence a notice is about, or which period a digest covers; '' for item alerts. */
   incident: string;
   createdAt: Date;
 }
@@ -120,6 +127,8 @@ export type ClaimOutcome =
   | { kind: 'claimed'; delivery: ClaimedDelivery }
   | { kind: 'already_sent' }
   | { kind: 'held_elsewhere' }
+  /** Quiet hours hold it until `until`: not a failure, its job comes back then. */
+  | { kind: 'held_until'; until: Date }
   | { kind: 'missing' };
 
 /**
@@ -137,7 +146,8 @@ export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: nu
         eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', secondsAgo(leaseSeconds))]),
       ]),
     )
-    .returning(['id', 'claim_token', 'account_id', 'recipient', 'kind', 'item_id', 'source_id', 'sign_in_link_id', 'channel_id', 'incident', 'created_at'])
+    .where((eb) => eb.or([eb('send_after', 'is', null), eb('send_after', '<=', sql<Date>`now()`)]))
+    .returning(['id', 'claim_token', 'account_id', 'recipient', 'kind', 'item_id', 'source_id', 'sign_in_link_id', 'business_id', 'channel_id', 'incident', 'created_at'])
     .executeTakeFirst();
   if (claimed) {
     return {
@@ -151,14 +161,20 @@ export async function claimDelivery(db: Db, deliveryId: string, leaseSeconds: nu
         itemId: claimed.item_id,
         sourceId: claimed.source_id,
         signInLinkId: claimed.sign_in_link_id,
+        businessId: claimed.business_id,
         channelId: claimed.channel_id,
         incident: claimed.incident,
         createdAt: claimed.created_at,
       },
     };
   }
-  const row = await db.selectFrom('alert_deliveries').select('status').where('id', '=', deliveryId).executeTakeFirst();
+  const row = await db
+    .selectFrom('alert_deliveries')
+    .select(['status', 'send_after', sql<boolean>`send_after > now()`.as('held')])
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
   if (!row) return { kind: 'missing' };
+  if (row.status === 'pending' && row.held && row.send_after !== null) return { kind: 'held_until', until: row.send_after };
   // An unknown outcome is settled too: sending it again could double the message.
   return row.status === 'sent' || row.status === 'unknown' ? { kind: 'already_sent' } : { kind: 'held_elsewhere' };
 }
@@ -274,9 +290,10 @@ export async function listStrandedDeliveries(
     .select(['id', 'attempts'])
     .where((eb) =>
       eb.or([
-        // Never tried: its job was lost between the analysis commit and the enqueue.
-        eb.and([eb('status', '=', 'pending'), eb('attempts', '=', 0), eb('updated_at', '<', secondsAgo(windows.graceSeconds))]),
-        eb.and([eb('status', '=', 'pending'), eb('updated_at', '<', secondsAgo(windows.idleSeconds))]),
+        // Never tried: its job was lost between the analysis commit and the enqueue, or
+        // quiet hours held it and they are over (its delayed job may be lost with Redis).
+        eb.and([eb('status', '=', 'pending'), eb('attempts', '=', 0), eb(sql`greatest(updated_at, send_after)`, '<', secondsAgo(windows.graceSeconds))]),
+        eb.and([eb('status', '=', 'pending'), eb(sql`greatest(updated_at, send_after)`, '<', secondsAgo(windows.idleSeconds))]),
         eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', secondsAgo(windows.leaseSeconds))]),
       ]),
     )

@@ -45,6 +45,8 @@ export async function insertAlertRule(
       target: JSON.stringify(rule.target),
       delivery: rule.delivery,
       urgent: rule.urgent,
+      // The clock, not the transaction's start: rules written together (a business's defaults) keep their order.
+      created_at: sql<Date>`clock_timestamp()`,
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { DEFAULT_ALERT_RULE } from '../alert-rule-shape.ts';
+import { DEFAULT_ALERT_RULE, UNJUDGED_DIGEST_RULE } from '../alert-rule-shape.ts';
 import type { OpeningHours } from '../opening-hours-shape.ts';
 import type { BusinessesTable, Database } from '../schema.ts';
 import { insertAlertRule } from './alert-rules.ts';
@@ -43,8 +43,9 @@ function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number
 export { COLUMNS as BUSINESS_COLUMNS, toRecord as toBusinessRecord };
 
 /**
- * Adds a business with its default alert rule, in one transaction: a business is never
- * seen without the rule that tells its alert addresses about flagged items.
+ * Adds a business with its default alert rules, in one transaction: a business is never
+ * seen without the rule that tells its alert addresses about flagged items, nor the one
+ * that puts what could not be judged in their daily digest.
  */
 export async function createBusiness(db: Kysely<Database>, accountId: string, input: NewBusiness): Promise<BusinessRecord> {
   if (!db.isTransaction) return db.transaction().execute((tx) => createBusiness(tx, accountId, input));
@@ -54,6 +55,7 @@ export async function createBusiness(db: Kysely<Database>, accountId: string, in
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   await insertAlertRule(db, { accountId, businessId: row.id }, DEFAULT_ALERT_RULE);
+  await insertAlertRule(db, { accountId, businessId: row.id }, UNJUDGED_DIGEST_RULE);
   return toRecord(row);
 }
 

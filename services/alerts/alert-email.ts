@@ -25,6 +25,13 @@ function snippet(text: string, length: number): string {
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }
 
+/** What the alert is, in one sentence: a rule can send items that are not negative. */
+function leadSentence(what: string, sentimentLabel: string | null): string {
+  if (sentimentLabel === 'unknown') return `A new ${what} that Earshot could not judge — please look.`;
+  if (sentimentLabel === 'negative' || sentimentLabel === null) return `A new negative ${what} needs attention.`;
+  return `A new ${what} matched your alert rule.`;
+}
+
 /** The email an owner gets about one bad review or mention: everything needed to act, in both parts. */
 export function renderNegativeItemEmail(context: AlertContext, publicUrl: string): RenderedEmail {
   const { item, businessName } = context;
@@ -42,8 +49,9 @@ export function renderNegativeItemEmail(context: AlertContext, publicUrl: string
     ['Original', item.url ?? 'no link given by the platform'],
     ['Earshot item', item.id],
   ];
+  const lead = leadSentence(what, item.sentimentLabel);
   const text = [
-    `A new negative ${what} needs attention.`,
+    lead,
     '',
     ...fields.map(([label, value]) => `${label}: ${value}`),
     '',
@@ -60,7 +68,7 @@ export function renderNegativeItemEmail(context: AlertContext, publicUrl: string
     .join('\n');
   const html = `<!doctype html>
 <html><body style="font-family:sans-serif">
-<p>A new negative ${escapeHtml(what)} needs attention.</p>
+<p>${escapeHtml(lead)}</p>
 <table>${rows}</table>
 ${item.title ? `<h3>${escapeHtml(item.title)}</h3>` : ''}
 <blockquote style="border-left:3px solid #c33;padding-left:12px;white-space:pre-wrap">${escapeHtml(item.body)}</blockquote>

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/database.ts';
 import { findSourceAudience, insertDeliveries, type AlertAudience, type NewDelivery } from '../../db/repositories/alert-deliveries.ts';
-import { listItemsToRoute, listRulesWithRecipients } from '../../db/repositories/alert-rules.ts';
-import { recipientsFor } from './rules/rule-recipients.ts';
+import { listItemsToRoute, listRulesWithRecipients, type ItemToRoute } from '../../db/repositories/alert-rules.ts';
+import { insertDigestEntries, type NewDigestEntry } from '../../db/repositories/digest-entries.ts';
+import type { AlertRuleDelivery } from '../../db/alert-rule-shape.ts';
+import { recipientsFor, type Recipient } from './rules/rule-recipients.ts';
 
 export type SourceNoticeKind = 'source_needs_attention' | 'source_quiet';
 
@@ -10,8 +12,11 @@ export type SignInLinkKind = 'invitation' | 'password_reset';
 
 /** What someone must be told about. */
 export type AlertOccasion =
-  /** Items newly flagged inside the alert window. */
-  | { kind: 'negative_item'; itemIds: string[] }
+  /**
+   * Items newly judged inside the alert window: `itemIds` the ones flagged, `notFlaggedItemIds`
+   * the others (rules with `flaggedOnly: false` take those, e.g. items that could not be judged).
+   */
+  | { kind: 'negative_item'; itemIds: string[]; notFlaggedItemIds?: string[] }
   /** One incident of a source: it entered needs_attention at a given moment, it went quiet since a given day. */
   | { kind: SourceNoticeKind; sourceId: string; incident: string }
   /** A one-time link for the one address it was made for (none: the first owner's, shown on the console only). */
@@ -31,7 +36,7 @@ export type AlertOccasion =
  */
 export async function createDeliveries(db: Db, occasion: AlertOccasion): Promise<string[]> {
   if (!db.isTransaction) return db.transaction().execute((tx) => createDeliveries(tx, occasion));
-  if (occasion.kind === 'negative_item') return insertDeliveries(db, await itemDeliveries(db, occasion.itemIds));
+  if (occasion.kind === 'negative_item') return routeItems(db, occasion.itemIds, occasion.notFlaggedItemIds ?? []);
   const audiences = await audiencesOf(db, occasion);
   const incident = 'incident' in occasion ? occasion.incident : '';
   const deliveries = audiences.flatMap((audience) =>
@@ -54,25 +59,46 @@ export function recipientsOf(alertEmails: readonly string[]): string[] {
 }
 
 /**
- * One delivery per item and recipient its matching `instant` rules name. Daily and
- * weekly rules write nothing here: digests gather their items when they are due.
+ * Routes newly judged items by their business's rules: one delivery per item and recipient
+ * its matching `instant` rules name, and one digest entry per item, recipient and cadence
+ * its matching `daily` and `weekly` rules name (services/scheduler/ gathers those into
+ * digests when their period ends). Rules are read now, so a rule change applies to items
+ * judged after it. Returns the deliveries created.
  */
-async function itemDeliveries(tx: Db, itemIds: string[]): Promise<NewDelivery[]> {
-  const items = await listItemsToRoute(tx, itemIds);
-  const rules = await listRulesWithRecipients(tx, [...new Set(items.map((item) => item.businessId))], 'instant');
-  return items.flatMap((item) =>
-    // The occasion's items are those the caller has just flagged, in this transaction.
-    recipientsFor({ ...item, flagged: true }, rules).map((to) => ({
+async function routeItems(tx: Db, flaggedIds: string[], notFlaggedIds: string[]): Promise<string[]> {
+  const flagged = new Set(flaggedIds);
+  const items = await listItemsToRoute(tx, [...flaggedIds, ...notFlaggedIds]);
+  const businessIds = [...new Set(items.map((item) => item.businessId))];
+  const recipientsBy = async (delivery: AlertRuleDelivery) => {
+    const rules = await listRulesWithRecipients(tx, businessIds, delivery);
+    return (item: ItemToRoute) => recipientsFor({ ...item, flagged: flagged.has(item.itemId) }, rules);
+  };
+  const instant = await recipientsBy('instant');
+  const deliveries: NewDelivery[] = items.flatMap((item) =>
+    instant(item).map((to) => ({
       accountId: item.accountId,
       itemId: item.itemId,
       sourceId: null,
       signInLinkId: null,
-      // A channel's recipient text only has to be unique per channel; the channel_id says where it goes.
-      ...('channelId' in to ? { channelId: to.channelId, recipient: `channel:${to.channelId}` } : { channelId: null, recipient: to.email }),
+      ...addressOf(to),
       kind: 'negative_item',
       incident: '',
     })),
   );
+  const entries: NewDigestEntry[] = [];
+  for (const cadence of ['daily', 'weekly'] as const) {
+    const digest = await recipientsBy(cadence);
+    for (const item of items) {
+      for (const to of digest(item)) entries.push({ accountId: item.accountId, businessId: item.businessId, itemId: item.itemId, cadence, ...addressOf(to) });
+    }
+  }
+  await insertDigestEntries(tx, entries);
+  return insertDeliveries(tx, deliveries);
+}
+
+/** A channel's recipient text only has to be unique per channel; the channel id says where it goes. */
+function addressOf(to: Recipient): { channelId: string | null; recipient: string } {
+  return 'channelId' in to ? { channelId: to.channelId, recipient: `channel:${to.channelId}` } : { channelId: null, recipient: to.email };
 }
 
 async function audiencesOf(db: Db, occasion: Exclude<AlertOccasion, { kind: 'negative_item' }>): Promise<AlertAudience[]> {

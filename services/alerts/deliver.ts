@@ -30,6 +30,8 @@ export interface DeliveryDeps {
 export interface DeliveryOutcome {
   sent: number;
   skipped: number;
+  /** The earliest instant a delivery of the batch held by quiet hours may go; null when none is held. */
+  heldUntil: Date | null;
 }
 
 /** The email left but PostgreSQL could not be told; the local note stands in until it can. */
@@ -70,7 +72,7 @@ export function sentJournalDirectory(config: Config): string {
  * a delivery whose item or source is gone throws DeliverySubjectGoneError at once.
  */
 export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, jobId?: string): Promise<DeliveryOutcome> {
-  const result: DeliveryOutcome = { sent: 0, skipped: 0 };
+  const result: DeliveryOutcome = { sent: 0, skipped: 0, heldUntil: null };
   const failures: string[] = [];
   let retryAfterMs: number | null = null;
   // Notices written along the way (a channel that now needs attention) are sent in this batch too.
@@ -87,6 +89,10 @@ export async function deliverAlerts(deliveryIds: string[], deps: DeliveryDeps, j
     }
     if (claim.kind === 'held_elsewhere') {
       failures.push(`${deliveryId}: being sent by another worker`);
+      continue;
+    }
+    if (claim.kind === 'held_until') {
+      if (result.heldUntil === null || claim.until < result.heldUntil) result.heldUntil = claim.until;
       continue;
     }
     try {

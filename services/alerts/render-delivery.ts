@@ -7,6 +7,7 @@ import type { SignInLinkSettings } from '../people/sign-in-link-token.ts';
 import { renderNegativeItemEmail, sourceName, type RenderedEmail } from './alert-email.ts';
 import { CHANNEL_NEEDS_ATTENTION, channelOfIncident, renderChannelNoticeEmail } from './channel-notice-email.ts';
 import type { AlertItem, AlertMessage } from './channels/contract.ts';
+import { businessDeliveryRenderer } from './business-deliveries.ts';
 import { renderSignInLinkEmail } from './sign-in-link-email.ts';
 import { renderSourceNoticeEmail } from './source-notice-email.ts';
 
@@ -27,15 +28,28 @@ export class DeliveryNoLongerNeeded extends Error {
 }
 
 /** The header that tells what an email is about, for filters and for tracing a message back. */
-export type SubjectHeader = { 'X-Earshot-Item': string } | { 'X-Earshot-Source': string } | { 'X-Earshot-Sign-In-Link': string };
+export type SubjectHeader =
+  | { 'X-Earshot-Item': string }
+  | { 'X-Earshot-Source': string }
+  | { 'X-Earshot-Sign-In-Link': string }
+  | { 'X-Earshot-Business': string };
 
 /** The email of a delivery: an item alert, a notice about a source or a channel, or an invitation or password reset. */
 export async function renderDelivery(db: Db, delivery: ClaimedDelivery, links: SignInLinkSettings): Promise<{ email: RenderedEmail; header: SubjectHeader }> {
   if (delivery.kind === CHANNEL_NEEDS_ATTENTION) {
     const channel = await findAlertChannel(db, delivery.accountId, channelOfIncident(delivery.incident));
     if (!channel) throw new DeliveryNoLongerNeeded(`the channel of notice ${delivery.id} was deleted`);
-    const header: SubjectHeader = delivery.itemId !== null ? { 'X-Earshot-Item': delivery.itemId } : { 'X-Earshot-Source': delivery.sourceId ?? '' };
+    const header: SubjectHeader =
+      delivery.itemId !== null
+        ? { 'X-Earshot-Item': delivery.itemId }
+        : delivery.businessId !== null
+          ? { 'X-Earshot-Business': delivery.businessId }
+          : { 'X-Earshot-Source': delivery.sourceId ?? '' };
     return { email: renderChannelNoticeEmail(channel, links.publicUrl), header };
+  }
+  if (delivery.businessId !== null) {
+    const message = await businessDeliveryRenderer(delivery.kind)(db, { ...delivery, businessId: delivery.businessId }, links.publicUrl);
+    return { email: { subject: message.title, text: message.text, html: message.html }, header: { 'X-Earshot-Business': delivery.businessId } };
   }
   if (delivery.itemId !== null) {
     const context = await loadAlertContext(db, delivery.itemId);
@@ -62,6 +76,10 @@ export async function renderChannelMessage(db: Db, delivery: ClaimedDelivery, pu
     if (!context) throw new DeliverySubjectGoneError(`item ${delivery.itemId} of delivery ${delivery.id} no longer exists`);
     const email = renderNegativeItemEmail(context, publicUrl);
     return { deliveryId: delivery.id, kind: delivery.kind, title: email.subject, text: email.text, item: alertItemOf(context, publicUrl) };
+  }
+  if (delivery.businessId !== null) {
+    const message = await businessDeliveryRenderer(delivery.kind)(db, { ...delivery, businessId: delivery.businessId }, publicUrl);
+    return { deliveryId: delivery.id, kind: delivery.kind, ...message };
   }
   const context = delivery.sourceId === null ? undefined : await loadSourceNoticeContext(db, delivery.sourceId);
   if (!context) throw new DeliverySubjectGoneError(`the source of delivery ${delivery.id} no longer exists`);

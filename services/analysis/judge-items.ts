@@ -33,8 +33,16 @@ export async function judgeItems(tx: Transaction<Database>, items: ItemToAnalyze
   const note = options.rescore ? { reanalyzed: ANALYZER_VERSION } : undefined;
   const { events, toAlert } = newlyFlagged(items, results, stored, { now: options.now, alertMaxAgeDays: options.alertMaxAgeDays, note });
   await insertItemEvents(tx, events);
-  const deliveryIds = await createDeliveries(tx, { kind: 'negative_item', itemIds: toAlert });
+  // Items judged for the first time and not flagged still meet rules that ask for them (those the
+  // analyzer could not judge go to the daily digest by default); re-scoring only alerts the newly flagged.
+  const notFlagged = options.rescore ? [] : items.filter((item, index) => stored.has(item.id) && !(results[index] as AnalysisResult).flagged && !item.flagged && isRecent(item, options)).map((item) => item.id);
+  const deliveryIds = await createDeliveries(tx, { kind: 'negative_item', itemIds: toAlert, notFlaggedItemIds: notFlagged });
   return { stored: stored.size, flagged: events.length, deliveryIds };
+}
+
+/** Published (or, undated, first seen) within the alert window: older items are never alerted. */
+function isRecent(item: ItemToAnalyze, options: { now: Date; alertMaxAgeDays: number }): boolean {
+  return (item.published_at ?? item.first_seen_at).getTime() >= options.now.getTime() - options.alertMaxAgeDays * 86_400_000;
 }
 
 /**
@@ -49,13 +57,12 @@ function newlyFlagged(
   stored: Set<string>,
   options: { now: Date; alertMaxAgeDays: number; note?: Record<string, unknown> },
 ): { events: NewItemEvent[]; toAlert: string[] } {
-  const oldestAlerted = options.now.getTime() - options.alertMaxAgeDays * 86_400_000;
   const events: NewItemEvent[] = [];
   const toAlert: string[] = [];
   items.forEach((item, index) => {
     const verdict = results[index] as AnalysisResult;
     if (!stored.has(item.id) || !verdict.flagged || item.flagged) return;
-    const recent = (item.published_at ?? item.first_seen_at).getTime() >= oldestAlerted;
+    const recent = isRecent(item, options);
     events.push({
       itemId: item.id,
       accountId: item.account_id,

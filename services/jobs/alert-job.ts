@@ -6,11 +6,13 @@ import type { AlertJobData } from './queues.ts';
 /**
  * Sends one batch of deliveries, each at most once (services/alerts/deliver.ts); BullMQ retries
  * what failed with the capped backoff. A channel that said how long to wait (a rate limit) is
- * tried again after exactly that, without spending an attempt.
+ * tried again after exactly that, without spending an attempt; so is a batch quiet hours hold,
+ * when they end.
  */
 export async function runAlertJob(job: Job<AlertJobData>, deps: DeliveryDeps, token?: string): Promise<DeliveryOutcome> {
+  let outcome: DeliveryOutcome;
   try {
-    return await deliverAlerts(job.data.deliveryIds, deps, job.id);
+    outcome = await deliverAlerts(job.data.deliveryIds, deps, job.id);
   } catch (error) {
     // Retrying cannot bring a deleted item or source back.
     if (error instanceof DeliverySubjectGoneError) throw new UnrecoverableError(error.message);
@@ -20,4 +22,10 @@ export async function runAlertJob(job: Job<AlertJobData>, deps: DeliveryDeps, to
     }
     throw error;
   }
+  // Quiet hours hold some of the batch: the job comes back when they end; what was sent is skipped then.
+  if (outcome.heldUntil !== null && token !== undefined) {
+    await job.moveToDelayed(Math.max(outcome.heldUntil.getTime(), Date.now() + 1000), token);
+    throw new DelayedError();
+  }
+  return outcome;
 }

@@ -13,6 +13,17 @@ import { checkQuietSources } from './quiet-sources.ts';
 import { reReviewExpiry } from './re-review-expiry.ts';
 import { reconcile } from './reconciler.ts';
 
+/**
+ * Work the scheduler does every so often besides queueing polls: each task is one file in
+ * this folder, listed in `periodicTasks` below. `run` is given the tick's `now`, so tests
+ * drive a task with any clock; it returns how many things it did, for the log.
+ */
+export interface PeriodicTask {
+  name: string;
+  everyMs: number;
+  run(now: Date): Promise<number>;
+}
+
 export interface RunningScheduler {
   /** One tick by hand (tests, and the first tick at start). */
   tick(): Promise<number>;
@@ -24,6 +35,11 @@ const QUIET_CHECK_EVERY_MS = 6 * 3600_000;
 // Hourly housekeeping: the response-time change log only needs its last day, and web sessions past
 // their idle or absolute end are of no use; pruning hourly keeps both small.
 const HOUSEKEEPING_EVERY_MS = 3600_000;
+
+/** The periodic tasks, in the order each tick runs them. */
+function periodicTasks(_deps: { db: Db; queues: Queues; config: Config; log: Logger }): PeriodicTask[] {
+  return [];
+}
 
 /**
  * Cron only enqueues: every tick queues each due source under a job id made of the
@@ -37,6 +53,8 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
   let lastQuietCheck = 0;
   let lastHousekeeping = 0;
   const expireReReviews = reReviewExpiry({ db, config, log });
+  const periodic = periodicTasks({ db, queues, config, log });
+  const lastRun = new Map<string, number>();
 
   async function tick(): Promise<number> {
     const due = await listDueSources(db, new Date());
@@ -56,6 +74,12 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
       lastHousekeeping = Date.now();
       await pruneFactChanges(db, new Date(Date.now() - FACT_CHANGES_KEPT_MS));
       await deleteEndedSessions(db, config.sessionIdleHours * 3600);
+    }
+    for (const task of periodic) {
+      if (Date.now() - (lastRun.get(task.name) ?? 0) < task.everyMs) continue;
+      lastRun.set(task.name, Date.now());
+      const done = await task.run(new Date());
+      if (done > 0) log.info({ task: task.name, done }, 'scheduled alert work done');
     }
     if (due.length > 0) log.debug({ due: due.length }, 'due sources queued');
     return due.length;

@@ -88,8 +88,8 @@ test('a channel delivery is sent once in Slack Block Kit; a repeat or a second j
   const { channelId, name, receiver } = await slackChannel();
   const { itemId, deliveryId } = await channelDelivery(channelId, 'The soup was cold and nobody came.');
 
-  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 1, skipped: 0 });
-  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1 });
+  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 1, skipped: 0, heldUntil: null });
+  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1, heldUntil: null });
   await Promise.all([deliverAlerts([deliveryId], deps), deliverAlerts([deliveryId], deps)]);
 
   expect(receiver.received).toHaveLength(1);
@@ -164,7 +164,7 @@ test('a 404 marks the channel as needing attention and tells the owner by email 
   // The owner gives new settings: the channel is healthy again and the waiting alerts go out.
   const changed = await pipeline.api('PATCH', `/v1/channels/${channelId}`, { config: { webhookUrl } });
   expect(changed.status).toBe(200);
-  await expect(deliverAlerts([first.deliveryId, second.deliveryId], deps)).resolves.toEqual({ sent: 2, skipped: 0 });
+  await expect(deliverAlerts([first.deliveryId, second.deliveryId], deps)).resolves.toEqual({ sent: 2, skipped: 0, heldUntil: null });
   expect(receiver.accepted).toHaveLength(2);
 });
 
@@ -179,7 +179,7 @@ test('a rate limit releases the delivery and asks the job to wait as long as the
   expect(await deliveryRow(deliveryId)).toMatchObject({ status: 'pending' });
   expect((await channelRow(channelId)).status).toBe('ok');
 
-  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 1, skipped: 0 });
+  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 1, skipped: 0, heldUntil: null });
   expect(receiver.accepted).toHaveLength(1);
 });
 
@@ -188,12 +188,12 @@ test('a send that is never answered is kept as unknown, never sent again, and sh
   const { itemId, deliveryId } = await channelDelivery(channelId);
   receiver.failNext({ kind: 'hang' });
 
-  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1 });
+  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1, heldUntil: null });
   const row = await deliveryRow(deliveryId);
   expect(row).toMatchObject({ status: 'unknown', claim_token: null });
   expect(row.last_error).toContain(name);
 
-  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1 });
+  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1, heldUntil: null });
   expect(await claimDelivery(pipeline.db, deliveryId, 0)).toEqual({ kind: 'already_sent' });
   expect((await listStrandedDeliveries(pipeline.db, { graceSeconds: 0, idleSeconds: 0, leaseSeconds: 0 })).map((d) => d.id)).not.toContain(deliveryId);
   expect(receiver.received).toHaveLength(1);
@@ -213,5 +213,5 @@ test("deleting a channel takes its unsent deliveries with it", async () => {
   const deleted = await pipeline.api('DELETE' as 'GET', `/v1/channels/${channelId}`);
   expect(deleted.status).toBe(204);
   expect(await pipeline.db.selectFrom('alert_deliveries').select('id').where('id', '=', deliveryId).executeTakeFirst()).toBeUndefined();
-  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1 });
+  await expect(deliverAlerts([deliveryId], deps)).resolves.toEqual({ sent: 0, skipped: 1, heldUntil: null });
 });

@@ -78,12 +78,20 @@ test('each alert address is told once, in lower case', () => {
   expect(recipientsOf([])).toEqual([]);
 });
 
-test('existing businesses and new ones alike start with the one default rule', async () => {
+test('existing businesses and new ones alike start with the two default rules: flagged items at once, what could not be judged in the daily digest', async () => {
   const { businessId } = await freshBusiness(['x@shop.test']);
   const rules = await testDb.db.selectFrom('alert_rules').select(['business_id', 'name', 'conditions', 'target', 'delivery', 'urgent']).execute();
   for (const business of [source.business_id, businessId]) {
     expect(rules.filter((row) => row.business_id === business)).toEqual([
       { business_id: business, name: 'Flagged items to the alert addresses', conditions: { flaggedOnly: true }, target: { alertAddresses: true }, delivery: 'instant', urgent: false },
+      {
+        business_id: business,
+        name: 'Items Earshot could not judge, in the daily digest',
+        conditions: { sentiments: ['unknown'], flaggedOnly: false },
+        target: { alertAddresses: true },
+        delivery: 'daily',
+        urgent: false,
+      },
     ]);
   }
 });

@@ -13,7 +13,7 @@ const create = (business: string, payload: object, key?: string) =>
   h.call({ method: 'POST', url: `/v1/businesses/${business}/alert-rules`, payload, ...(key !== undefined && { key }) });
 
 describe('the default rule', () => {
-  test('a business starts with one rule equal to the old behaviour, listed like any other', async () => {
+  test('a business starts with a rule equal to the old behaviour and one for what could not be judged, listed like any other', async () => {
     const response = await rulesOf(businessId);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().rules).toEqual([
@@ -28,6 +28,17 @@ describe('the default rule', () => {
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       },
+      {
+        id: expect.any(String),
+        businessId,
+        name: 'Items Earshot could not judge, in the daily digest',
+        when: { sentiments: ['unknown'], flaggedOnly: false },
+        to: { alertAddresses: true },
+        delivery: 'daily',
+        urgent: false,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      },
     ]);
   });
 
@@ -35,12 +46,15 @@ describe('the default rule', () => {
     const added = await h.call({ method: 'POST', url: '/v1/businesses', payload: { name: 'Second café', alertEmails: ['c@example.com'] } });
     expect(added.statusCode, added.body).toBe(201);
     const rules = (await rulesOf(added.json().id)).json().rules;
-    expect(rules.map((rule: { to: unknown }) => rule.to)).toEqual([{ alertAddresses: true }]);
+    expect(rules.map((rule: { to: unknown; delivery: string }) => [rule.to, rule.delivery])).toEqual([
+      [{ alertAddresses: true }, 'instant'],
+      [{ alertAddresses: true }, 'daily'],
+    ]);
   });
 });
 
 describe('adding, changing and deleting rules', () => {
-  test('a rule is created with its conditions, listed after the default, changed and deleted', async () => {
+  test('a rule is created with its conditions, listed after the defaults, changed and deleted', async () => {
     const business = await createBusiness(h.db, accountId, { name: 'Rules shop', timezone: 'UTC', alertEmails: ['o@example.com'] });
     const created = await create(business.id, {
       name: 'Bad Google reviews',
@@ -59,7 +73,7 @@ describe('adding, changing and deleting rules', () => {
       delivery: 'instant',
       urgent: true,
     });
-    expect((await rulesOf(business.id)).json().rules.map((listed: { id: string }) => listed.id)).toEqual([expect.any(String), rule.id]);
+    expect((await rulesOf(business.id)).json().rules.map((listed: { id: string }) => listed.id)).toEqual([expect.any(String), expect.any(String), rule.id]);
 
     const changed = await h.call({ method: 'PATCH', url: `/v1/alert-rules/${rule.id}`, payload: { delivery: 'daily', when: { topics: ['wait'] } } });
     expect(changed.statusCode, changed.body).toBe(200);
@@ -76,7 +90,7 @@ describe('adding, changing and deleting rules', () => {
     const changed = await h.call({ method: 'PATCH', url: `/v1/alert-rules/${rule.id}`, payload: { when: { ratingMax: 1 } } });
     expect(changed.json()).toMatchObject({ when: { ratingMax: 1, flaggedOnly: true }, to: { alertAddresses: true } });
     expect((await h.call({ method: 'DELETE', url: `/v1/alert-rules/${rule.id}` })).statusCode).toBe(204);
-    expect((await rulesOf(business.id)).json().rules).toEqual([]);
+    expect((await rulesOf(business.id)).json().rules.map((left: { delivery: string }) => left.delivery)).toEqual(['daily']);
   });
 
   test("to a person or a channel of the account: another account's are refused like unknown ones", async () => {
@@ -139,6 +153,6 @@ describe('who may', () => {
     expect(patched.statusCode).toBe(404);
     expect(patched.json()).toEqual(unknown.json());
     expect((await h.call({ method: 'DELETE', url: `/v1/alert-rules/${theirRule.id}` })).statusCode).toBe(404);
-    expect((await rulesOf(h.stranger.businessId, h.stranger.key)).json().rules).toHaveLength(1);
+    expect((await rulesOf(h.stranger.businessId, h.stranger.key)).json().rules).toHaveLength(2);
   });
 });

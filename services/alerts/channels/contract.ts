@@ -10,7 +10,7 @@ import type { HttpClient, Logger } from '../../../connectors/contract.ts';
 import type { MailTransport } from '../mail-transport.ts';
 
 /** What an alert is about. Extensible: a channel renders any kind it does not know from `title` and `text`. */
-export type AlertKind = 'negative_item' | 'source_notice' | 'test' | (string & {});
+export type AlertKind = 'negative_item' | 'source_notice' | 'test' | 'daily_digest' | 'weekly_digest' | 'weekly_report' | 'sla_overdue' | 'spike' | (string & {});
 
 /** The item an alert is about: everything today's alert email carries (services/alerts/alert-email.ts). */
 export interface AlertItem {
@@ -48,6 +48,11 @@ export interface AlertMessage {
   title: string;
   /** The whole message as plain text: every channel's fallback, and the body where there is no richer form. */
   text: string;
+  /**
+   * An email-safe HTML body (tables and inline styles), for messages that have one (digests,
+   * the weekly report): the email channel sends it; other channels use `text`.
+   */
+  html?: string;
   /** Present for item alerts (`negative_item`). */
   item?: AlertItem;
 }

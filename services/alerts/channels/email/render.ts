@@ -14,7 +14,7 @@ export function renderChannelEmail(message: AlertMessage): RenderedEmail {
   return {
     subject: message.title,
     text: message.text,
-    html: `<!doctype html>
+    html: message.html ?? `<!doctype html>
 <html><body style="font-family:sans-serif">
 <p style="white-space:pre-wrap">${escapeHtml(message.text)}</p>
 </body></html>`,
