@@ -1,6 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AlertRuleConditions, AlertRuleDelivery, AlertRuleTarget } from './alert-rule-shape.ts';
-import type { Weekday } from './opening-hours-shape.ts';
 
 /** A timestamp read as a Date, written as a Date or an ISO string; defaulted by Postgres on insert. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -14,6 +13,8 @@ export type SourceStatus = 'ok' | 'needs_attention' | 'paused' | 'failing';
 export type ItemKind = 'review' | 'mention';
 export type ItemStatus = 'new' | 'responded' | 'resolved';
 export type SentimentLabel = 'negative' | 'neutral' | 'positive' | 'unknown';
+/** The day weekly digests and the weekly report go out, as `businesses.digest_weekday` stores it. */
+export type DigestWeekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
 /** unknown: a channel send whose outcome cannot be known; never retried by itself. */
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'unknown';
 export type ReReviewChannel = 'email' | 'phone' | 'in_person' | 'platform_reply' | 'other';
@@ -48,7 +49,8 @@ export interface BusinessesTable {
   sla_hours: Generated<number>;
   /** "HH:MM" local: when daily digests (and weekly ones, on digest_weekday) go out. */
   digest_time: Generated<string>;
-  digest_weekday: Generated<Weekday>;
+  /** Spelled out, as the column's check says: 'monday' … 'sunday' (not the opening hours' 'mon'). */
+  digest_weekday: Generated<DigestWeekday>;
   /** The weekly report email to the business's owners; on unless turned off. */
   weekly_report: Generated<boolean>;
   created_at: CreatedAt;

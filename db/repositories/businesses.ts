@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { DEFAULT_ALERT_RULE, UNJUDGED_DIGEST_RULE } from '../alert-rule-shape.ts';
 import type { OpeningHours } from '../opening-hours-shape.ts';
-import type { BusinessesTable, Database } from '../schema.ts';
+import type { BusinessesTable, Database, DigestWeekday } from '../schema.ts';
 import { insertAlertRule } from './alert-rules.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
@@ -14,6 +14,11 @@ export interface BusinessRecord {
   slaHours: number;
   /** null: no hours set; business-hours figures then count every hour. */
   openingHours: OpeningHours | null;
+  /** "HH:MM" in `timezone`: when daily digests go out, and weekly ones on `digestWeekday`. */
+  digestTime: string;
+  digestWeekday: DigestWeekday;
+  /** The weekly report to the owners; on unless turned off. */
+  weeklyReport: boolean;
   createdAt: Date;
 }
 
@@ -24,7 +29,7 @@ export interface NewBusiness {
   alertEmails: readonly string[];
 }
 
-const COLUMNS = ['id', 'account_id', 'name', 'timezone', 'alert_emails', 'sla_hours', 'opening_hours', 'created_at'] as const;
+const COLUMNS = ['id', 'account_id', 'name', 'timezone', 'alert_emails', 'sla_hours', 'opening_hours', 'digest_time', 'digest_weekday', 'weekly_report', 'created_at'] as const;
 
 function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number]>): BusinessRecord {
   return {
@@ -35,6 +40,9 @@ function toRecord(row: Pick<Selectable<BusinessesTable>, (typeof COLUMNS)[number
     alertEmails: row.alert_emails,
     slaHours: row.sla_hours,
     openingHours: (row.opening_hours ?? null) as OpeningHours | null,
+    digestTime: row.digest_time,
+    digestWeekday: row.digest_weekday,
+    weeklyReport: row.weekly_report,
     createdAt: row.created_at,
   };
 }

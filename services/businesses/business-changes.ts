@@ -3,7 +3,7 @@ import { createBusiness, type BusinessRecord } from '../../db/repositories/busin
 import { updateBusinessSettings, type BusinessSettingsRecord } from '../../db/repositories/business-settings.ts';
 import type { TenantScope } from '../../db/repositories/tenant-scope.ts';
 import type { OpeningHours } from '../response-times/opening-hours.ts';
-import { alertAddresses, businessName, canonicalTimezone, checkedOpeningHours, slaHours } from './business-input.ts';
+import { alertAddresses, businessName, canonicalTimezone, checkedOpeningHours, digestTime, digestWeekday, slaHours } from './business-input.ts';
 
 export interface NewBusinessRequest {
   name: string;
@@ -19,6 +19,9 @@ export interface BusinessSettingsChange {
   openingHours?: OpeningHours | null;
   slaHours?: number;
   alertEmails?: readonly string[];
+  /** When digests go out: a local time, and the day of the weekly one; either may be left out. */
+  digest?: { time?: string; weekday?: string };
+  weeklyReport?: boolean;
 }
 
 /** Adds a business to the account, its settings checked (throws InvalidBusinessSettings). */
@@ -31,7 +34,7 @@ export async function addBusiness(db: Db, accountId: string, request: NewBusines
 }
 
 /**
- * Changes the settings that shape alerts and response-time figures, each checked
+ * Changes the settings that shape alerts, digests and response-time figures, each checked
  * (throws InvalidBusinessSettings). Undefined when the business is not within the scope.
  */
 export async function changeBusinessSettings(
@@ -46,5 +49,8 @@ export async function changeBusinessSettings(
     openingHours: change.openingHours === undefined ? undefined : checkedOpeningHours(change.openingHours),
     slaHours: change.slaHours === undefined ? undefined : slaHours(change.slaHours),
     alertEmails: change.alertEmails === undefined ? undefined : alertAddresses(change.alertEmails),
+    digestTime: change.digest?.time === undefined ? undefined : digestTime(change.digest.time),
+    digestWeekday: change.digest?.weekday === undefined ? undefined : digestWeekday(change.digest.weekday),
+    weeklyReport: change.weeklyReport,
   });
 }

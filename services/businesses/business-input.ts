@@ -1,3 +1,6 @@
+import type { DigestWeekday } from '../../db/schema.ts';
+import { DIGEST_WEEKDAYS } from '../alerts/digests/business-schedule.ts';
+import { clockProblem } from '../alerts/digests/local-clock.ts';
 import { normalizeOpeningHours, openingHoursProblem, type OpeningHours } from '../response-times/opening-hours.ts';
 
 /**
@@ -82,4 +85,18 @@ export function checkedOpeningHours(hours: OpeningHours | null): OpeningHours | 
   const problem = openingHoursProblem(hours);
   if (problem !== null) throw new InvalidBusinessSettings(`openingHours.${problem.path}`, problem.message);
   return normalizeOpeningHours(hours);
+}
+
+/** When digests go out: a local time "HH:MM" from 00:00 to 23:59. */
+export function digestTime(time: string): string {
+  const problem = clockProblem(time);
+  if (problem !== null) throw new InvalidBusinessSettings('digest.time', problem);
+  return time;
+}
+
+/** The day weekly digests (and the weekly report) go out, spelled out: monday … sunday. */
+export function digestWeekday(day: string): DigestWeekday {
+  const known = DIGEST_WEEKDAYS.find((weekday) => weekday === day);
+  if (known === undefined) throw new InvalidBusinessSettings('digest.weekday', `must be one of ${DIGEST_WEEKDAYS.join(', ')}`);
+  return known;
 }

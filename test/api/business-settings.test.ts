@@ -24,6 +24,8 @@ describe('PATCH /v1/businesses/:id', () => {
       slaHours: 48,
       alertEmails: ['a@example.com', 'b@example.com'],
       openingHours: { mon: [{ open: '09:00', close: '12:30' }, { open: '14:00', close: '18:00' }], sat: [{ open: '10:00', close: '24:00' }] },
+      digest: { time: '08:00', weekday: 'monday' },
+      weeklyReport: true,
       createdAt: expect.any(String),
     });
     const row = await h.db.selectFrom('businesses').selectAll().where('id', '=', h.tenant.businessId).executeTakeFirstOrThrow();
@@ -37,8 +39,39 @@ describe('PATCH /v1/businesses/:id', () => {
     expect(response.json()).toMatchObject({ name: 'Chez Alice', timezone: 'Europe/Paris', slaHours: 48, openingHours: null });
   });
 
+  test('sets when digests go out and turns the weekly report off; a part left out stays as it was', async () => {
+    const response = await patch(h.tenant.businessId, { digest: { time: '07:30', weekday: 'friday' }, weeklyReport: false });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ digest: { time: '07:30', weekday: 'friday' }, weeklyReport: false });
+    const row = await h.db.selectFrom('businesses').select(['digest_time', 'digest_weekday', 'weekly_report']).where('id', '=', h.tenant.businessId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ digest_time: '07:30', digest_weekday: 'friday', weekly_report: false });
+
+    const timeOnly = await patch(h.tenant.businessId, { digest: { time: '23:59' } });
+    expect(timeOnly.json()).toMatchObject({ digest: { time: '23:59', weekday: 'friday' }, weeklyReport: false });
+    const back = await patch(h.tenant.businessId, { digest: { time: '08:00', weekday: 'monday' }, weeklyReport: true });
+    expect((await h.call({ method: 'GET', url: `/v1/businesses/${h.tenant.businessId}` })).json()).toEqual(back.json());
+    expect(back.json()).toMatchObject({ digest: { time: '08:00', weekday: 'monday' }, weeklyReport: true });
+  });
+
+  test('a digest time out of the clock is refused in words naming body.digest.time; nothing is stored', async () => {
+    for (const time of ['24:00', '8:00', '08:60', 'noon', '']) {
+      const response = await patch(h.tenant.businessId, { digest: { time } });
+      expect(response.statusCode, time).toBe(400);
+      expect(response.json().error).toEqual({ code: 'validation_failed', field: 'body.digest.time', message: `body.digest.time must be a time "HH:MM" between 00:00 and 23:59, got "${time}"` });
+    }
+    const row = await h.db.selectFrom('businesses').select('digest_time').where('id', '=', h.tenant.businessId).executeTakeFirstOrThrow();
+    expect(row.digest_time).toBe('08:00');
+  });
+
   test.each([
     [{}, 'body'],
+    [{ digest: {} }, 'body.digest'],
+    [{ digest: { weekday: 'mon' } }, 'body.digest.weekday'],
+    [{ digest: { weekday: 'Monday' } }, 'body.digest.weekday'],
+    [{ digest: { time: 800 } }, 'body.digest.time'],
+    [{ digest: { time: '08:00', hour: 8 } }, 'body.digest.hour'],
+    [{ weeklyReport: 'no' }, 'body.weeklyReport'],
+    [{ weeklyReport: null }, 'body.weeklyReport'],
     [{ slaHours: 0 }, 'body.slaHours'],
     [{ slaHours: 721 }, 'body.slaHours'],
     [{ slaHours: 1.5 }, 'body.slaHours'],

@@ -24,6 +24,8 @@ describe('POST /v1/businesses', () => {
       alertEmails: ['luigi@example.com', 'mario@example.com'],
       slaHours: 24,
       openingHours: null,
+      digest: { time: '08:00', weekday: 'monday' },
+      weeklyReport: true,
       createdAt: expect.any(String),
     });
     expect(new Date(business.createdAt).toISOString()).toBe(business.createdAt);
@@ -96,6 +98,8 @@ describe('GET /v1/businesses/:id', () => {
       slaHours: 48,
       alertEmails: ['bob@example.com'],
       openingHours: { mon: [{ open: '09:00', close: '18:00' }] },
+      digest: { time: '06:45', weekday: 'sunday' },
+      weeklyReport: false,
     };
     const patched = await h.call({ method: 'PATCH', url: `/v1/businesses/${businessId}`, payload: settings });
     expect(patched.statusCode, patched.body).toBe(200);

@@ -38,6 +38,9 @@ function settings(overrides: Record<string, string> = {}): Record<string, string
     'hours-mon-1-close': '18:00',
     'hours-sat-0-open': '18:00',
     'hours-sat-0-close': '00:00',
+    digestTime: '08:00',
+    digestWeekday: 'monday',
+    weeklyReport: 'yes',
     ...overrides,
   };
 }
@@ -89,6 +92,39 @@ describe('the Businesses pages', () => {
     expect(again.body).toContain('Settings saved.');
     expect(again.body).toMatch(/id="hours-sat-0-close" name="hours-sat-0-close" value="00:00"/);
     expect(again.body).toMatch(/id="hours-mon-1-open" name="hours-mon-1-open" value="14:00"/);
+  });
+
+  test('the digest time and day and the weekly report are shown and saved as PATCH saves them', async () => {
+    const page = await owner.get(`/businesses/${h.tenant.businessId}`);
+    expect(page.body).toMatch(/<input type="time" id="digestTime" name="digestTime" required value="08:00"/);
+    expect(page.body).toContain('<option value="monday" selected>Monday</option>');
+    expect(page.body).toMatch(/id="weeklyReport" name="weeklyReport" value="yes" checked/);
+
+    // An unticked checkbox is not sent at all: the weekly report is turned off.
+    const { weeklyReport: _, ...withoutReport } = settings({ digestTime: '06:30', digestWeekday: 'saturday' });
+    const saved = await owner.post(`/businesses/${h.tenant.businessId}`, withoutReport);
+    expect(saved.statusCode, saved.body.slice(0, 300)).toBe(303);
+    expect(await apiBusiness()).toMatchObject({ digest: { time: '06:30', weekday: 'saturday' }, weeklyReport: false });
+    const again = (await owner.get(`/businesses/${h.tenant.businessId}`)).body;
+    expect(again).toContain('<option value="saturday" selected>Saturday</option>');
+    expect(again).toMatch(/id="weeklyReport" name="weeklyReport" value="yes">/);
+
+    expect((await owner.post(`/businesses/${h.tenant.businessId}`, settings())).statusCode).toBe(303);
+    expect(await apiBusiness()).toMatchObject({ digest: { time: '08:00', weekday: 'monday' }, weeklyReport: true });
+  });
+
+  test('a bad digest time or day is refused by name, the rest kept as typed', async () => {
+    const time = await owner.post(`/businesses/${h.tenant.businessId}`, settings({ name: 'Kept Bistro', digestTime: '25:00', digestWeekday: 'friday' }));
+    expect(time.statusCode).toBe(400);
+    expect(problemOf(time.body)).toBe('Digests go out at: must be a time &quot;HH:MM&quot; between 00:00 and 23:59, got &quot;25:00&quot;');
+    expect(time.body).toMatch(/id="digestTime" name="digestTime" required value="25:00"[^>]*aria-invalid="true"/);
+    expect(time.body).toContain('<option value="friday" selected>Friday</option>');
+    expect(time.body).toContain('value="Kept Bistro"');
+
+    const day = await owner.post(`/businesses/${h.tenant.businessId}`, settings({ digestWeekday: 'someday' }));
+    expect(problemOf(day.body)).toBe('Weekly digest on: must be one of monday, tuesday, wednesday, thursday, friday, saturday, sunday');
+    expect(day.body).toMatch(/id="digestWeekday" name="digestWeekday" aria-invalid="true"/);
+    expect(await apiBusiness()).toMatchObject({ name: 'Alice Bistro', digest: { time: '08:00', weekday: 'monday' } });
   });
 
   test('every day left empty means no opening hours', async () => {

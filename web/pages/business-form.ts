@@ -2,6 +2,7 @@ import type { Weekday } from '../../db/opening-hours-shape.ts';
 import { BUSINESS_LIMITS, type InvalidBusinessSettings } from '../../services/businesses/business-input.ts';
 import { field } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
+import { DIGEST_FIELDS } from './business-digest-form.ts';
 import { DAY_NAMES, hoursFieldId } from './business-hours-form.ts';
 
 /** The owner-facing names of a business's settings, and the form field each lives in. */
@@ -49,6 +50,8 @@ export function businessProblem(error: InvalidBusinessSettings, rowOf: (day: Wee
     const where = hours[2] === undefined ? DAY_NAMES[day] : `${DAY_NAMES[day]}, row ${row + 1}`;
     return { field: hoursFieldId(day, row, hours[3] === 'close' ? 'close' : 'open'), text: `Opening hours, ${where}: ${error.problem}` };
   }
+  const digest = DIGEST_FIELDS[error.field];
+  if (digest) return { field: digest.id, text: `${digest.label}: ${error.problem}` };
   const name = error.field.replace(/\[\d+\]$/, '');
   return { field: name, text: `${LABELS[name] ?? name}: ${error.problem}` };
 }

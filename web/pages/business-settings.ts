@@ -9,6 +9,7 @@ import type { Person } from '../../services/people/sessions.ts';
 import { html } from '../html.ts';
 import { csrfField, layout, sendHtml } from '../layout.ts';
 import { PageError } from '../page-error.ts';
+import { digestAsText, digestFields, readDigestText, type DigestText } from './business-digest-form.ts';
 import { addressLines, businessBasicsFields, businessProblem, readBusinessText, slaField, wholeNumber, type BusinessText } from './business-form.ts';
 import { hoursAsText, hoursFields, readHoursForm, type HoursText } from './business-hours-form.ts';
 import { replyTemplatesSection, type TemplateSubmission } from './business-reply-templates.ts';
@@ -26,6 +27,7 @@ export const BUSINESS_NOTICES: Record<string, { kind: 'ok' | 'problem'; text: st
 interface Submitted {
   text: BusinessText;
   hours: HoursText;
+  digest: DigestText;
   problem: { field: string; text: string };
 }
 
@@ -61,6 +63,7 @@ ${csrfField(person.csrfToken)}
 ${businessBasicsFields(text, problemField)}
 ${slaField(text, problemField)}
 ${hoursFields(submitted?.hours ?? hoursAsText(business.openingHours), problemField)}
+${digestFields(submitted?.digest ?? digestAsText(business), problemField)}
 <button type="submit">Save settings</button>
 </form>
 ${replyTemplatesSection(business.id, person.csrfToken, templates, template)}
@@ -69,7 +72,7 @@ ${replyTemplatesSection(business.id, person.csrfToken, templates, template)}
   return sendHtml(reply, page, problem !== undefined ? 400 : 200);
 }
 
-/** `/businesses/:id`: name, time zone, reply time, opening hours and alert addresses, saved by the rules `PATCH /v1/businesses/:id` follows; and its reply templates. */
+/** `/businesses/:id`: name, time zone, reply time, opening hours, alert addresses, digest time and weekly report, saved by the rules `PATCH /v1/businesses/:id` follows; and its reply templates. */
 export function businessSettingsPage(deps: ApiDeps): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: IdParams; Querystring: { done?: string } }>(
@@ -83,7 +86,8 @@ export function businessSettingsPage(deps: ApiDeps): FastifyPluginAsync {
       const { id } = request.params;
       const text = readBusinessText(request.body);
       const hours = readHoursForm(request.body);
-      if (!hours.ok) return settingsPage(deps, reply, person, id, { submitted: { text, hours: hours.text, problem: { field: hours.field, text: hours.message } } });
+      const digest = readDigestText(request.body);
+      if (!hours.ok) return settingsPage(deps, reply, person, id, { submitted: { text, hours: hours.text, digest, problem: { field: hours.field, text: hours.message } } });
       try {
         const saved = await changeBusinessSettings(deps.db, person, id, {
           name: text.name,
@@ -91,12 +95,14 @@ export function businessSettingsPage(deps: ApiDeps): FastifyPluginAsync {
           slaHours: wholeNumber(text.slaHours),
           alertEmails: addressLines(text.alertEmails),
           openingHours: hours.hours,
+          digest: { time: digest.time, weekday: digest.weekday },
+          weeklyReport: digest.weeklyReport,
         });
         if (saved === undefined) throw PageError.notFound();
         return reply.redirect(`/businesses/${id}?done=saved`, 303);
       } catch (error) {
         if (!(error instanceof InvalidBusinessSettings)) throw error;
-        return settingsPage(deps, reply, person, id, { submitted: { text, hours: hours.text, problem: businessProblem(error, hours.rowOf) } });
+        return settingsPage(deps, reply, person, id, { submitted: { text, hours: hours.text, digest, problem: businessProblem(error, hours.rowOf) } });
       }
     });
   };

@@ -4,7 +4,7 @@ import type { OpeningHours } from '../../response-times/opening-hours.ts';
 import { authOf } from '../auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
-import { openingHoursSchema, presentBusiness, type BusinessJson } from '../schemas/business.ts';
+import { digestSettingsSchema, openingHoursSchema, presentBusiness, type BusinessJson } from '../schemas/business.ts';
 import { idParams, isUuid, noQuery, type IdParams } from '../schemas/common.ts';
 import { errorResponses } from '../schemas/error.ts';
 import { asInvalidBusinessInput } from '../business-refusal.ts';
@@ -15,6 +15,8 @@ interface BusinessSettingsBody {
   openingHours?: OpeningHours | null;
   slaHours?: number;
   alertEmails?: string[];
+  digest?: { time?: string; weekday?: string };
+  weeklyReport?: boolean;
 }
 
 const businessSettingsBody = {
@@ -33,8 +35,13 @@ const businessSettingsBody = {
       items: { type: 'string', format: 'email', maxLength: 254 },
       description: 'Who is emailed about flagged items; replaces the list, duplicates are dropped',
     },
+    digest: digestSettingsSchema,
+    weeklyReport: { type: 'boolean', description: 'false turns the weekly report email off' },
   },
-  examples: [{ timezone: 'Europe/Paris', slaHours: 48, openingHours: { tue: [{ open: '12:00', close: '14:30' }, { open: '19:00', close: '23:00' }] } }],
+  examples: [
+    { timezone: 'Europe/Paris', slaHours: 48, openingHours: { tue: [{ open: '12:00', close: '14:30' }, { open: '19:00', close: '23:00' }] } },
+    { digest: { time: '07:30', weekday: 'friday' }, weeklyReport: false },
+  ],
 } as const;
 
 /**
@@ -43,7 +50,7 @@ const businessSettingsBody = {
  */
 const ownerOnBusiness: object = { access: { roles: ['owner'], target: 'business' } };
 
-/** `PATCH /v1/businesses/:id`: the settings that shape alerts and response-time figures. */
+/** `PATCH /v1/businesses/:id`: the settings that shape alerts, digests and response-time figures. */
 export function businessSettingsRoutes(deps: ApiDeps): FastifyPluginAsync {
   return async (app) => {
     app.patch<{ Params: IdParams; Body: BusinessSettingsBody; Reply: BusinessJson }>(
@@ -51,7 +58,7 @@ export function businessSettingsRoutes(deps: ApiDeps): FastifyPluginAsync {
       {
         config: ownerOnBusiness,
         schema: {
-          summary: 'Change a business: name, time zone, opening hours, SLA hours, alert emails',
+          summary: 'Change a business: name, time zone, opening hours, SLA hours, alert emails, digest time and day, weekly report',
           tags: ['businesses'],
           params: idParams,
           querystring: noQuery,
