@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AlertChannelStatus, AlertChannelsTable, Database } from '../schema.ts';
+import type { AlertChannelStatus, AlertChannelsTable, Database, QuietHoursSetting } from '../schema.ts';
 import { orWhenTaken } from './unique-violation.ts';
 
 /**
@@ -14,6 +14,8 @@ export interface AlertChannelRecord {
   /** Only the fields the channel does not mark secret. */
   config: Record<string, unknown>;
   health: AlertChannelHealth;
+  /** Instant alerts wait while these last, in the time zone of the business an alert is about; null: never quiet. */
+  quietHours: QuietHoursSetting | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,6 +43,8 @@ export interface NewAlertChannel {
   config: Record<string, unknown>;
   /** Already sealed; null when there are none. */
   sealedCredentials: string | null;
+  /** Already checked. */
+  quietHours: QuietHoursSetting | null;
 }
 
 /** What an owner's change writes; absent fields stay as stored. */
@@ -48,6 +52,8 @@ export interface AlertChannelChange {
   name?: string;
   config?: Record<string, unknown>;
   sealedCredentials?: string | null;
+  /** null: no quiet hours any more. */
+  quietHours?: QuietHoursSetting | null;
 }
 
 /** What one send or test through a channel taught us about it. */
@@ -56,7 +62,7 @@ export type ChannelOutcome =
   /** `needsAttention`: the receiver refused the settings (a `config` error), so sending again will not help. */
   | { ok: false; at: Date; message: string; needsAttention: boolean };
 
-const COLUMNS = ['id', 'account_id', 'type', 'name', 'config', 'status', 'last_error', 'last_error_at', 'last_success_at', 'created_at', 'updated_at'] as const;
+const COLUMNS = ['id', 'account_id', 'type', 'name', 'config', 'status', 'last_error', 'last_error_at', 'last_success_at', 'quiet_hours', 'created_at', 'updated_at'] as const;
 
 type ChannelRow = Pick<Selectable<AlertChannelsTable>, (typeof COLUMNS)[number]>;
 
@@ -72,6 +78,7 @@ function toRecord(row: ChannelRow): AlertChannelRecord {
       lastError: row.last_error === null ? null : { message: row.last_error, at: row.last_error_at },
       lastSuccessAt: row.last_success_at,
     },
+    quietHours: row.quiet_hours,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -88,6 +95,7 @@ export async function insertAlertChannel(db: Kysely<Database>, channel: NewAlert
         name: channel.name,
         config: JSON.stringify(channel.config),
         credentials: channel.sealedCredentials,
+        quiet_hours: channel.quietHours === null ? null : JSON.stringify(channel.quietHours),
       })
       .returning(COLUMNS)
       .executeTakeFirstOrThrow(),
@@ -143,6 +151,7 @@ export async function updateAlertChannel(
         ...(change.name !== undefined ? { name: change.name } : {}),
         ...(change.config !== undefined ? { config: JSON.stringify(change.config) } : {}),
         ...(change.sealedCredentials !== undefined ? { credentials: change.sealedCredentials } : {}),
+        ...(change.quietHours !== undefined ? { quiet_hours: change.quietHours === null ? null : JSON.stringify(change.quietHours) } : {}),
         ...(newSettings ? { status: 'ok' as const } : {}),
         updated_at: new Date(),
       })

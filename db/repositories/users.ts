@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
-import type { Role } from '../schema.ts';
+import type { QuietHoursSetting, Role } from '../schema.ts';
 
 /** A person of an account, without their password hash. */
 export interface UserRecord {
@@ -105,6 +105,22 @@ export async function updateUserDisplayName(db: Db, accountId: string, userId: s
   await db
     .updateTable('users')
     .set({ display_name: displayName, updated_at: sql<Date>`now()` })
+    .where('id', '=', userId)
+    .where('account_id', '=', accountId)
+    .execute();
+}
+
+/** The person's quiet hours (null: never quiet); undefined when the account has no such person. */
+export async function findUserQuietHours(db: Db, accountId: string, userId: string): Promise<QuietHoursSetting | null | undefined> {
+  const row = await db.selectFrom('users').select('quiet_hours').where('id', '=', userId).where('account_id', '=', accountId).executeTakeFirst();
+  return row && row.quiet_hours;
+}
+
+/** Sets the person's quiet hours, already checked; null: never quiet. */
+export async function updateUserQuietHours(db: Db, accountId: string, userId: string, quietHours: QuietHoursSetting | null): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ quiet_hours: quietHours === null ? null : JSON.stringify(quietHours), updated_at: sql<Date>`now()` })
     .where('id', '=', userId)
     .where('account_id', '=', accountId)
     .execute();

@@ -12,6 +12,7 @@ import {
 import { CredentialsDecryptionError, type CredentialsKey } from '../sources/credentials.ts';
 import { NO_SECRETS, openChannelSecrets, sealChannelSecrets, type ChannelSecrets } from './channel-sealing.ts';
 import {
+  checkedQuietHours,
   InvalidChannelSettings,
   maskSecrets,
   settingsAfterChange,
@@ -21,6 +22,7 @@ import {
   type RequestedSettings,
 } from './channel-settings.ts';
 import type { Channel } from './channels/contract.ts';
+import type { QuietHours } from './quiet-hours.ts';
 import { channels, findChannel } from './channels/registry.ts';
 
 /**
@@ -45,6 +47,8 @@ export interface ChannelView {
 export interface NewChannelRequest extends RequestedSettings {
   type: string;
   name: string;
+  /** When instant alerts through it wait, in the time zone of the business an alert is about; absent or null: never. */
+  quietHours?: QuietHours | null;
 }
 
 export interface ChannelChangeRequest {
@@ -53,6 +57,8 @@ export interface ChannelChangeRequest {
   config?: Record<string, unknown>;
   /** Replaces all credentials; left out, they are kept. */
   credentials?: Record<string, string>;
+  /** Replaces the quiet hours; null: none; left out, they are kept. */
+  quietHours?: QuietHours | null;
 }
 
 export const CHANNEL_NAME_MAX = 100;
@@ -106,6 +112,7 @@ export async function addChannel(store: ChannelStore, accountId: string, request
   const channel = knownChannel(request.type);
   const name = checkName(request.name);
   const settings = settingsForNewChannel(channel, request, { allowPrivateUrls: store.allowPrivateUrls });
+  const quietHours = checkedQuietHours(request.quietHours ?? null);
   // Made here, not by PostgreSQL: the sealed secrets bind the id.
   const id = randomUUID();
   const saved = await insertAlertChannel(store.db, {
@@ -115,6 +122,7 @@ export async function addChannel(store: ChannelStore, accountId: string, request
     name,
     config: settings.config,
     sealedCredentials: sealChannelSecrets(store.credentialsKey, id, settings.secrets),
+    quietHours,
   });
   if (saved === 'name_taken') throw nameTaken(name);
   return { channel: saved, secrets: maskSecrets(channel, settings.secrets) };
@@ -129,8 +137,10 @@ export async function changeChannel(store: ChannelStore, accountId: string, id: 
   if (current === undefined) return undefined;
   const name = change.name === undefined ? undefined : checkName(change.name);
   const settings = newSettings(store, current, change);
+  const quietHours = change.quietHours === undefined ? undefined : checkedQuietHours(change.quietHours);
   const saved = await updateAlertChannel(store.db, accountId, id, {
     name,
+    quietHours,
     ...(settings && { config: settings.config, sealedCredentials: sealChannelSecrets(store.credentialsKey, id, settings.secrets) }),
   });
   if (saved === 'name_taken') throw nameTaken(name ?? current.name);

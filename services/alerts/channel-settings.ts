@@ -1,6 +1,7 @@
 import { literalHostProblem } from '../sources/http/private-address.ts';
 import type { ChannelSecrets } from './channel-sealing.ts';
 import { ChannelError, type Channel, type ChannelRules, type FieldSpec } from './channels/contract.ts';
+import { quietHoursProblem, type QuietHours } from './quiet-hours.ts';
 
 /**
  * The rules for a channel's settings, for adding and changing one: the channel parses
@@ -29,6 +30,18 @@ export interface ChannelSettings {
 export interface RequestedSettings {
   config: Record<string, unknown>;
   credentials?: Record<string, string>;
+}
+
+/**
+ * A channel's quiet hours as asked for (null: never quiet), or a refusal naming
+ * `body.quietHours.from` or `body.quietHours.to` in quietHoursProblem's words.
+ */
+export function checkedQuietHours(hours: QuietHours | null): QuietHours | null {
+  if (hours === null) return null;
+  const problem = quietHoursProblem(hours);
+  if (problem !== null) throw new InvalidChannelSettings(`body.quietHours.${problem.field}`, `body.quietHours.${problem.field} ${problem.message}`);
+  // Only the two times: nothing else the caller sent is stored.
+  return { from: hours.from, to: hours.to };
 }
 
 /** A new channel's settings, as the channel parsed them. */

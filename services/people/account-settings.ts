@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { deleteOtherSessionsOfUser, deleteSessionsOfUser } from '../../db/repositories/sessions.ts';
-import { findUserForSignIn, updateUserDisplayName, updateUserPassword } from '../../db/repositories/users.ts';
+import { findUserForSignIn, updateUserDisplayName, updateUserPassword, updateUserQuietHours } from '../../db/repositories/users.ts';
+import { quietHoursProblem, type QuietHours } from '../alerts/quiet-hours.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { PeopleRefusal } from './people-refusal.ts';
 import { checkNewPassword, cleanDisplayName } from './person-details.ts';
@@ -11,6 +12,20 @@ export async function renameSelf(db: Db, person: Person, displayName: string): P
   const name = cleanDisplayName(displayName);
   await updateUserDisplayName(db, person.accountId, person.userId, name);
   return name;
+}
+
+/**
+ * The person's own quiet hours (null: none): instant alerts to them, by a rule naming
+ * them or to an alert address that is theirs, wait until they end unless the item is
+ * urgent. Read in the time zone of each business an alert is about. A refusal names the
+ * form field (`quietHours.from` or `quietHours.to`) in quietHoursProblem's words.
+ */
+export async function setOwnQuietHours(db: Db, person: Person, hours: QuietHours | null): Promise<QuietHours | null> {
+  const problem = hours === null ? null : quietHoursProblem(hours);
+  if (problem !== null) throw new PeopleRefusal(`Quiet ${problem.field === 'from' ? 'from' : 'until'}: ${problem.message}`, { field: `quietHours.${problem.field}` });
+  const kept = hours === null ? null : { from: hours.from, to: hours.to };
+  await updateUserQuietHours(db, person.accountId, person.userId, kept);
+  return kept;
 }
 
 /**

@@ -38,6 +38,7 @@ const PAGES: readonly PageCase[] = [
 
 /** State-changing forms: allowed means anything but the refusals (a redirect, or a form problem). */
 const FORMS: readonly PageCase[] = [
+  { path: '/account/quiet-hours', roles: ALL },
   { path: '/items/:id/note', roles: ['owner', 'staff'], target: 'item' },
   { path: '/items/:id/resolve', roles: ['owner', 'staff'], target: 'item' },
   { path: '/sources/:id/pause', roles: ['owner'], target: 'source' },

@@ -4,6 +4,8 @@ import type { Channel, FieldSpec } from '../../services/alerts/channels/contract
 import { settingLabel, settingName, type SettingsPart, type SettingsText } from '../config-form.ts';
 import { field } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
+import type { QuietHours } from '../../services/alerts/quiet-hours.ts';
+import { quietHoursFields, quietHoursText, readQuietHoursForm, type QuietHoursText } from './quiet-hours-fields.ts';
 
 /**
  * A channel's settings form, generated from its config and credentials schemas. Secret
@@ -18,8 +20,12 @@ export interface ChannelFormState {
   name: string;
   values: SettingsText;
   saved: { config: Record<string, MaskedSecret>; credentials: Record<string, MaskedSecret> } | null;
+  quietHours: QuietHoursText;
   problemField: string | undefined;
 }
+
+const QUIET_HOURS_HINT =
+  'Instant alerts through this channel wait until the quiet hours end, unless the item is urgent (1★, or matched by a rule marked urgent). The times are in the time zone of the business each alert is about. Leave both empty for none.';
 
 function savedSecret(state: ChannelFormState, part: SettingsPart, name: string): MaskedSecret | undefined {
   return state.saved?.[part][name];
@@ -67,7 +73,8 @@ export function channelFields(channel: ChannelSchemas, state: ChannelFormState):
 <p class="hint muted" id="channel-name-hint">How rules name it, e.g. "#reviews".</p>
 </div>
 ${fields('config', channel.configSchema, state)}
-${fields('credentials', channel.credentialsSchema, state)}`;
+${fields('credentials', channel.credentialsSchema, state)}
+${quietHoursFields(state.quietHours, QUIET_HOURS_HINT, state.problemField)}`;
 }
 
 /** A stored channel as its edit form starts: its plain config as text, its secrets as saved. */
@@ -77,7 +84,7 @@ export function channelFormState(view: ChannelView): ChannelFormState {
     if (Array.isArray(value)) values[settingName('config', name)] = value.map(String).join('\n');
     else if (value !== null && value !== undefined) values[settingName('config', name)] = String(value);
   }
-  return { name: view.channel.name, values, saved: view.secrets, problemField: undefined };
+  return { name: view.channel.name, values, saved: view.secrets, quietHours: quietHoursText(view.channel.quietHours), problemField: undefined };
 }
 
 function lines(text: string): string[] {
@@ -94,6 +101,9 @@ export interface SubmittedChannel {
   /** Only the credentials typed in; none typed: undefined, so the saved ones are kept. */
   credentials: Record<string, string> | undefined;
   values: SettingsText;
+  /** null: none (both times empty). */
+  quietHours: QuietHours | null;
+  quietText: QuietHoursText;
 }
 
 function readPart(part: SettingsPart, schema: Record<string, FieldSpec>, body: unknown, values: SettingsText): Record<string, unknown> {
@@ -116,5 +126,6 @@ export function readChannelForm(channel: ChannelSchemas, body: unknown): Submitt
   const values: SettingsText = {};
   const config = readPart('config', channel.configSchema, body, values);
   const credentials = readPart('credentials', channel.credentialsSchema, body, values) as Record<string, string>;
-  return { name: field(body, 'name'), config, credentials: Object.keys(credentials).length > 0 ? credentials : undefined, values };
+  const quiet = readQuietHoursForm(body);
+  return { name: field(body, 'name'), config, credentials: Object.keys(credentials).length > 0 ? credentials : undefined, values, quietHours: quiet.hours, quietText: quiet.text };
 }

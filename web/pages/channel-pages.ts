@@ -14,6 +14,7 @@ import { html, type Html } from '../html.ts';
 import { csrfField, layout, sendHtml } from '../layout.ts';
 import { PageError } from '../page-error.ts';
 import { channelFields, channelFormState, readChannelForm, type ChannelFormState, type ChannelSchemas } from './channel-form.ts';
+import { quietHoursProblem } from './quiet-hours-fields.ts';
 
 /**
  * Adding, changing, testing and deleting the account's alert channels, by the rules the
@@ -35,6 +36,8 @@ function requireWholeAccount(person: Person): void {
 /** A refusal as the form field it names and a message in the form's words. */
 function channelProblem(error: InvalidChannelSettings): { field: string; text: string } {
   if (error.field === 'body.name') return { field: 'name', text: `Name: ${error.message.replace(/^body\.name:?\s*/, '')}` };
+  const quiet = /^body\.quietHours\.(from|to)$/.exec(error.field);
+  if (quiet) return quietHoursProblem(quiet[1] as 'from' | 'to', error.message.replace(/^body\.quietHours\.(from|to)\s*/, ''));
   return settingsProblem(error.field, error.message);
 }
 
@@ -95,7 +98,7 @@ export function channelPages(deps: ApiDeps): FastifyPluginAsync {
           title: `Add a ${channel.displayName} channel`,
           action: '/alerts/channels',
           channel,
-          state: { name: '', values: {}, saved: null, problemField: undefined },
+          state: { name: '', values: {}, saved: null, quietHours: { from: '', to: '' }, problemField: undefined },
           hidden: html`<input type="hidden" name="type" value="${channel.type}">`,
         });
       },
@@ -108,7 +111,13 @@ export function channelPages(deps: ApiDeps): FastifyPluginAsync {
       if (channel === undefined) return reply.redirect('/alerts/channels/new', 303);
       const submitted = readChannelForm(channel, request.body);
       try {
-        const added = await addChannel(store, person.accountId, { type: channel.type, name: submitted.name, config: submitted.config, credentials: submitted.credentials ?? {} });
+        const added = await addChannel(store, person.accountId, {
+          type: channel.type,
+          name: submitted.name,
+          config: submitted.config,
+          credentials: submitted.credentials ?? {},
+          quietHours: submitted.quietHours,
+        });
         return reply.redirect(`/alerts?done=channel-added#channel-${added.channel.id}`, 303);
       } catch (error) {
         if (!(error instanceof InvalidChannelSettings)) throw error;
@@ -117,7 +126,7 @@ export function channelPages(deps: ApiDeps): FastifyPluginAsync {
           title: `Add a ${channel.displayName} channel`,
           action: '/alerts/channels',
           channel,
-          state: { name: submitted.name, values: submitted.values, saved: null, problemField: problem.field },
+          state: { name: submitted.name, values: submitted.values, saved: null, quietHours: submitted.quietText, problemField: problem.field },
           hidden: html`<input type="hidden" name="type" value="${channel.type}">`,
           problem: problem.text,
         });
@@ -141,13 +150,18 @@ export function channelPages(deps: ApiDeps): FastifyPluginAsync {
       if (view === undefined || channel === undefined) throw PageError.notFound();
       const submitted = readChannelForm(channel, request.body);
       try {
-        const changed = await changeChannel(store, person.accountId, view.channel.id, { name: submitted.name, config: submitted.config, ...(submitted.credentials && { credentials: submitted.credentials }) });
+        const changed = await changeChannel(store, person.accountId, view.channel.id, {
+          name: submitted.name,
+          config: submitted.config,
+          ...(submitted.credentials && { credentials: submitted.credentials }),
+          quietHours: submitted.quietHours,
+        });
         if (changed === undefined) throw PageError.notFound();
         return reply.redirect(`/alerts?done=channel-saved#channel-${view.channel.id}`, 303);
       } catch (error) {
         if (!(error instanceof InvalidChannelSettings)) throw error;
         const problem = channelProblem(error);
-        const state = { name: submitted.name, values: submitted.values, saved: view.secrets, problemField: problem.field };
+        const state = { name: submitted.name, values: submitted.values, saved: view.secrets, quietHours: submitted.quietText, problemField: problem.field };
         return formPage(reply, person, { title: `Edit ${view.channel.name}`, action: `/alerts/channels/${view.channel.id}`, channel, state, problem: problem.text });
       }
     });

@@ -4,6 +4,7 @@ import type { ChannelView } from '../../alerts/channel-changes.ts';
 import { CHANNEL_NAME_MAX } from '../../alerts/channel-changes.ts';
 import type { MaskedSecret } from '../../alerts/channel-settings.ts';
 import { channels } from '../../alerts/channels/registry.ts';
+import type { QuietHours } from '../../alerts/quiet-hours.ts';
 import { dateTime, nullableDateTime, toIso, uuid } from './common.ts';
 
 const CHANNEL_STATUSES: readonly AlertChannelStatus[] = ['ok', 'needs_attention'];
@@ -16,6 +17,18 @@ const channelType = {
 } as const;
 const channelName = { type: 'string', minLength: 1, maxLength: CHANNEL_NAME_MAX, description: 'Unique in the account, whatever its case' } as const;
 const channelConfig = { type: 'object', maxProperties: 20, description: "Per channel type; see `type`. A Slack, Teams or ntfy URL is a secret: it is stored encrypted and never returned whole" } as const;
+const quietHours = {
+  type: ['object', 'null'],
+  required: ['from', 'to'],
+  additionalProperties: false,
+  description:
+    'Instant alerts through the channel wait while these last, unless the item is urgent (1★, or matched by a rule marked urgent); local times "HH:MM" in the time zone of the business the alert is about. A `to` at or before `from` ends the next day (22:00 to 07:00). null: never quiet.',
+  properties: {
+    from: { type: 'string', maxLength: 20, description: 'Quiet from, e.g. "22:00"' },
+    to: { type: 'string', maxLength: 20, description: 'Quiet until, e.g. "07:00"' },
+  },
+} as const;
+
 const channelCredentials = {
   type: 'object',
   maxProperties: 20,
@@ -27,7 +40,7 @@ export const createChannelBody = {
   type: 'object',
   required: ['type', 'name', 'config'],
   additionalProperties: false,
-  properties: { type: channelType, name: channelName, config: channelConfig, credentials: channelCredentials },
+  properties: { type: channelType, name: channelName, config: channelConfig, credentials: channelCredentials, quietHours },
 } as const;
 
 export const updateChannelBody = {
@@ -38,6 +51,7 @@ export const updateChannelBody = {
     name: channelName,
     config: { ...channelConfig, description: 'Replaces the config; secret fields left out (a Slack webhookUrl, say) keep their stored value' },
     credentials: { ...channelCredentials, description: 'Replaces all credentials; left out, the stored ones are kept' },
+    quietHours: { ...quietHours, description: `${quietHours.description} Left out, they are kept.` },
   },
 } as const;
 
@@ -74,7 +88,7 @@ const channelHealth = {
 
 export const channelSchema = {
   type: 'object',
-  required: ['id', 'type', 'name', 'config', 'credentials', 'health', 'createdAt', 'updatedAt'],
+  required: ['id', 'type', 'name', 'config', 'credentials', 'health', 'quietHours', 'createdAt', 'updatedAt'],
   additionalProperties: false,
   description: 'Where alerts can be sent. Secret settings are write-only: they appear only masked.',
   properties: {
@@ -88,6 +102,7 @@ export const channelSchema = {
     },
     credentials: { type: 'object', additionalProperties: maskedSecret, description: 'Each credential set, masked' },
     health: channelHealth,
+    quietHours,
     createdAt: dateTime,
     updatedAt: dateTime,
   },
@@ -126,6 +141,7 @@ export interface ChannelJson {
   config: Record<string, unknown>;
   credentials: Record<string, MaskedSecret>;
   health: ChannelHealthJson;
+  quietHours: QuietHours | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -146,6 +162,7 @@ export function presentChannel({ channel, secrets }: ChannelView): ChannelJson {
     config: { ...channel.config, ...secrets.config },
     credentials: secrets.credentials,
     health: presentChannelHealth(channel.health),
+    quietHours: channel.quietHours,
     createdAt: toIso(channel.createdAt),
     updatedAt: toIso(channel.updatedAt),
   };
