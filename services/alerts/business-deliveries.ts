@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
+import { renderWeeklyReportDelivery, WEEKLY_REPORT } from './weekly-report/render-weekly-report.ts';
 
 /**
  * Deliveries about a business rather than one item, source or link — a digest, the weekly
@@ -19,7 +20,9 @@ export interface RenderedBusinessMessage {
 
 export type BusinessDeliveryRenderer = (db: Db, delivery: ClaimedDelivery & { businessId: string }, publicUrl: string) => Promise<RenderedBusinessMessage>;
 
-const RENDERERS: Record<string, BusinessDeliveryRenderer> = {};
+const RENDERERS: Record<string, BusinessDeliveryRenderer> = {
+  [WEEKLY_REPORT]: renderWeeklyReportDelivery,
+};
 
 /** The renderer of a business delivery's kind; throws for a kind nobody registered. */
 export function businessDeliveryRenderer(kind: string): BusinessDeliveryRenderer {

@@ -12,6 +12,7 @@ import { isBackingServiceOutage } from '../runtime/backing-service-outage.ts';
 import { checkQuietSources } from './quiet-sources.ts';
 import { reReviewExpiry } from './re-review-expiry.ts';
 import { reconcile } from './reconciler.ts';
+import { sendWeeklyReports } from './send-weekly-reports.ts';
 
 /**
  * Work the scheduler does every so often besides queueing polls: each task is one file in
@@ -37,8 +38,8 @@ const QUIET_CHECK_EVERY_MS = 6 * 3600_000;
 const HOUSEKEEPING_EVERY_MS = 3600_000;
 
 /** The periodic tasks, in the order each tick runs them. */
-function periodicTasks(_deps: { db: Db; queues: Queues; config: Config; log: Logger }): PeriodicTask[] {
-  return [];
+function periodicTasks(deps: { db: Db; queues: Queues; config: Config; log: Logger }): PeriodicTask[] {
+  return [sendWeeklyReports(deps)];
 }
 
 /**
