@@ -9,6 +9,7 @@ import { CHANNEL_NEEDS_ATTENTION, channelOfIncident, renderChannelNoticeEmail } 
 import type { AlertItem, AlertMessage } from './channels/contract.ts';
 import { businessDeliveryRenderer } from './business-deliveries.ts';
 import { renderSignInLinkEmail } from './sign-in-link-email.ts';
+import { renderSlaOverdueEmail, SLA_OVERDUE } from './sla-overdue-email.ts';
 import { renderSourceNoticeEmail } from './source-notice-email.ts';
 
 /** The item, source or sign-in link a delivery is about was deleted: it can never be sent, so retrying is pointless. */
@@ -54,7 +55,8 @@ export async function renderDelivery(db: Db, delivery: ClaimedDelivery, links: S
   if (delivery.itemId !== null) {
     const context = await loadAlertContext(db, delivery.itemId);
     if (!context) throw new DeliverySubjectGoneError(`item ${delivery.itemId} of delivery ${delivery.id} no longer exists`);
-    return { email: renderNegativeItemEmail(context, links.publicUrl), header: { 'X-Earshot-Item': context.item.id } };
+    const email = delivery.kind === SLA_OVERDUE ? await renderSlaOverdueEmail(db, context, links.publicUrl) : renderNegativeItemEmail(context, links.publicUrl);
+    return { email, header: { 'X-Earshot-Item': context.item.id } };
   }
   if (delivery.signInLinkId !== null) {
     const context = await loadSignInLinkContext(db, delivery.signInLinkId);
@@ -74,7 +76,7 @@ export async function renderChannelMessage(db: Db, delivery: ClaimedDelivery, pu
   if (delivery.itemId !== null) {
     const context = await loadAlertContext(db, delivery.itemId);
     if (!context) throw new DeliverySubjectGoneError(`item ${delivery.itemId} of delivery ${delivery.id} no longer exists`);
-    const email = renderNegativeItemEmail(context, publicUrl);
+    const email = delivery.kind === SLA_OVERDUE ? await renderSlaOverdueEmail(db, context, publicUrl) : renderNegativeItemEmail(context, publicUrl);
     return { deliveryId: delivery.id, kind: delivery.kind, title: email.subject, text: email.text, item: alertItemOf(context, publicUrl) };
   }
   if (delivery.businessId !== null) {
