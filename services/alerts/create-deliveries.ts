@@ -3,6 +3,7 @@ import { findSourceAudience, insertDeliveries, type AlertAudience, type NewDeliv
 import { listItemsToRoute, listRulesWithRecipients, type ItemToRoute } from '../../db/repositories/alert-rules.ts';
 import { insertDigestEntries, type NewDigestEntry } from '../../db/repositories/digest-entries.ts';
 import type { AlertRuleDelivery } from '../../db/alert-rule-shape.ts';
+import { quietHoursHolds } from './quiet-hours-hold.ts';
 import { recipientsFor, type Recipient } from './rules/rule-recipients.ts';
 
 export type SourceNoticeKind = 'source_needs_attention' | 'source_quiet';
@@ -15,8 +16,9 @@ export type AlertOccasion =
   /**
    * Items newly judged inside the alert window: `itemIds` the ones flagged, `notFlaggedItemIds`
    * the others (rules with `flaggedOnly: false` take those, e.g. items that could not be judged).
+   * `now`: the moment they were judged, which quiet hours are read at (the clock when absent).
    */
-  | { kind: 'negative_item'; itemIds: string[]; notFlaggedItemIds?: string[] }
+  | { kind: 'negative_item'; itemIds: string[]; notFlaggedItemIds?: string[]; now?: Date }
   /** One incident of a source: it entered needs_attention at a given moment, it went quiet since a given day. */
   | { kind: SourceNoticeKind; sourceId: string; incident: string }
   /** A one-time link for the one address it was made for (none: the first owner's, shown on the console only). */
@@ -36,7 +38,7 @@ export type AlertOccasion =
  */
 export async function createDeliveries(db: Db, occasion: AlertOccasion): Promise<string[]> {
   if (!db.isTransaction) return db.transaction().execute((tx) => createDeliveries(tx, occasion));
-  if (occasion.kind === 'negative_item') return routeItems(db, occasion.itemIds, occasion.notFlaggedItemIds ?? []);
+  if (occasion.kind === 'negative_item') return routeItems(db, occasion.itemIds, occasion.notFlaggedItemIds ?? [], occasion.now ?? new Date());
   const audiences = await audiencesOf(db, occasion);
   const incident = 'incident' in occasion ? occasion.incident : '';
   const deliveries = audiences.flatMap((audience) =>
@@ -63,9 +65,10 @@ export function recipientsOf(alertEmails: readonly string[]): string[] {
  * its matching `instant` rules name, and one digest entry per item, recipient and cadence
  * its matching `daily` and `weekly` rules name (services/scheduler/ gathers those into
  * digests when their period ends). Rules are read now, so a rule change applies to items
- * judged after it. Returns the deliveries created.
+ * judged after it. An instant delivery to someone in their quiet hours is held until they
+ * end (services/alerts/quiet-hours-hold.ts). Returns the deliveries created.
  */
-async function routeItems(tx: Db, flaggedIds: string[], notFlaggedIds: string[]): Promise<string[]> {
+async function routeItems(tx: Db, flaggedIds: string[], notFlaggedIds: string[], now: Date): Promise<string[]> {
   const flagged = new Set(flaggedIds);
   const items = await listItemsToRoute(tx, [...flaggedIds, ...notFlaggedIds]);
   const businessIds = [...new Set(items.map((item) => item.businessId))];
@@ -74,17 +77,18 @@ async function routeItems(tx: Db, flaggedIds: string[], notFlaggedIds: string[])
     return (item: ItemToRoute) => recipientsFor({ ...item, flagged: flagged.has(item.itemId) }, rules);
   };
   const instant = await recipientsBy('instant');
-  const deliveries: NewDelivery[] = items.flatMap((item) =>
-    instant(item).map((to) => ({
-      accountId: item.accountId,
-      itemId: item.itemId,
-      sourceId: null,
-      signInLinkId: null,
-      ...addressOf(to),
-      kind: 'negative_item',
-      incident: '',
-    })),
-  );
+  const alerts = items.flatMap((item) => instant(item).map((to) => ({ ...item, to })));
+  const holds = await quietHoursHolds(tx, alerts, now);
+  const deliveries: NewDelivery[] = alerts.map((alert, index) => ({
+    accountId: alert.accountId,
+    itemId: alert.itemId,
+    sourceId: null,
+    signInLinkId: null,
+    ...addressOf(alert.to),
+    kind: 'negative_item',
+    incident: '',
+    sendAfter: holds[index] ?? null,
+  }));
   const entries: NewDigestEntry[] = [];
   for (const cadence of ['daily', 'weekly'] as const) {
     const digest = await recipientsBy(cadence);

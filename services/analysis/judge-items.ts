@@ -36,7 +36,7 @@ export async function judgeItems(tx: Transaction<Database>, items: ItemToAnalyze
   // Items judged for the first time and not flagged still meet rules that ask for them (those the
   // analyzer could not judge go to the daily digest by default); re-scoring only alerts the newly flagged.
   const notFlagged = options.rescore ? [] : items.filter((item, index) => stored.has(item.id) && !(results[index] as AnalysisResult).flagged && !item.flagged && isRecent(item, options)).map((item) => item.id);
-  const deliveryIds = await createDeliveries(tx, { kind: 'negative_item', itemIds: toAlert, notFlaggedItemIds: notFlagged });
+  const deliveryIds = await createDeliveries(tx, { kind: 'negative_item', itemIds: toAlert, notFlaggedItemIds: notFlagged, now: options.now });
   return { stored: stored.size, flagged: events.length, deliveryIds };
 }
 
