@@ -60,6 +60,8 @@ export interface Config {
   readonly replyUndoSeconds: number;
   /** A claimed reply neither published nor released within this time is looked at again (after checking the platform). */
   readonly replyLeaseSeconds: number;
+  /** The Bluesky Jetstream instance (ws/wss base URL, without /subscribe) serving every Bluesky source; null: off, polling only. */
+  readonly blueskyJetstreamUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +122,18 @@ function email(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+const DEFAULT_JETSTREAM_URL = 'wss://jetstream2.us-east.bsky.network';
+
+/** A stream's base URL (ws or wss, no query, no /subscribe), or null when set to `off`. */
+function streamBaseUrl(env: Env, name: string, fallback: string): string | null {
+  if (text(env, name)?.toLowerCase() === 'off') return null;
+  const value = url(env, name, ['ws:', 'wss:']) ?? fallback;
+  const parsed = new URL(value);
+  if (parsed.search !== '' || parsed.hash !== '') throw new ConfigError(name, 'must not have a query or fragment');
+  if (parsed.pathname.replace(/\/+$/, '').endsWith('/subscribe')) throw new ConfigError(name, 'is the instance\'s base URL: leave out /subscribe');
+  return value.replace(/\/+$/, '');
+}
+
 function queuePrefix(env: Env): string {
   const value = text(env, 'QUEUE_PREFIX') ?? 'earshot';
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(value)) throw new ConfigError('QUEUE_PREFIX', 'use 1-40 letters, digits, - or _');
@@ -171,5 +185,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     signInFailuresPerAddress: integer(env, 'SIGN_IN_FAILURES_PER_ADDRESS', 50, 1, 100_000),
     replyUndoSeconds: integer(env, 'REPLY_UNDO_SECONDS', 10, 0, 3600),
     replyLeaseSeconds: integer(env, 'REPLY_LEASE_SECONDS', 60, 5, 3600),
+    blueskyJetstreamUrl: streamBaseUrl(env, 'BLUESKY_JETSTREAM_URL', DEFAULT_JETSTREAM_URL),
   });
 }

@@ -394,6 +394,28 @@ export interface WebhookSignaturesSeenTable {
   seen_at: CreatedAt;
 }
 
+export type StreamState = 'connected' | 'connecting' | 'down';
+
+/** A platform stream's resume point, leader and state (services/streams/): one row per stream. */
+export interface StreamCursorsTable {
+  stream: string;
+  /** The type of the sources the stream serves. */
+  source_type: string;
+  /** The lease token of the worker leading it; writes by any other worker change nothing. */
+  leader: string | null;
+  /** Opaque to the core; moved only after the items before it are committed. */
+  cursor: NullableJson<unknown>;
+  state: Generated<StreamState>;
+  /** The platform's time of the newest event committed. */
+  last_event_at: NullableTimestamp;
+  last_committed_at: NullableTimestamp;
+  connected_at: NullableTimestamp;
+  last_error: string | null;
+  last_error_at: NullableTimestamp;
+  heartbeat_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -417,6 +439,7 @@ export interface Database {
   alert_rules: AlertRulesTable;
   digest_entries: DigestEntriesTable;
   sla_escalations: SlaEscalationsTable;
+  stream_cursors: StreamCursorsTable;
 }
 
 export type Business = Selectable<BusinessesTable>;

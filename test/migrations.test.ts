@@ -16,12 +16,12 @@ async function tables(): Promise<string[]> {
 test('migrations go up, down and up again', async () => {
   expect(await tables()).toEqual([
     'accounts', 'alert_channels', 'alert_deliveries', 'alert_rules', 'api_keys', 'businesses', 'digest_entries', 'item_events', 'item_replies', 'item_revisions', 'items', 're_review_requests', 'reply_templates', 'response_fact_changes', 'sessions',
-    'sign_in_attempts', 'sign_in_links', 'skipped_items', 'sla_escalations', 'source_bad_pages', 'sources', 'users', 'webhook_signatures_seen',
+    'sign_in_attempts', 'sign_in_links', 'skipped_items', 'sla_escalations', 'source_bad_pages', 'sources', 'stream_cursors', 'users', 'webhook_signatures_seen',
   ]);
   // Every migration's down undoes its up, newest first.
   while ((await migrateDown(testDb.db)).length > 0);
   expect(await tables()).toEqual([]);
   expect(await migrateToLatest(testDb.db)).toHaveLength(Object.keys(migrations).length);
-  expect(await tables()).toHaveLength(23);
+  expect(await tables()).toHaveLength(24);
   expect(await migrateToLatest(testDb.db)).toEqual([]);
 });

@@ -1,11 +1,11 @@
 import type { Connector, Page } from '../contract.ts';
 import { postSeenAt, postText, postToItem, type PostView } from './post-view.ts';
 import { appViewFor, recheckPosts } from './recheck.ts';
+import { mentionFilter } from './mention-filter.ts';
 import { blueskyReply } from './reply.ts';
 import { searchPages } from './search-pages.ts';
 import { createSession } from './session.ts';
 import { configSchema, credentialsSchema, parseSettings, type BlueskyConfig, type BlueskyCredentials } from './settings.ts';
-import { containsAnyTerm } from '../mention-terms.ts';
 import { pagesOneStepLate, readCursor, searchSince } from '../watermark-cursor.ts';
 
 // A new source looks back one day rather than through the platform's whole history.
@@ -35,9 +35,8 @@ export const bluesky: Connector<BlueskyConfig, BlueskyCredentials> = {
     const previous = readCursor(cursor);
     const since = searchSince(previous.since, ctx.now(), FIRST_POLL_LOOKBACK_MS);
     const { accessJwt } = await createSession(ctx.http, config.baseUrl, credentials);
-    const mentionsTerm = containsAnyTerm(config.terms);
-    const mentionsExcluded = containsAnyTerm(config.excludeTerms);
-    const isMention = (post: PostView) => mentionsTerm(postText(post)) && !mentionsExcluded(postText(post));
+    const watches = mentionFilter(config);
+    const isMention = (post: PostView) => watches(postText(post));
     const pages = (async function* () {
       for (const term of config.terms) yield* searchPages(ctx, config.baseUrl, accessJwt, term, since);
     })();

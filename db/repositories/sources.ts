@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, SourceStatus, SourcesTable } from '../schema.ts';
+import type { Database, SourceStatus, SourcesTable, StreamState } from '../schema.ts';
+import { NOT_STREAMED, type StreamStatus } from './stream-cursors.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 export interface SourceHealth {
@@ -13,6 +14,8 @@ export interface SourceHealth {
   quietSince: Date | null;
   /** The last items kept aside because they could not be stored, newest first. */
   skippedItems: Array<{ externalId: string; reason: string; at: Date }>;
+  /** The stream serving the source (services/streams/); null when none does. */
+  stream: StreamStatus | null;
 }
 
 /** A source as its owner sees it. Credentials are deliberately absent: they are write-only. */
@@ -66,7 +69,12 @@ const COLUMNS = [
 type SourceRow = Omit<Selectable<SourcesTable>, 'credentials' | 'cursor' | 'claimed_slot' | 'next_poll_at' | 'updated_at'> & {
   item_count: string | number;
   skipped_items: Array<{ externalId: string; reason: string; at: string }>;
+  stream: { state: StreamState; lastEventAt: string | null; lastCommittedAt: string | null; heartbeatAt: string | null } | null;
 };
+
+function dateOrNull(value: string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
 
 const SKIPPED_ITEMS_SHOWN = 10;
 
@@ -91,6 +99,12 @@ function toRecord(row: SourceRow): SourceRecord {
       itemCount: Number(row.item_count),
       quietSince: row.quiet_since,
       skippedItems: row.skipped_items.map((item) => ({ ...item, at: new Date(item.at) })),
+      stream: row.stream && {
+        state: row.stream.state,
+        lastEventAt: dateOrNull(row.stream.lastEventAt),
+        lastCommittedAt: dateOrNull(row.stream.lastCommittedAt),
+        heartbeatAt: dateOrNull(row.stream.heartbeatAt),
+      },
     },
   };
 }
@@ -108,6 +122,15 @@ function selectSources(db: Kysely<Database>, scope: TenantScope) {
           ORDER BY skipped_at DESC, id DESC LIMIT ${SKIPPED_ITEMS_SHOWN}
         ) s
       )`.as('skipped_items'),
+    )
+    .select(
+      // The stream serving sources of this type, unless the source is not served (paused).
+      sql<SourceRow['stream']>`(
+        SELECT json_build_object('state', sc.state, 'lastEventAt', sc.last_event_at, 'lastCommittedAt', sc.last_committed_at, 'heartbeatAt', sc.heartbeat_at)
+        FROM stream_cursors sc
+        WHERE sc.source_type = sources.type AND sources.status <> ${NOT_STREAMED}
+        ORDER BY sc.stream LIMIT 1
+      )`.as('stream'),
     )
     .where('sources.account_id', '=', scope.accountId)
     .where(inBusinessScope('sources.business_id', scope));

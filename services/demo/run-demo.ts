@@ -24,7 +24,14 @@ function say(line: string): void {
  */
 export async function runDemo(baseConfig: Config): Promise<number> {
   // The sandbox lives on loopback, which sources may only reach when private URLs are allowed.
-  const config: Config = Object.freeze({ ...baseConfig, allowPrivateUrls: true, schedulerTickSeconds: 5, logLevel: baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel });
+  // Its Bluesky posts exist only in the sandbox, which speaks no Jetstream: the real network's stream could bring none of them.
+  const config: Config = Object.freeze({
+    ...baseConfig,
+    allowPrivateUrls: true,
+    schedulerTickSeconds: 5,
+    logLevel: baseConfig.logLevel === 'info' ? 'warn' : baseConfig.logLevel,
+    blueskyJetstreamUrl: null,
+  });
   // Listened for from the start: a signal during set-up still ends in the clean-up below.
   let stopping = false;
   const onSignal = () => {

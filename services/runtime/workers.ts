@@ -15,6 +15,7 @@ import { QUEUE_NAMES, type Queues } from '../jobs/queues.ts';
 import { closeRedis, createWorkerConnection } from './redis-connection.ts';
 import { isBackingServiceOutage } from './backing-service-outage.ts';
 import { isRedisUnreachable } from './redis-errors.ts';
+import { startStreams } from '../streams/start-streams.ts';
 import type { CredentialsKey } from '../sources/credentials.ts';
 
 export interface WorkerDeps {
@@ -56,6 +57,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     new Worker(QUEUE_NAMES.alert, (job: Job, token?: string) => runAlertJob(job, { ...deps, log: log.child({ queue: 'alert' }) }, token), options),
     new Worker(QUEUE_NAMES.replies, (job: Job, token?: string) => runReplyJob(job, { ...deps, budget, agent, log: log.child({ queue: 'replies' }) }, token), options),
   ];
+  // Long-running platform streams, each led by one worker process at a time.
+  const streams = startStreams(config, { db: deps.db, queues, log: log.child({ role: 'streams' }), agent });
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       // During an outage every job fails the same way; the outage itself is logged once, when it starts.
@@ -70,7 +73,8 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   return {
     async close() {
       // Let jobs in hand finish; a poll in progress is told to stop between requests.
-      const closing = Promise.all(workers.map((w) => w.close()));
+      // A stream stops consuming at once and commits the batch in hand.
+      const closing = Promise.all([...workers.map((w) => w.close()), streams.stop()]);
       setTimeout(() => shutdown.abort(), 10_000).unref();
       await closing;
       await closeRedis(connection);

@@ -49,6 +49,7 @@ describe('POST /v1/businesses/:id/sources', () => {
         possiblyBroken: false,
         quietSince: null,
         skippedItems: [],
+        stream: null,
       },
     });
 
@@ -174,6 +175,7 @@ describe('GET /v1/sources/:id', () => {
       possiblyBroken: false,
       quietSince: null,
       skippedItems: [],
+      stream: null,
     });
   });
 

@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ EARSHOT_ALLOW_PRIVATE_URLS: 'maybe' })).toThrow(/EARSHOT_ALLOW_PRIVATE_URLS/);
     expect(() => loadConfig({ ALERT_FROM: 'not an address' })).toThrow(/ALERT_FROM/);
   });
+  test('BLUESKY_JETSTREAM_URL: a public instance by default, any ws(s) base URL, or off', () => {
+    expect(loadConfig({}).blueskyJetstreamUrl).toBe('wss://jetstream2.us-east.bsky.network');
+    expect(loadConfig({ BLUESKY_JETSTREAM_URL: 'ws://127.0.0.1:6008/' }).blueskyJetstreamUrl).toBe('ws://127.0.0.1:6008');
+    expect(loadConfig({ BLUESKY_JETSTREAM_URL: 'off' }).blueskyJetstreamUrl).toBeNull();
+    expect(() => loadConfig({ BLUESKY_JETSTREAM_URL: 'https://jetstream.example' })).toThrow(/BLUESKY_JETSTREAM_URL: expected a ws: or wss: URL/);
+    expect(() => loadConfig({ BLUESKY_JETSTREAM_URL: 'wss://jetstream.example/subscribe' })).toThrow(/BLUESKY_JETSTREAM_URL: .*leave out \/subscribe/);
+    expect(() => loadConfig({ BLUESKY_JETSTREAM_URL: 'wss://jetstream.example/?cursor=1' })).toThrow(/BLUESKY_JETSTREAM_URL: must not have a query/);
+  });
   test('PUBLIC_URL loses its trailing slash', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://earshot.example.com/' }).publicUrl).toBe('https://earshot.example.com');
   });

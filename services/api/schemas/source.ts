@@ -1,10 +1,12 @@
 import type { Capabilities } from '../../../connectors/contract.ts';
 import { findConnector } from '../../../connectors/registry.ts';
 import type { SourceRecord } from '../../../db/repositories/sources.ts';
-import type { SourceStatus } from '../../../db/schema.ts';
+import type { SourceStatus, StreamState } from '../../../db/schema.ts';
+import { streamHealth } from '../../streams/stream-health.ts';
 import { dateTime, nullableDateTime, toIso, uuid } from './common.ts';
 
 const SOURCE_STATUSES: readonly SourceStatus[] = ['ok', 'needs_attention', 'paused', 'failing'];
+const STREAM_STATES: readonly StreamState[] = ['connected', 'connecting', 'down'];
 
 export const sourceSchema = {
   $id: 'Source',
@@ -38,7 +40,7 @@ export const sourceSchema = {
     },
     health: {
       type: 'object',
-      required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount', 'possiblyBroken', 'quietSince', 'skippedItems'],
+      required: ['status', 'lastPolledAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'itemCount', 'possiblyBroken', 'quietSince', 'skippedItems', 'stream'],
       additionalProperties: false,
       properties: {
         status: {
@@ -81,6 +83,27 @@ export const sourceSchema = {
             },
           },
         },
+        stream: {
+          type: ['object', 'null'],
+          description:
+            "The platform stream that brings this source's items seconds after the platform announces them (polling stays on as the safety net). " +
+            'null when no stream serves it: its platform has none, the stream is turned off, or the source is paused.',
+          required: ['state', 'lastEventAt', 'lagSeconds'],
+          additionalProperties: false,
+          properties: {
+            state: {
+              type: 'string',
+              enum: STREAM_STATES,
+              description: 'down: not connected — reconnecting with backoff (see the logs), no source to serve yet, or no worker running',
+            },
+            lastEventAt: { ...nullableDateTime, description: "The platform's time of the newest event Earshot stored" },
+            lagSeconds: {
+              type: ['number', 'null'],
+              description:
+                'Seconds from the platform announcing an event to Earshot storing it: as of the last batch while connected; otherwise how far behind now the stream is, to be caught up from its cursor. null before the first event',
+            },
+          },
+        },
       },
     },
   },
@@ -105,6 +128,7 @@ export interface SourceJson {
     possiblyBroken: boolean;
     quietSince: string | null;
     skippedItems: Array<{ externalId: string; reason: string; at: string }>;
+    stream: { state: StreamState; lastEventAt: string | null; lagSeconds: number | null } | null;
   };
 }
 
@@ -134,6 +158,13 @@ export function presentSource(source: SourceRecord, publicUrl: string): SourceJs
       possiblyBroken: health.quietSince !== null,
       quietSince: toIso(health.quietSince),
       skippedItems: health.skippedItems.map((item) => ({ ...item, at: item.at.toISOString() })),
+      stream: presentStream(health),
     },
   };
+}
+
+function presentStream(health: SourceRecord['health']): SourceJson['health']['stream'] {
+  if (health.stream === null) return null;
+  const stream = streamHealth(health.stream, new Date());
+  return { state: stream.state, lastEventAt: toIso(stream.lastEventAt), lagSeconds: stream.lagSeconds };
 }

@@ -1,0 +1,104 @@
+/**
+ * The stream contract: what a platform's push feed implements (Bluesky's Jetstream
+ * first; Mastodon streaming and Google's Pub/Sub notifications are to follow). A
+ * stream is one long-running subscription serving every source of one type, so
+ * items arrive seconds after the platform announces them; polling stays on as the
+ * safety net.
+ *
+ * Like connectors, streams never touch the database, the queues or the environment.
+ * The runtime (services/streams/) elects one leader per stream across all workers,
+ * connects with backoff, batches the events, stores items through the same ingest as
+ * polled pages and moves the stream's cursor only once they are committed.
+ */
+
+import type { Logger, NormalizedItem } from './contract.ts';
+
+/** A source the stream serves, as stored: its id and its already validated config. */
+export interface StreamedSource {
+  id: string;
+  config: Record<string, unknown>;
+}
+
+/** One platform event, in the order the platform sent it. */
+export interface StreamEvent<P = unknown> {
+  /**
+   * Where to resume to receive the events after this one (JSON, opaque to the core).
+   * Saved after the batch holding the event is committed, and handed back to `connect`.
+   */
+  cursor: unknown;
+  /** When the platform announced the event (Jetstream's time_us): where latency is counted from. */
+  announcedAt: Date;
+  /** The event as the stream read it, for `route`. */
+  payload: P;
+}
+
+/** What a batch of events means for the sources watched. */
+export interface StreamDelivery {
+  /** New or edited items, each for the source that watches it (one item may serve several sources). */
+  items: Array<{ sourceId: string; item: NormalizedItem }>;
+  /**
+   * External ids the platform says no longer exist. A removal seldom says what it
+   * matched (a deleted post has no text left), so these are for whichever source holds them.
+   */
+  removed: string[];
+}
+
+/**
+ * config: the endpoint itself is refused (a private address, a refused upgrade):
+ *   retried with backoff all the same, and shown in the health until someone fixes the setting.
+ * transient: the connection failed, ended or went silent: reconnect with backoff.
+ * bad_payload: one message the stream cannot read: skipped; the connection goes on.
+ */
+export type StreamErrorKind = 'config' | 'transient' | 'bad_payload';
+
+/** A failure a stream understands; anything else is treated as transient. */
+export class StreamError extends Error {
+  readonly kind: StreamErrorKind;
+  constructor(kind: StreamErrorKind, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'StreamError';
+    this.kind = kind;
+  }
+}
+
+/** What the runtime lends a stream for one connection. */
+export interface StreamContext {
+  /**
+   * Opens a WebSocket through Earshot's guarded connections: a URL whose host is, or
+   * resolves to, a private address is refused unless EARSHOT_ALLOW_PRIVATE_URLS.
+   * Rejects with StreamError('config') when the URL is refused.
+   */
+  openWebSocket(url: string): Promise<WebSocket>;
+  log: Logger;
+  now(): Date;
+  /** Aborted when the worker stops or loses the stream's lease: the connection must end at once. */
+  signal: AbortSignal;
+}
+
+/** Receives a connection's news, in order. */
+export interface StreamListener<P = unknown> {
+  /** The platform accepted the subscription. */
+  opened(): void;
+  event(event: StreamEvent<P>): void;
+}
+
+export interface Stream<W = unknown, P = unknown> {
+  /** The stream's name, e.g. bluesky_jetstream: one stream of this name per install. */
+  id: string;
+  /** The type (connector id) of the sources it serves, e.g. bluesky. */
+  sourceType: string;
+  /** As the logs and docs name it, e.g. "Bluesky Jetstream". */
+  displayName: string;
+  /** A connection without any message for this long is taken for dead and replaced. */
+  silenceTimeoutMs: number;
+  /**
+   * Runs one connection to `endpoint`, resuming after `cursor` (null: from now), and
+   * reports its events to `listener`. Resolves once `ctx.signal` aborts it; rejects
+   * with a StreamError when the platform ends it or cannot be reached.
+   */
+  connect(endpoint: string, cursor: unknown, ctx: StreamContext, listener: StreamListener<P>): Promise<void>;
+  /** What the active sources watch, prepared once per change of the sources for `route`. */
+  watch(sources: StreamedSource[], log: Logger): W;
+  /** Matches a batch of events against what the sources watch. Pure. */
+  route(events: ReadonlyArray<StreamEvent<P>>, watched: W): StreamDelivery;
+}

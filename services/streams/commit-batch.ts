@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { NormalizedItem } from '../../connectors/contract.ts';
+import type { Stream, StreamEvent } from '../../connectors/stream-contract.ts';
+import type { Db } from '../../db/database.ts';
+import { itemsHeld, markSourcesHeard, saveStreamProgress } from '../../db/repositories/stream-cursors.ts';
+import { enqueueAnalysis } from '../analysis/enqueue-analysis.ts';
+import { ingestPage } from '../ingest/ingest-page.ts';
+import type { Queues } from '../jobs/queues.ts';
+import type { Watched } from './watched-sources.ts';
+
+export interface BatchDeps {
+  db: Db;
+  queues: Queues;
+  log: Logger;
+}
+
+export interface CommittedBatch {
+  inserted: number;
+  revised: number;
+  removed: number;
+  /** False when another worker leads the stream now: the cursor was left to it. */
+  stillLeading: boolean;
+}
+
+interface SourcePage {
+  items: NormalizedItem[];
+  removed: string[];
+}
+
+/**
+ * Stores one batch of a stream's events the way polled pages are stored: one ingest
+ * transaction per source with something in the batch (idempotent on source and external
+ * id, so a replayed event changes nothing), its new or edited items queued for analysis
+ * as after a poll, and only then the stream's cursor moved past the batch. A crash
+ * anywhere before that replays the batch from the previous cursor: nothing is lost, and
+ * nothing is stored, analysed or alerted twice.
+ * `origin` names the batch uniquely: its analysis jobs are named after it.
+ */
+export async function commitBatch(
+  deps: BatchDeps,
+  stream: Stream<unknown, unknown>,
+  leader: string,
+  origin: string,
+  events: ReadonlyArray<StreamEvent>,
+  current: Watched<unknown>,
+): Promise<CommittedBatch> {
+  const last = events.at(-1);
+  if (last === undefined) throw new Error('commitBatch needs at least one event');
+  const delivery = stream.route(events, current.watched);
+  const pages = new Map<string, SourcePage>();
+  const pageOf = (sourceId: string): SourcePage => {
+    const page = pages.get(sourceId) ?? { items: [], removed: [] };
+    pages.set(sourceId, page);
+    return page;
+  };
+  for (const { sourceId, item } of delivery.items) if (current.sources.has(sourceId)) pageOf(sourceId).items.push(item);
+  const held = await itemsHeld(deps.db, [...current.sources.keys()], [...new Set(delivery.removed)]);
+  for (const { sourceId, externalId } of held) pageOf(sourceId).removed.push(externalId);
+
+  const totals: CommittedBatch = { inserted: 0, revised: 0, removed: 0, stillLeading: true };
+  const heard: string[] = [];
+  let batch = 0;
+  for (const [sourceId, page] of pages) {
+    const source = current.sources.get(sourceId);
+    if (source === undefined) continue;
+    const ingested = await ingestPage(deps.db, source, { items: page.items, removed: page.removed, cursor: undefined }, { saveCursor: false });
+    if (ingested.skipped.length > 0) {
+      deps.log.warn({ sourceId, skipped: ingested.skipped }, 'streamed items the database refused were kept aside; the rest are stored (see the source health)');
+    }
+    await enqueueAnalysis(deps.queues, origin, batch++, ingested.toAnalyze);
+    if (ingested.inserted > 0) heard.push(sourceId);
+    totals.inserted += ingested.inserted;
+    totals.revised += ingested.revised;
+    totals.removed += ingested.removed;
+  }
+  await markSourcesHeard(deps.db, heard);
+  totals.stillLeading = await saveStreamProgress(deps.db, stream.id, leader, { cursor: last.cursor, lastEventAt: last.announcedAt });
+  return totals;
+}
