@@ -1,10 +1,11 @@
 import type { Db } from '../../db/database.ts';
-import { findSourceAudience, insertDeliveries, type AlertAudience, type NewDelivery } from '../../db/repositories/alert-deliveries.ts';
+import { insertDeliveries, type AlertAudience, type NewDelivery } from '../../db/repositories/alert-deliveries.ts';
 import { listItemsToRoute, listRulesWithRecipients, type ItemToRoute } from '../../db/repositories/alert-rules.ts';
 import { insertDigestEntries, type NewDigestEntry } from '../../db/repositories/digest-entries.ts';
 import type { AlertRuleDelivery } from '../../db/alert-rule-shape.ts';
 import { quietHoursHolds } from './quiet-hours-hold.ts';
-import { recipientsFor, type Recipient } from './rules/rule-recipients.ts';
+import { addressOf, noticeDeliveries, recipientsOf, sourceNoticeAudience } from './notice-audience.ts';
+import { recipientsFor } from './rules/rule-recipients.ts';
 
 export type SourceNoticeKind = 'source_needs_attention' | 'source_quiet';
 
@@ -28,8 +29,9 @@ export type AlertOccasion =
  * The outbox: who is told about what, written as pending deliveries that the alert job
  * claims, sends and marks. An item goes where its business's `instant` alert rules that
  * it matches say (services/alerts/rules/), once per address or channel however many
- * rules name it; a notice about a source goes to everyone on the business's alert list,
- * once per address, whatever its case; a sign-in link to the one address it was made for.
+ * rules name it; a notice about a source goes to the business's notice recipients (its alert
+ * addresses, once per address whatever its case, and the channels its instant rules name:
+ * services/alerts/notice-audience.ts); a sign-in link to the one address it was made for.
  * Returns the ids of the deliveries created: asking again about the same items, the
  * same incident or the same link creates nothing.
  *
@@ -39,8 +41,8 @@ export type AlertOccasion =
 export async function createDeliveries(db: Db, occasion: AlertOccasion): Promise<string[]> {
   if (!db.isTransaction) return db.transaction().execute((tx) => createDeliveries(tx, occasion));
   if (occasion.kind === 'negative_item') return routeItems(db, occasion.itemIds, occasion.notFlaggedItemIds ?? [], occasion.now ?? new Date());
-  const audiences = await audiencesOf(db, occasion);
-  const incident = 'incident' in occasion ? occasion.incident : '';
+  if ('sourceId' in occasion) return noticeAboutSource(db, occasion);
+  const audiences = audiencesOf(occasion);
   const deliveries = audiences.flatMap((audience) =>
     recipientsOf(audience.alertEmails).map((recipient) => ({
       accountId: audience.accountId,
@@ -49,15 +51,22 @@ export async function createDeliveries(db: Db, occasion: AlertOccasion): Promise
       signInLinkId: audience.signInLinkId,
       recipient,
       kind: occasion.kind,
-      incident,
+      incident: '',
     })),
   );
   return insertDeliveries(db, deliveries);
 }
 
-/** Each address once, lower-cased: `Owner@Shop.test` and `owner@shop.test` are one inbox. */
-export function recipientsOf(alertEmails: readonly string[]): string[] {
-  return [...new Set(alertEmails.map((address) => address.toLowerCase()))];
+export { recipientsOf };
+
+/**
+ * A notice about a source goes to its business's notice recipients (services/alerts/notice-audience.ts):
+ * the alert addresses by email, and the channels its instant rules name as channel deliveries.
+ */
+async function noticeAboutSource(tx: Db, occasion: { kind: SourceNoticeKind; sourceId: string; incident: string }): Promise<string[]> {
+  const audience = await sourceNoticeAudience(tx, occasion.sourceId);
+  if (audience === undefined) return [];
+  return insertDeliveries(tx, noticeDeliveries(audience, { sourceId: occasion.sourceId }, occasion.kind, occasion.incident));
 }
 
 /**
@@ -100,21 +109,8 @@ async function routeItems(tx: Db, flaggedIds: string[], notFlaggedIds: string[],
   return insertDeliveries(tx, deliveries);
 }
 
-/** A channel's recipient text only has to be unique per channel; the channel id says where it goes. */
-function addressOf(to: Recipient): { channelId: string | null; recipient: string } {
-  return 'channelId' in to ? { channelId: to.channelId, recipient: `channel:${to.channelId}` } : { channelId: null, recipient: to.email };
-}
-
-async function audiencesOf(db: Db, occasion: Exclude<AlertOccasion, { kind: 'negative_item' }>): Promise<AlertAudience[]> {
-  switch (occasion.kind) {
-    case 'invitation':
-    case 'password_reset': {
-      const emails = occasion.email === '' ? [] : [occasion.email];
-      return [{ accountId: occasion.accountId, itemId: null, sourceId: null, signInLinkId: occasion.signInLinkId, alertEmails: emails }];
-    }
-    default: {
-      const audience = await findSourceAudience(db, occasion.sourceId);
-      return audience ? [audience] : [];
-    }
-  }
+/** A sign-in link goes to the one address it was made for. */
+function audiencesOf(occasion: { accountId: string; signInLinkId: string; email: string }): AlertAudience[] {
+  const emails = occasion.email === '' ? [] : [occasion.email];
+  return [{ accountId: occasion.accountId, itemId: null, sourceId: null, signInLinkId: occasion.signInLinkId, alertEmails: emails }];
 }
