@@ -41,6 +41,16 @@ export async function findSourceAudience(tx: Db, sourceId: string): Promise<Aler
   return row && { accountId: row.account_id, itemId: null, sourceId: row.id, signInLinkId: null, alertEmails: row.alert_emails };
 }
 
+/**
+ * The alert addresses of a business, for notices about a delivery that is about the
+ * business itself (a digest whose channel refused it). The business is locked against
+ * deletion as above.
+ */
+export async function findBusinessAudience(tx: Db, businessId: string): Promise<AlertAudience | undefined> {
+  const row = await tx.selectFrom('businesses').select(['account_id', 'alert_emails']).where('id', '=', businessId).forKeyShare().executeTakeFirst();
+  return row && { accountId: row.account_id, itemId: null, sourceId: null, signInLinkId: null, alertEmails: row.alert_emails };
+}
+
 export interface NewDelivery {
   accountId: string;
   /** Exactly one of the four: an item alert, a notice about a source, a sign-in link, or something about a business (a digest, a weekly report, a spike). */

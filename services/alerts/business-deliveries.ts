@@ -1,5 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import type { ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts';
+import { renderDigestDelivery } from './digests/digest-delivery.ts';
+import { DIGEST_KINDS } from './digests/digest-kinds.ts';
 import { renderWeeklyReportDelivery, WEEKLY_REPORT } from './weekly-report/render-weekly-report.ts';
 
 /**
@@ -21,6 +23,8 @@ export interface RenderedBusinessMessage {
 export type BusinessDeliveryRenderer = (db: Db, delivery: ClaimedDelivery & { businessId: string }, publicUrl: string) => Promise<RenderedBusinessMessage>;
 
 const RENDERERS: Record<string, BusinessDeliveryRenderer> = {
+  [DIGEST_KINDS.daily]: renderDigestDelivery,
+  [DIGEST_KINDS.weekly]: renderDigestDelivery,
   [WEEKLY_REPORT]: renderWeeklyReportDelivery,
 };
 

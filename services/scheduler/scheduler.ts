@@ -12,6 +12,7 @@ import { isBackingServiceOutage } from '../runtime/backing-service-outage.ts';
 import { checkQuietSources } from './quiet-sources.ts';
 import { reReviewExpiry } from './re-review-expiry.ts';
 import { reconcile } from './reconciler.ts';
+import { sendDigests } from './send-digests.ts';
 import { sendWeeklyReports } from './send-weekly-reports.ts';
 
 /**
@@ -39,7 +40,7 @@ const HOUSEKEEPING_EVERY_MS = 3600_000;
 
 /** The periodic tasks, in the order each tick runs them. */
 function periodicTasks(deps: { db: Db; queues: Queues; config: Config; log: Logger }): PeriodicTask[] {
-  return [sendWeeklyReports(deps)];
+  return [sendDigests(deps), sendWeeklyReports(deps)];
 }
 
 /**

@@ -1,11 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { spawnEarshot } from '../support/child-process.ts';
 import { createBusinessAndSource, ingestAndQueue, review } from '../support/items.ts';
-import { startPipeline, TEST_SECRET, type Pipeline } from '../support/pipeline.ts';
+import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { startRecordingSmtp, startTarpit, type RecordingSmtp } from '../support/smtp.ts';
 import { sleep, waitUntil } from '../support/wait.ts';
+import { workerProcessEnv } from '../support/worker-process.ts';
 
 let pipeline: Pipeline;
 let smtp: RecordingSmtp;
@@ -19,26 +18,10 @@ afterAll(async () => {
   await smtp.stop();
 });
 
-async function workerEnv(smtpUrl: string): Promise<Record<string, string>> {
-  return {
-    DATABASE_URL: pipeline.dbUrl,
-    REDIS_URL: pipeline.redisUrl,
-    QUEUE_PREFIX: pipeline.config.queuePrefix,
-    EARSHOT_SECRET: TEST_SECRET,
-    SMTP_URL: smtpUrl,
-    DATA_DIR: await mkdtemp(path.join(pipeline.config.dataDir, 'worker-')),
-    ALERT_LEASE_SECONDS: '2',
-    JOB_LOCK_SECONDS: '2',
-    RETRY_BASE_DELAY_MS: '200',
-    RETRY_MAX_DELAY_SECONDS: '1',
-    LOG_LEVEL: 'warn',
-  };
-}
-
 test('a worker killed after the commit and before the email sends it exactly once after restart', async () => {
   const { sourceId } = await createBusinessAndSource(pipeline, ['owner@diner.test']);
   const tarpit = await startTarpit();
-  const first = spawnEarshot(['start', '--role', 'worker'], await workerEnv(tarpit.url));
+  const first = spawnEarshot(['start', '--role', 'worker'], await workerProcessEnv(pipeline, tarpit.url));
   await ingestAndQueue(pipeline, sourceId, [review('crash-1', 1, 'Cold soup, rude waiter, never again.')]);
 
   // The analysis is committed and the delivery claimed; the email is stuck in a server that never answers.
@@ -52,7 +35,7 @@ test('a worker killed after the commit and before the email sends it exactly onc
   await tarpit.stop();
   expect(smtp.messages).toHaveLength(0);
 
-  const second = spawnEarshot(['start', '--role', 'worker'], await workerEnv(smtp.url));
+  const second = spawnEarshot(['start', '--role', 'worker'], await workerProcessEnv(pipeline, smtp.url));
   try {
     const [mail] = await smtp.waitFor(1, 40_000);
     expect(mail?.text).toContain('Cold soup, rude waiter');

@@ -161,18 +161,41 @@ describe('alert rules', () => {
     expect((await owner.get(`/alerts/rules/${ruleId}`)).statusCode).toBe(404);
   });
 
-  test('a stored digest rule shows as coming; the form offers only "at once" for new rules', async () => {
-    const api = await h.app.inject({
-      method: 'POST',
-      url: `/v1/businesses/${h.tenant.businessId}/alert-rules`,
-      headers: { authorization: `Bearer ${ownerKey}` },
-      payload: { to: { alertAddresses: true }, delivery: 'daily' },
-    });
-    expect(api.statusCode, api.body).toBe(201);
-    expect((await owner.get('/alerts')).body).toContain('daily digest (coming)');
+  test('the form offers the daily and weekly digest at the business’s time; a digest rule reads so, and follows a change of time', async () => {
     const form = (await owner.get(`/alerts/businesses/${h.tenant.businessId}/rules/new`)).body;
-    expect(form).toContain('value="instant"');
-    expect(form).not.toContain('value="daily"');
+    expect(form).toMatch(/<input type="radio" id="delivery-instant" name="delivery" value="instant" checked><label for="delivery-instant">At once<\/label>/);
+    expect(form).toMatch(/<input type="radio" id="delivery-daily" name="delivery" value="daily"><label for="delivery-daily">In the daily digest at 08:00<\/label>/);
+    expect(form).toMatch(/<input type="radio" id="delivery-weekly" name="delivery" value="weekly"><label for="delivery-weekly">In the weekly digest on Monday at 08:00<\/label>/);
+    expect(form).toContain(`<a href="/businesses/${h.tenant.businessId}">the business's settings</a>`);
+    expect(form).not.toContain('coming');
+
+    const added = await owner.post(`/alerts/businesses/${h.tenant.businessId}/rules`, { to: 'email', email: 'weekly@shop.test', ratingMax: '3', delivery: 'weekly' });
+    expect(added.statusCode, added.body.slice(0, 300)).toBe(303);
+    expect((await owner.get('/alerts')).body).toContain('1–3★ · weekly digest on Monday at 08:00 · to weekly@shop.test');
+    // The default rule for what cannot be judged is a daily digest.
+    expect((await owner.get('/alerts')).body).toContain('unknown sentiment · daily digest at 08:00 · to the alert addresses');
+    const api = await h.app.inject({ method: 'GET', url: `/v1/businesses/${h.tenant.businessId}/alert-rules`, headers: { authorization: `Bearer ${ownerKey}` } });
+    const rule = api.json().rules.find((r: { to: { email?: string } }) => r.to.email === 'weekly@shop.test');
+    expect(rule).toMatchObject({ when: { ratingMax: 3 }, delivery: 'weekly' });
+
+    const moved = await h.app.inject({
+      method: 'PATCH',
+      url: `/v1/businesses/${h.tenant.businessId}`,
+      headers: { authorization: `Bearer ${ownerKey}` },
+      payload: { digest: { time: '07:30', weekday: 'friday' } },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await owner.get('/alerts')).body).toContain('1–3★ · weekly digest on Friday at 07:30 · to weekly@shop.test');
+    const edit = (await owner.get(`/alerts/rules/${rule.id}`)).body;
+    expect(edit).toMatch(/value="weekly" checked><label for="delivery-weekly">In the weekly digest on Friday at 07:30<\/label>/);
+
+    const daily = await owner.post(`/alerts/rules/${rule.id}`, { to: 'email', email: 'weekly@shop.test', ratingMax: '3', delivery: 'daily' });
+    expect(daily.statusCode, daily.body.slice(0, 300)).toBe(303);
+    expect((await owner.get('/alerts')).body).toContain('1–3★ · daily digest at 07:30 · to weekly@shop.test');
+    const refused = await owner.post(`/alerts/rules/${rule.id}`, { to: 'email', email: 'weekly@shop.test', delivery: 'hourly' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Delivery: must be one of instant, daily, weekly');
+    expect(refused.body).toMatch(/<fieldset aria-invalid="true"><legend>Delivery<\/legend>/);
   });
 
   test("another tenant's business and rule are 404 pages", async () => {

@@ -1,10 +1,10 @@
-import type { AlertRuleDefinition } from '../../db/alert-rule-shape.ts';
+import { ALERT_RULE_DELIVERIES, type AlertRuleDefinition } from '../../db/alert-rule-shape.ts';
 import { connectors } from '../../connectors/registry.ts';
 import { COMPLAINT_TOPICS, TOPIC_WORDS } from '../../services/analysis/sentiment/topics.ts';
 import { InvalidAlertRule, type AlertRuleInput } from '../../services/alerts/rules/rule-input.ts';
 import { field, fieldList } from '../form-body.ts';
 import { html, type Html } from '../html.ts';
-import { deliveryWords } from './alerts-rule-words.ts';
+import { deliveryWords, type DigestTiming } from './alerts-rule-words.ts';
 
 /** The form of one alert rule: when (conditions), to whom, how. Field names are the form's own; refusals are mapped back to them. */
 
@@ -22,7 +22,7 @@ export interface RuleText {
   userId: string;
   email: string;
   channelId: string;
-  /** 'instant', or a stored digest kept as it is. */
+  /** 'instant', 'daily' or 'weekly'; anything else is refused by the rule services. */
   delivery: string;
   urgent: boolean;
 }
@@ -111,6 +111,15 @@ export function ruleProblem(error: InvalidAlertRule): { field: string; text: str
 interface Choices {
   people: ReadonlyArray<{ id: string; label: string }>;
   channels: ReadonlyArray<{ id: string; label: string }>;
+  /** The business's: its digests go out at its time (set on its settings page). */
+  business: DigestTiming & { id: string };
+}
+
+function deliveryChoice(value: AlertRuleDefinition['delivery'], text: RuleText, business: DigestTiming): Html {
+  const words = deliveryWords(value, business);
+  return html`<div class="choice"><input type="radio" id="delivery-${value}" name="delivery" value="${value}"${text.delivery === value ? html` checked` : ''}><label for="delivery-${value}">${
+    value === 'instant' ? 'At once' : `In the ${words}`
+  }</label></div>`;
 }
 
 function invalid(problemField: string | undefined, name: string): Html | string {
@@ -159,10 +168,9 @@ ${targetChoice('userId', 'A person of the account', text, select('userId', 'Pers
 ${targetChoice('email', 'An email address', text, html`<input type="email" name="email" aria-label="Email address" value="${text.email}"${invalid(problemField, 'email')}>`)}
 ${targetChoice('channelId', 'A channel', text, choices.channels.length === 0 ? html`<span class="muted">(no channel yet)</span>` : select('channelId', 'Channel', choices.channels))}
 </fieldset>
-<fieldset><legend>Delivery</legend>
-<div class="choice"><input type="radio" id="delivery-instant" name="delivery" value="instant"${text.delivery === 'instant' ? html` checked` : ''}><label for="delivery-instant">At once</label></div>
-${text.delivery === 'instant' ? '' : html`<div class="choice"><input type="radio" id="delivery-kept" name="delivery" value="${text.delivery}" checked><label for="delivery-kept">Keep as ${deliveryWords(text.delivery as AlertRuleDefinition['delivery'])}</label></div>`}
-<p class="hint muted">Daily and weekly digests are not sent yet, so new rules send at once.</p>
+<fieldset${invalid(problemField, 'delivery')}><legend>Delivery</legend>
+${ALERT_RULE_DELIVERIES.map((value) => deliveryChoice(value, text, choices.business))}
+<p class="hint muted">A digest lists the items of the day (or week) in one message, in the business's time zone; its time and day are set on <a href="/businesses/${choices.business.id}">the business's settings</a>.</p>
 <div class="choice"><input type="checkbox" id="rule-urgent" name="urgent" value="yes"${text.urgent ? html` checked` : ''}><label for="rule-urgent">Urgent: sent even in quiet hours</label></div>
 </fieldset>`;
 }

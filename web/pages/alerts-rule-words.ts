@@ -1,12 +1,18 @@
 import type { AlertRuleDefinition } from '../../db/alert-rule-shape.ts';
+import type { BusinessRecord } from '../../db/repositories/businesses.ts';
 import { findConnector } from '../../connectors/registry.ts';
 import { findChannel } from '../../services/alerts/channels/registry.ts';
 import { topicWords } from '../../services/analysis/sentiment/topics.ts';
+import { weekdayName } from './business-digest-form.ts';
 
 /**
  * A rule in words, so a list of rules reads without opening each:
- * "Every flagged item · at once · to the alert addresses", "1★ only · at once · to #reviews on Slack".
+ * "Every flagged item · at once · to the alert addresses", "1★ only · at once · to #reviews on Slack",
+ * "neutral sentiment · daily digest at 08:00 · to manager@shop.test".
  */
+
+/** When a business's digests go out, as its settings say. */
+export type DigestTiming = Pick<BusinessRecord, 'digestTime' | 'digestWeekday'>;
 
 /** Who a rule may name, by id: the account's channels and people. */
 export interface RuleTargets {
@@ -43,11 +49,18 @@ function to(target: AlertRuleDefinition['target'], targets: RuleTargets): string
   return `to ${channel.name} on ${findChannel(channel.type)?.displayName ?? channel.type}`;
 }
 
-/** Digests are collected but not sent yet: a stored digest rule says so. */
-export function deliveryWords(delivery: AlertRuleDefinition['delivery']): string {
-  return delivery === 'instant' ? 'at once' : `${delivery} digest (coming)`;
+/** "at once", "daily digest at 08:00", "weekly digest on Monday at 08:00": at the business's time. */
+export function deliveryWords(delivery: AlertRuleDefinition['delivery'], timing: DigestTiming): string {
+  switch (delivery) {
+    case 'instant':
+      return 'at once';
+    case 'daily':
+      return `daily digest at ${timing.digestTime}`;
+    case 'weekly':
+      return `weekly digest on ${weekdayName(timing.digestWeekday)} at ${timing.digestTime}`;
+  }
 }
 
-export function ruleInWords(rule: AlertRuleDefinition, targets: RuleTargets): string {
-  return [what(rule.conditions), deliveryWords(rule.delivery), to(rule.target, targets), ...(rule.urgent ? ['urgent'] : [])].join(' · ');
+export function ruleInWords(rule: AlertRuleDefinition, targets: RuleTargets, timing: DigestTiming): string {
+  return [what(rule.conditions), deliveryWords(rule.delivery, timing), to(rule.target, targets), ...(rule.urgent ? ['urgent'] : [])].join(' · ');
 }

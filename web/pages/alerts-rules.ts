@@ -19,10 +19,16 @@ import { NEW_RULE, readRuleForm, ruleAsText, ruleFields, ruleInput, ruleProblem,
 const BUSINESS_PAGE = { page: { roles: ['owner'] as const, target: 'business' as const } } as const;
 const RULE_PAGE = { page: { roles: ['owner'] as const, target: 'alert_rule' as const } } as const;
 
-/** The people who may hear of the business's items, and the account's channels, as the form lists them. */
+/** The people who may hear of the business's items, the account's channels, and when the business's digests go out, as the form shows them. */
 async function choices(deps: ApiDeps, person: Person, businessId: string) {
-  const [users, channels] = await Promise.all([listUsers(deps.db, person.accountId), listAlertChannelSettings(deps.db, person.accountId)]);
+  const [users, channels, business] = await Promise.all([
+    listUsers(deps.db, person.accountId),
+    listAlertChannelSettings(deps.db, person.accountId),
+    findBusiness(deps.db, person, businessId),
+  ]);
+  if (business === undefined) throw PageError.notFound();
   return {
+    business,
     people: users
       .filter((user) => user.businessIds === null || user.businessIds.includes(businessId))
       .map((user) => ({ id: user.id, label: user.displayName === null ? user.email : `${user.displayName} (${user.email})` })),

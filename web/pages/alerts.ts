@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { listBusinesses } from '../../db/repositories/businesses.ts';
+import { listBusinesses, type BusinessRecord } from '../../db/repositories/businesses.ts';
 import { listUsers } from '../../db/repositories/users.ts';
 import type { AlertChannelRecord } from '../../db/repositories/alert-channels.ts';
 import type { AlertRuleRecord } from '../../db/repositories/alert-rules.ts';
@@ -58,14 +58,14 @@ ${actions}
 </li>`;
 }
 
-function rulesOf(business: { id: string; name: string }, rules: AlertRuleRecord[], targets: RuleTargets, person: Person): Html {
+function rulesOf(business: BusinessRecord, rules: AlertRuleRecord[], targets: RuleTargets, person: Person): Html {
   return html`<section class="card" id="business-${business.id}" aria-labelledby="rules-${business.id}">
 <h3 id="rules-${business.id}">${business.name}</h3>
 ${
   rules.length === 0
     ? html`<p class="muted">No rule: nobody is told of this business's items.</p>`
     : html`<ul class="plain-list">${rules.map(
-        (rule) => html`<li><span class="rule-words">${ruleInWords(rule, targets)}</span>${rule.name === '' ? '' : html` <span class="muted">(${rule.name})</span>`}
+        (rule) => html`<li><span class="rule-words">${ruleInWords(rule, targets, business)}</span>${rule.name === '' ? '' : html` <span class="muted">(${rule.name})</span>`}
 <div class="row-actions"><a href="/alerts/rules/${rule.id}" aria-label="Edit rule ${rule.name}">Edit</a>
 <form method="post" action="/alerts/rules/${rule.id}/delete">${csrfField(person.csrfToken)}<button type="submit" class="danger" aria-label="Delete rule ${rule.name}">Delete</button></form></div></li>`,
       )}</ul>`
