@@ -11,6 +11,7 @@ import { startFakeBluesky, type FakeBluesky, type FakePost } from '../support/fa
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { startRecordingSmtp, type RecordingSmtp } from '../support/smtp.ts';
 import { sleep, waitUntil } from '../support/wait.ts';
+import { addPerson, signInWithForm } from '../support/web.ts';
 
 let bluesky: FakeBluesky;
 let smtp: RecordingSmtp;
@@ -109,6 +110,12 @@ test('posts naming the source’s terms are stored, judged and alerted once; the
   expect(stream).toEqual({ state: 'connected', lastEventAt: new Date(last.timeUs / 1000).toISOString(), lagSeconds: expect.any(Number) });
   expect(stream.lagSeconds).toBeGreaterThanOrEqual(0);
   expect(stream.lagSeconds).toBeLessThan(30);
+
+  // The web app shows the same health in words.
+  await addPerson(pipeline.db, pipeline.accountId, { email: 'olive@bluefern.test', role: 'owner' });
+  const page = await (await signInWithForm(pipeline, 'olive@bluefern.test')).get(`/sources/${sourceId}`);
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toMatch(/<dt>Live stream<\/dt><dd>Connected; last event <time datetime="[^"]+">[^<]+<\/time> <span class="muted">\([^)]+\)<\/span>, [\d.]+ s behind the platform<\/dd>/);
 });
 
 test('a connection dropped mid-stream resumes from the committed cursor, losing and doubling nothing', async () => {

@@ -71,6 +71,20 @@ function statusBadge(source: SourceJson): Html {
   return html`<span class="badge ${status.badge}">${status.words}</span>${source.health.possiblyBroken ? html` <span class="badge overdue">Possibly broken</span>` : ''}`;
 }
 
+const STREAM_STATE: Record<NonNullable<SourceJson['health']['stream']>['state'], string> = {
+  connected: 'Connected',
+  connecting: 'Connecting',
+  down: 'Down: reconnecting (or no worker running); polls still catch everything',
+};
+
+/** The live stream beside the polls, for sources a stream serves (Bluesky). */
+function streamLine(source: SourceJson, timezone: string, now: Date): Html | '' {
+  const { stream } = source.health;
+  if (stream === null) return '';
+  const lag = stream.lagSeconds === null ? '' : `, ${stream.lagSeconds < 10 ? stream.lagSeconds.toFixed(1) : Math.round(stream.lagSeconds)} s behind the platform`;
+  return html`<dt>Live stream</dt><dd>${STREAM_STATE[stream.state]}; last event ${when(stream.lastEventAt, timezone, now)}${lag}</dd>`;
+}
+
 export interface HealthView {
   source: SourceJson;
   nextPollAt: Date | undefined;
@@ -93,6 +107,7 @@ export function healthList({ source, nextPollAt, timezone, now }: HealthView): H
 ${health.possiblyBroken ? html`<dt>Possibly broken</dt><dd>Polls succeed, but nothing new has arrived since ${when(health.quietSince, timezone, now)}, far longer than this source usually goes quiet. Check its settings on the platform.</dd>` : ''}
 <dt>Items</dt><dd>${health.itemCount}</dd>
 <dt>Next poll</dt><dd>${nextPoll(source, nextPollAt, timezone, now)}</dd>
+${streamLine(source, timezone, now)}
 ${health.skippedItems.length > 0 ? html`<dt>Items set aside</dt><dd>${health.skippedItems.length} recent item(s) could not be stored, e.g. ${health.skippedItems[0]?.externalId}: ${health.skippedItems[0]?.reason}</dd>` : ''}
 </dl>`;
 }
