@@ -3,6 +3,8 @@ import type { ClaimedDelivery } from '../../db/repositories/alert-deliveries.ts'
 import { renderDigestDelivery } from './digests/digest-delivery.ts';
 import { DIGEST_KINDS } from './digests/digest-kinds.ts';
 import { renderWeeklyReportDelivery, WEEKLY_REPORT } from './weekly-report/render-weekly-report.ts';
+import { renderSpike } from './spike-message.ts';
+import { SPIKE } from './spike-rule.ts';
 
 /**
  * Deliveries about a business rather than one item, source or link — a digest, the weekly
@@ -26,6 +28,7 @@ const RENDERERS: Record<string, BusinessDeliveryRenderer> = {
   [DIGEST_KINDS.daily]: renderDigestDelivery,
   [DIGEST_KINDS.weekly]: renderDigestDelivery,
   [WEEKLY_REPORT]: renderWeeklyReportDelivery,
+  [SPIKE]: renderSpike,
 };
 
 /** The renderer of a business delivery's kind; throws for a kind nobody registered. */

@@ -9,11 +9,13 @@ import { FACT_CHANGES_KEPT_MS } from '../response-times/response-facts-cache.ts'
 import { enqueuePoll } from '../sources/enqueue-poll.ts';
 import type { Queues } from '../jobs/queues.ts';
 import { isBackingServiceOutage } from '../runtime/backing-service-outage.ts';
+import { escalateOverdue } from './escalate-overdue.ts';
 import { checkQuietSources } from './quiet-sources.ts';
 import { reReviewExpiry } from './re-review-expiry.ts';
 import { reconcile } from './reconciler.ts';
 import { sendDigests } from './send-digests.ts';
 import { sendWeeklyReports } from './send-weekly-reports.ts';
+import { spikeAlerts } from './spike-alerts.ts';
 
 /**
  * Work the scheduler does every so often besides queueing polls: each task is one file in
@@ -40,7 +42,7 @@ const HOUSEKEEPING_EVERY_MS = 3600_000;
 
 /** The periodic tasks, in the order each tick runs them. */
 function periodicTasks(deps: { db: Db; queues: Queues; config: Config; log: Logger }): PeriodicTask[] {
-  return [sendDigests(deps), sendWeeklyReports(deps)];
+  return [sendDigests(deps), sendWeeklyReports(deps), escalateOverdue(deps), spikeAlerts(deps)];
 }
 
 /**
