@@ -20,7 +20,7 @@ export interface EscalationCandidate {
 }
 
 /**
- * Flagged items still unanswered, not removed from their platform and not escalated yet,
+ * Flagged items still unanswered and not resolved, not removed from their platform and not escalated yet,
  * published (or, undated, first seen) since `since` and past their business's SLA in calendar
  * time by `now` — opening hours count no more than the calendar, so the caller's opening-hours
  * reckoning only narrows these. Items of `skipSourceTypes` (platforms that take no reply) are
@@ -38,6 +38,8 @@ export async function listEscalationCandidates(
     .select(['i.id', 'i.business_id', 'i.published_at', 'i.first_seen_at', 'b.sla_hours', 'b.timezone', 'b.opening_hours'])
     .where('i.flagged', '=', true)
     .where('i.first_response_at', 'is', null)
+    // Resolved without an answer (handled off the platform): closed, nothing to escalate.
+    .where('i.status', '<>', 'resolved')
     .where('i.removed_at', 'is', null)
     // First seen no earlier than published: the same bound on first_seen_at lets its index help.
     .where('i.first_seen_at', '>=', options.since)
@@ -60,7 +62,7 @@ export async function listEscalationCandidates(
 
 /**
  * Records the items as escalated at `at` and returns those newly recorded: an item escalated
- * before, or answered since it was read, is left out, so it is never escalated twice nor
+ * before, or answered or resolved since it was read, is left out, so it is never escalated twice nor
  * after its answer.
  */
 export async function insertEscalations(tx: Db, itemIds: string[], at: Date): Promise<string[]> {
@@ -69,7 +71,7 @@ export async function insertEscalations(tx: Db, itemIds: string[], at: Date): Pr
     INSERT INTO sla_escalations (item_id, account_id, escalated_at)
     SELECT i.id, i.account_id, ${at}::timestamptz
     FROM items i
-    WHERE i.id = ANY(${itemIds}::uuid[]) AND i.first_response_at IS NULL
+    WHERE i.id = ANY(${itemIds}::uuid[]) AND i.first_response_at IS NULL AND i.status <> 'resolved'
     ON CONFLICT DO NOTHING
     RETURNING item_id`.execute(tx);
   return result.rows.map((row) => row.item_id);

@@ -113,6 +113,17 @@ test('an item answered before its deadline is never escalated', async () => {
   expect(await deliveries(itemId)).toEqual([]);
 });
 
+test('an item resolved without an answer (handled off the platform) is not escalated', async () => {
+  const { source } = await shop({ slaHours: 24 });
+  const itemId = await flaggedReview(source, new Date(Date.now() - 30 * HOUR));
+  const resolved = await pipeline.api('POST', `/v1/items/${itemId}/resolve`, { note: 'Refunded in person.' });
+  expect(resolved.status).toBe(200);
+
+  expect(await task.run(new Date())).toBe(0);
+  expect(await escalations(itemId)).toEqual([]);
+  expect(await deliveries(itemId)).toEqual([]);
+});
+
 test('with opening hours only open hours count: an item on Friday evening is not overdue on Saturday when closed', async () => {
   const weekday = [{ open: '09:00', close: '17:00' }];
   const { email, source } = await shop({ slaHours: 4, openingHours: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday } });
