@@ -84,7 +84,7 @@ test('an email accepted while PostgreSQL is unreachable is recorded when it is b
   await pipeline.db.updateTable('alert_deliveries').set({ claimed_at: new Date(Date.now() - 3_600_000) }).execute();
 
   await proxy.accept();
-  await expect(runAlertJob(job, deps)).resolves.toEqual({ sent: 0, skipped: 1 });
+  await expect(runAlertJob(job, deps)).resolves.toEqual({ sent: 0, skipped: 1, heldUntil: null });
   await sleep(500);
   expect(smtp.messages).toHaveLength(1);
   const row = await pipeline.db.selectFrom('alert_deliveries').selectAll().where('id', '=', deliveryIds[0]!).executeTakeFirstOrThrow();
@@ -103,6 +103,6 @@ test('a normal send leaves no note behind', async () => {
   const deliveryIds = await createDeliveries(pipeline.db, { kind: 'negative_item', itemIds: toAnalyze });
   const config = { ...pipeline.config, dataDir: await mkdtemp(path.join(pipeline.config.dataDir, 'worker-')) };
   const deps = { db: throughProxy, mail: smtpTransport, config, credentialsKey: pipeline.credentialsKey, log: pino({ level: 'silent' }) };
-  await expect(runAlertJob({ id: 'alert-ok', data: { deliveryIds } } as Job<AlertJobData>, deps)).resolves.toEqual({ sent: 1, skipped: 0 });
+  await expect(runAlertJob({ id: 'alert-ok', data: { deliveryIds } } as Job<AlertJobData>, deps)).resolves.toEqual({ sent: 1, skipped: 0, heldUntil: null });
   expect(await readdir(sentJournalDirectory(config))).toEqual([]);
 });

@@ -39,7 +39,7 @@ export interface ApiHarness {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }, os.tmpdir()), ...overrides };
+  return { ...loadConfig({ LOG_LEVEL: 'silent', BLUESKY_JETSTREAM_URL: 'off' }, os.tmpdir()), ...overrides };
 }
 
 export async function createTenant(db: Db, credentialsKey: CredentialsKey, name: string): Promise<Tenant> {

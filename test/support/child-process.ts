@@ -18,7 +18,8 @@ export interface EarshotProcess {
 /** Runs the real `earshot` CLI in a separate process, with only the given environment. */
 export function spawnEarshot(args: string[], env: Record<string, string>): EarshotProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // Tests talk to loopback only: no public Jetstream unless a test names a loopback one.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BLUESKY_JETSTREAM_URL: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -52,6 +52,8 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<P
     JOB_LOCK_SECONDS: '5',
     LOG_LEVEL: 'silent',
     QUEUE_PREFIX: prefix,
+    // Tests talk to loopback only: a stream test names its own loopback Jetstream.
+    BLUESKY_JETSTREAM_URL: 'off',
     ...env,
   });
   const queues = createQueues(redisUrl, config.queuePrefix);
