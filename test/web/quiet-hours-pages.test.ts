@@ -76,6 +76,8 @@ describe("a channel's quiet hours, on its form", () => {
     expect(added.statusCode, added.body.slice(0, 300)).toBe(303);
     const id = /#channel-([0-9a-f-]{36})/.exec(added.headers.location as string)?.[1] as string;
     expect((await apiChannel(id)).quietHours).toEqual({ from: '22:30', to: '06:00' });
+    const listed = await owner.get('/alerts');
+    expect(listed.body).toMatch(/Quiet 22:30–06:00 \(each business(&#39;|&#x27;|')s time\); urgent alerts still go./);
 
     const edit = await owner.get(`/alerts/channels/${id}`);
     expect(edit.body).toContain('value="22:30"');
@@ -83,6 +85,7 @@ describe("a channel's quiet hours, on its form", () => {
     const cleared = await owner.post(`/alerts/channels/${id}`, { name: 'Night list', 'config.to': 'night@quiet.test', 'quietHours.from': '', 'quietHours.to': '' });
     expect(cleared.statusCode, cleared.body.slice(0, 300)).toBe(303);
     expect((await apiChannel(id)).quietHours).toBeNull();
+    expect((await owner.get('/alerts')).body).not.toContain('Quiet 22:30');
   });
 
   test('a refused time re-renders the form naming the field, with what was typed', async () => {

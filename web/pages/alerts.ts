@@ -54,6 +54,7 @@ function channelCard(view: ChannelView, person: Person): Html {
 ${attention ? html`<p>The receiver refused its settings${health.lastError ? html`: ${health.lastError.message}` : ''}. Fix them, then send a test.</p>` : ''}
 ${!attention && health.lastError ? html`<p class="muted">Last error (${timeWords(health.lastError.at)}): ${health.lastError.message}</p>` : ''}
 <p class="muted">Last delivered: ${timeWords(health.lastSuccessAt)}</p>
+${channel.quietHours === null ? '' : html`<p class="muted">Quiet ${channel.quietHours.from}–${channel.quietHours.to} (each business's time); urgent alerts still go.</p>`}
 ${actions}
 </li>`;
 }
