@@ -104,5 +104,10 @@ function alertItemOf(context: AlertContext, publicUrl: string): AlertItem {
     publishedAt: item.publishedAt ?? item.firstSeenAt,
     originalUrl: item.url,
     itemUrl: `${publicUrl}/items/${item.id}`,
+    sentiment: isSentiment(item.sentimentLabel) ? item.sentimentLabel : null,
   };
+}
+
+function isSentiment(label: string | null): label is NonNullable<AlertItem['sentiment']> {
+  return label === 'negative' || label === 'neutral' || label === 'positive' || label === 'unknown';
 }

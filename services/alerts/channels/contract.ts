@@ -34,6 +34,11 @@ export interface AlertItem {
   originalUrl: string | null;
   /** The item's page in Earshot: `<PUBLIC_URL>/items/<itemId>`. */
   itemUrl: string;
+  /**
+   * The analyzer's verdict, where the sender knows it: rules can send items that are not
+   * negative, and `unknown` ones (a language it does not read) are worded "please look".
+   */
+  sentiment?: 'negative' | 'neutral' | 'positive' | 'unknown' | null;
 }
 
 /** One message, the same for every channel; each renders it in its native form. */

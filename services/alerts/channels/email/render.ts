@@ -44,7 +44,7 @@ function asAlertContext(item: AlertItem): { context: AlertContext; publicUrl: st
         url: item.originalUrl,
         publishedAt: item.publishedAt,
         firstSeenAt: item.publishedAt,
-        sentimentLabel: null,
+        sentimentLabel: item.sentiment ?? null,
       },
     },
   };
