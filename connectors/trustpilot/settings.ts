@@ -14,9 +14,14 @@ export interface TrustpilotCredentials {
   apiSecret: string | undefined;
   /** Replying only: the business user the replies are posted as. */
   businessUserId: string | undefined;
+  /** Review webhooks only: the secret in the subscription URL Trustpilot posts to (webhook-auth.ts). */
+  webhookSecret: string | undefined;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.trustpilot.com';
+
+// The secret is the webhook's only proof of origin (Trustpilot signs nothing): long enough that guessing is hopeless.
+export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
 export const configSchema: Record<string, FieldSpec> = {
   businessUnitId: {
@@ -37,6 +42,12 @@ export const credentialsSchema: Record<string, FieldSpec> = {
     required: false,
     secret: true,
     description: 'For replying: the user id of the Trustpilot Business user the replies are posted as (on that user\'s profile page in the Trustpilot Business app)',
+  },
+  webhookSecret: {
+    type: 'string',
+    required: false,
+    secret: true,
+    description: `For review webhooks: a random secret of at least ${MIN_WEBHOOK_SECRET_LENGTH} letters, digits, "-" or "_" (e.g. \`openssl rand -hex 32\`), the last part of the source's webhookUrl (see docs/sources/trustpilot-webhooks.md)`,
   },
 };
 
@@ -59,12 +70,18 @@ export function parseSettings(
   if ((apiSecret === undefined) !== (businessUserId === undefined)) {
     throw new ConnectorError('config', 'credentials.apiSecret and credentials.businessUserId are needed together for replying: add both, or neither to only read reviews');
   }
+  const webhookSecret = optionalString('credentials', credentials, 'webhookSecret');
+  // It travels as a URL path segment, so it is held to characters that need no escaping.
+  if (webhookSecret !== undefined && !new RegExp(`^[A-Za-z0-9_-]{${MIN_WEBHOOK_SECRET_LENGTH},200}$`).test(webhookSecret)) {
+    throw new ConnectorError('config', `credentials.webhookSecret must be ${MIN_WEBHOOK_SECRET_LENGTH} to 200 letters, digits, "-" or "_" (e.g. \`openssl rand -hex 32\`)`);
+  }
   return {
     config: { businessUnitId, baseUrl: urlWithDefault('config', config, 'baseUrl', DEFAULT_BASE_URL), language },
     credentials: {
       apiKey: requiredString('credentials', credentials, 'apiKey'),
       apiSecret,
       businessUserId,
+      webhookSecret,
     },
   };
 }
