@@ -117,6 +117,8 @@ export interface ItemsTable {
   published_at: NullableTimestamp;
   platform_updated_at: NullableTimestamp;
   first_seen_at: CreatedAt;
+  /** When the platform announced it (a stream event's time, a webhook's arrival), set on first insert; null when polled. */
+  announced_at: NullableTimestamp;
   last_seen_at: CreatedAt;
   sort_at: Timestamp;
   content_hash: string;

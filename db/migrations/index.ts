@@ -21,6 +21,7 @@ import * as deliveryChannels from './2026-12-07T2200_delivery_channels.ts';
 import * as alertRules from './2026-12-07T2210_alert_rules.ts';
 import * as alertTiming from './2026-12-08T1000_alert_timing.ts';
 import * as streamCursors from './2026-12-08T1100_stream_cursors.ts';
+import * as itemAnnouncedAt from './2026-12-08T1200_item_announced_at.ts';
 
 /** Every migration, by name; names sort in the order they apply. Append, never edit. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T2210_alert_rules': alertRules,
   '2026-12-08T1000_alert_timing': alertTiming,
   '2026-12-08T1100_stream_cursors': streamCursors,
+  '2026-12-08T1200_item_announced_at': itemAnnouncedAt,
 };

@@ -71,7 +71,7 @@ export type NewItemRow = Pick<
   Item,
   | 'kind' | 'external_id' | 'url' | 'author' | 'rating' | 'title' | 'body' | 'language' | 'published_at'
   | 'platform_updated_at' | 'sort_at' | 'content_hash' | 'owner_reply_text' | 'owner_reply_at' | 'first_response_at'
-  | 'first_response_source' | 'status' | 'responded_at'
+  | 'first_response_source' | 'status' | 'responded_at' | 'announced_at'
 > & { raw: string };
 
 /**
@@ -86,21 +86,21 @@ export async function insertNewItems(tx: Tx, source: { id: string; account_id: s
     INSERT INTO items (
       account_id, business_id, source_id, kind, external_id, url, author, rating, title, body, language,
       published_at, platform_updated_at, sort_at, content_hash, raw,
-      owner_reply_text, owner_reply_at, first_response_at, first_response_source, status, responded_at
+      owner_reply_text, owner_reply_at, first_response_at, first_response_source, status, responded_at, announced_at
     )
     SELECT ${source.account_id}::uuid, ${source.business_id}::uuid, ${source.id}::uuid, kind, external_id, url, author, rating, title, body, language,
       published_at, platform_updated_at, sort_at, content_hash, raw,
-      owner_reply_text, owner_reply_at, first_response_at, first_response_source, status, responded_at
+      owner_reply_text, owner_reply_at, first_response_at, first_response_source, status, responded_at, announced_at
     FROM unnest(
       ${column('kind')}::text[], ${column('external_id')}::text[], ${column('url')}::text[], ${column('author')}::text[],
       ${column('rating')}::smallint[], ${column('title')}::text[], ${column('body')}::text[], ${column('language')}::text[],
       ${column('published_at')}::timestamptz[], ${column('platform_updated_at')}::timestamptz[], ${column('sort_at')}::timestamptz[],
       ${column('content_hash')}::text[], ${column('raw')}::jsonb[], ${column('owner_reply_text')}::text[],
       ${column('owner_reply_at')}::timestamptz[], ${column('first_response_at')}::timestamptz[], ${column('first_response_source')}::text[],
-      ${column('status')}::text[], ${column('responded_at')}::timestamptz[]
+      ${column('status')}::text[], ${column('responded_at')}::timestamptz[], ${column('announced_at')}::timestamptz[]
     ) WITH ORDINALITY AS v(kind, external_id, url, author, rating, title, body, language,
       published_at, platform_updated_at, sort_at, content_hash, raw, owner_reply_text, owner_reply_at, first_response_at, first_response_source,
-      status, responded_at, position)
+      status, responded_at, announced_at, position)
     ORDER BY position
     ON CONFLICT (source_id, external_id) DO NOTHING
     RETURNING id, external_id`.execute(tx);

@@ -21,6 +21,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { accountRoutes } from './routes/account.ts';
 import { openapiRoute } from './routes/openapi.ts';
+import { latencyMetricsRoutes } from './routes/latency-metrics.ts';
 import { reReviewMetricsRoutes } from './routes/re-review-metrics.ts';
 import { replyRoutes } from './routes/replies.ts';
 import { replyTemplateRoutes } from './routes/reply-templates.ts';
@@ -97,6 +98,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
     await v1.register(replyRoutes(deps));
     await v1.register(metricsRoutes(deps));
     await v1.register(reReviewMetricsRoutes(deps));
+    await v1.register(latencyMetricsRoutes(deps));
     await v1.register(keyRoutes(deps));
     await v1.register(accountRoutes(deps));
     await v1.register(alertsHealthRoutes(deps));

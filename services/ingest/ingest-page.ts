@@ -9,7 +9,7 @@ import type { Database } from '../../db/schema.ts';
 import { storableText, storableTextUpTo } from '../../db/storable-text.ts';
 import { normalizeItem, storableJson } from './normalize-item.ts';
 import { isRefusedContent } from './refused-content.ts';
-import { event, storeItems, type IngestSource, type StoredItems } from './store-items.ts';
+import { event, storeItems, type AnnouncedTimes, type IngestSource, type StoredItems } from './store-items.ts';
 
 export type { IngestSource } from './store-items.ts';
 
@@ -29,6 +29,8 @@ export interface IngestOptions {
    * storing nothing, so its sender can fix the item and send again.
    */
   unstorable?: 'keep_aside' | 'refuse';
+  /** When the platform announced the page's items, for a stream's events or a webhook; none when polled. */
+  announced?: AnnouncedTimes;
 }
 
 /** A pushed item the database refused even after cleaning; nothing of its batch was stored. */
@@ -61,7 +63,7 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page, optio
   const cursor = page.cursor === undefined ? undefined : storableJson(page.cursor, { bounded: false });
   try {
     return await db.transaction().execute(async (tx) => {
-      const stored = await storeItems(tx, source, items);
+      const stored = await storeItems(tx, source, items, options.announced);
       return finishPage(tx, source, { ...stored, removed: 0, skipped: [] }, removed, cursor, options);
     });
   } catch (error) {
@@ -73,7 +75,7 @@ export async function ingestPage(db: Db, source: IngestSource, page: Page, optio
     for (const item of items) {
       await setSavepoint(tx, ITEM_SAVEPOINT);
       try {
-        const stored = await storeItems(tx, source, [item]);
+        const stored = await storeItems(tx, source, [item], options.announced);
         await releaseSavepoint(tx, ITEM_SAVEPOINT);
         result.toAnalyze.push(...stored.toAnalyze);
         result.inserted += stored.inserted;

@@ -35,15 +35,19 @@ export interface StoredItems {
 
 const PLATFORM = 'platform' as const;
 
+/** External id → when the platform announced the item (a stream event, a webhook's arrival). */
+export type AnnouncedTimes = ReadonlyMap<string, Date>;
+
 /**
  * Upserts already-normalised items (distinct external ids) with their revisions,
  * platform replies and events, inside the caller's transaction; an owner reply that
  * reports its moderation also moves the Earshot reply it is (reply-moderation.ts).
+ * `announced` is written on a new item only: the first announcement is where latency counts from.
  */
-export async function storeItems(tx: Tx, source: IngestSource, items: NormalizedItem[]): Promise<StoredItems> {
+export async function storeItems(tx: Tx, source: IngestSource, items: NormalizedItem[], announced: AnnouncedTimes = new Map()): Promise<StoredItems> {
   // Insert first: new items (the common case) cost one statement, and only the ones
   // already stored are read back and compared.
-  const inserted = await insertNewItems(tx, source, items.map(newItemRow));
+  const inserted = await insertNewItems(tx, source, items.map((item) => newItemRow(item, announced.get(item.externalId) ?? null)));
   const existing = await lockExistingItems(tx, source.id, items.filter((i) => !inserted.has(i.externalId)).map((i) => i.externalId));
   const result: StoredItems = { toAnalyze: [...inserted.values()], inserted: inserted.size, revised: 0, repliesSeen: 0 };
   const events: NewItemEvent[] = [];
@@ -93,7 +97,7 @@ function answeringReply(item: NormalizedItem): OwnerReply | null {
   return reply === null || reply.state === 'rejected' ? null : reply;
 }
 
-function newItemRow(item: NormalizedItem): NewItemRow {
+function newItemRow(item: NormalizedItem, announcedAt: Date | null): NewItemRow {
   const reply = answeringReply(item);
   const replyAt = reply ? platformReplyTime(reply.at, new Date()) : null;
   const first = replyAt === null ? null : firstResponseAfter(null, { at: replyAt, source: PLATFORM });
@@ -117,6 +121,7 @@ function newItemRow(item: NormalizedItem): NewItemRow {
     first_response_source: first?.source ?? null,
     status: replyAt === null ? 'new' : nextStatus('new', { kind: 'respond' }),
     responded_at: replyAt,
+    announced_at: announcedAt,
   };
 }
 

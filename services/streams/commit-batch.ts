@@ -25,6 +25,8 @@ export interface CommittedBatch {
 interface SourcePage {
   items: NormalizedItem[];
   removed: string[];
+  /** External id → the platform's time of the first event in the batch that carried the item. */
+  announced: Map<string, Date>;
 }
 
 /**
@@ -46,15 +48,26 @@ export async function commitBatch(
 ): Promise<CommittedBatch> {
   const last = events.at(-1);
   if (last === undefined) throw new Error('commitBatch needs at least one event');
-  const delivery = stream.route(events, current.watched);
   const pages = new Map<string, SourcePage>();
   const pageOf = (sourceId: string): SourcePage => {
-    const page = pages.get(sourceId) ?? { items: [], removed: [] };
+    const page = pages.get(sourceId) ?? { items: [], removed: [], announced: new Map() };
     pages.set(sourceId, page);
     return page;
   };
-  for (const { sourceId, item } of delivery.items) if (current.sources.has(sourceId)) pageOf(sourceId).items.push(item);
-  const held = await itemsHeld(deps.db, [...current.sources.keys()], [...new Set(delivery.removed)]);
+  // Routed one event at a time (route is pure) so each item keeps its event's announcedAt:
+  // latency is counted from it.
+  const removedIds: string[] = [];
+  for (const event of events) {
+    const delivery = stream.route([event], current.watched);
+    removedIds.push(...delivery.removed);
+    for (const { sourceId, item } of delivery.items) {
+      if (!current.sources.has(sourceId)) continue;
+      const page = pageOf(sourceId);
+      page.items.push(item);
+      if (!page.announced.has(item.externalId)) page.announced.set(item.externalId, event.announcedAt);
+    }
+  }
+  const held = await itemsHeld(deps.db, [...current.sources.keys()], [...new Set(removedIds)]);
   for (const { sourceId, externalId } of held) pageOf(sourceId).removed.push(externalId);
 
   const totals: CommittedBatch = { inserted: 0, revised: 0, removed: 0, stillLeading: true };
@@ -63,7 +76,7 @@ export async function commitBatch(
   for (const [sourceId, page] of pages) {
     const source = current.sources.get(sourceId);
     if (source === undefined) continue;
-    const ingested = await ingestPage(deps.db, source, { items: page.items, removed: page.removed, cursor: undefined }, { saveCursor: false });
+    const ingested = await ingestPage(deps.db, source, { items: page.items, removed: page.removed, cursor: undefined }, { saveCursor: false, announced: page.announced });
     if (ingested.skipped.length > 0) {
       deps.log.warn({ sourceId, skipped: ingested.skipped }, 'streamed items the database refused were kept aside; the rest are stored (see the source health)');
     }

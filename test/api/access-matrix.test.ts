@@ -64,6 +64,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /v1/alerts/health': { roles: INBOX },
   'GET /v1/metrics/response-times': { roles: ALL },
   'GET /v1/metrics/re-reviews': { roles: ALL },
+  'GET /v1/metrics/latency': { roles: ALL },
   'GET /v1/account': { roles: ALL },
   'GET /v1/keys': { roles: OWNER, accountWide: true },
   'POST /v1/keys': { roles: OWNER, accountWide: true, payload: { role: 'staff', name: 'Matrix staff' } },

@@ -83,6 +83,7 @@ describe('GET /openapi.json', () => {
       '/v1/items/{id}/respond',
       '/v1/keys',
       '/v1/keys/{id}',
+      '/v1/metrics/latency',
       '/v1/metrics/re-reviews',
       '/v1/metrics/response-times',
       '/v1/source-types',
