@@ -1,12 +1,12 @@
 /**
  * The stream contract: what a platform's push feed implements (Bluesky's Jetstream
  * first; Mastodon streaming and Google's Pub/Sub notifications are to follow). A
- * stream is one long-running subscription serving every source of one type, so
- * items arrive seconds after the platform announces them; polling stays on as the
+ * stream is one long-running subscription serving every source of one type (or one
+ * per endpoint its sources name, e.g. a Mastodon instance), so items arrive seconds after the platform announces them; polling stays on as the
  * safety net.
  *
  * Like connectors, streams never touch the database, the queues or the environment.
- * The runtime (services/streams/) elects one leader per stream across all workers,
+ * The runtime (services/streams/) elects one leader per connection across all workers,
  * connects with backoff, batches the events, stores items through the same ingest as
  * polled pages and moves the stream's cursor only once they are committed.
  */
@@ -61,6 +61,21 @@ export class StreamError extends Error {
   }
 }
 
+/**
+ * One connection of a stream whose sources name their own endpoints (a Mastodon
+ * instance each): it has its own leader, cursor row and health.
+ */
+export interface StreamConnection<S = unknown> {
+  /** Names the connection within its stream, e.g. the instance's URL. */
+  key: string;
+  /** Where it connects (a source's URL: the private-address rule applies). */
+  endpoint: string;
+  /** What it subscribes to, handed to `connect` as `ctx.subscription`; a change reconnects it. */
+  subscription: S;
+  /** The sources it serves. */
+  sourceIds: string[];
+}
+
 /** What the runtime lends a stream for one connection. */
 export interface StreamContext {
   /**
@@ -73,6 +88,8 @@ export interface StreamContext {
   now(): Date;
   /** Aborted when the worker stops or loses the stream's lease: the connection must end at once. */
   signal: AbortSignal;
+  /** The connection's `subscription`, for a stream that declares its connections; undefined otherwise. */
+  subscription?: unknown;
 }
 
 /** Receives a connection's news, in order. */
@@ -97,6 +114,16 @@ export interface Stream<W = unknown, P = unknown> {
    * with a StreamError when the platform ends it or cannot be reached.
    */
   connect(endpoint: string, cursor: unknown, ctx: StreamContext, listener: StreamListener<P>): Promise<void>;
+  /**
+   * For a stream whose sources name their own endpoints: the connections that serve
+   * them, one per key. Absent: one connection to the stream's setting serves every source.
+   */
+  connections?(sources: StreamedSource[], log: Logger): StreamConnection[];
+  /**
+   * True when the platform keeps no replay: each time a connection opens (after a
+   * start, a drop or a failover), its sources are polled at once for what was missed.
+   */
+  catchUpByPoll?: boolean;
   /** What the active sources watch, prepared once per change of the sources for `route`. */
   watch(sources: StreamedSource[], log: Logger): W;
   /** Matches a batch of events against what the sources watch. Pure. */

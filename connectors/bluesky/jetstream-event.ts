@@ -1,6 +1,7 @@
 import type { NormalizedItem } from '../contract.ts';
 import { isRecord, stringOrNull } from '../payload-shape.ts';
 import { StreamError } from '../stream-contract.ts';
+import { readJsonObject } from '../stream-socket.ts';
 import { postToItem, type PostView } from './post-view.ts';
 
 /**
@@ -34,13 +35,7 @@ export function postUri(did: string, rkey: string): string {
 }
 
 export function readJetstreamEvent(text: string): JetstreamEvent {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw unreadable('not JSON');
-  }
-  if (!isRecord(body)) throw unreadable('not a JSON object');
+  const body = readJsonObject(text, unreadable);
   const did = stringOrNull(body.did);
   if (did === null) throw unreadable('no "did"');
   if (typeof body.time_us !== 'number' || !Number.isSafeInteger(body.time_us) || body.time_us <= 0) throw unreadable('no whole "time_us"');

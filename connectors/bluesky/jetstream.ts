@@ -1,6 +1,7 @@
 import type { Logger } from '../contract.ts';
-import { StreamError, type Stream, type StreamContext, type StreamDelivery, type StreamEvent, type StreamListener, type StreamedSource } from '../stream-contract.ts';
+import { type Stream, type StreamContext, type StreamDelivery, type StreamEvent, type StreamListener, type StreamedSource } from '../stream-contract.ts';
 import { stringList } from '../config-fields.ts';
+import { runWebSocket } from '../stream-socket.ts';
 import { eventToItem, POST_COLLECTION, postTextOf, readJetstreamEvent, type JetstreamEvent } from './jetstream-event.ts';
 import { mentionFilter } from './mention-filter.ts';
 
@@ -39,49 +40,20 @@ function watchedSource(source: StreamedSource, log: Logger): WatchedSource | nul
   }
 }
 
-function closeReason(event: CloseEvent): string {
-  return event.code === 1006 ? 'the connection failed or was cut' : `closed with ${event.code}${event.reason === '' ? '' : ` (${event.reason})`}`;
-}
-
-function runConnection(socket: WebSocket, stream: { displayName: string; silenceTimeoutMs: number }, ctx: StreamContext, listener: StreamListener<JetstreamEvent>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let silence: NodeJS.Timeout | undefined;
-    const finish = (error?: StreamError) => {
-      clearTimeout(silence);
-      ctx.signal.removeEventListener('abort', onAbort);
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      if (socket.readyState !== WebSocket.CLOSED) socket.close();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const listen = () => {
-      clearTimeout(silence);
-      silence = setTimeout(() => finish(new StreamError('transient', `${stream.displayName} sent nothing for ${stream.silenceTimeoutMs / 1000} s`)), stream.silenceTimeoutMs);
-    };
-    const onAbort = () => finish();
-    ctx.signal.addEventListener('abort', onAbort);
-    listen();
-    socket.onopen = () => {
-      listen();
-      listener.opened();
-    };
-    socket.onmessage = (message) => {
-      listen();
-      if (typeof message.data !== 'string') {
-        ctx.log.warn({ stream: stream.displayName }, 'a binary message was skipped (compression is not asked for)');
-        return;
-      }
+/** Jetstream needs no subscribing: the URL says it all. Each text message is one event. */
+function runConnection(socket: WebSocket, ctx: StreamContext, listener: StreamListener<JetstreamEvent>): Promise<void> {
+  return runWebSocket(socket, jetstream, ctx, {
+    opened: () => listener.opened(),
+    message(text) {
       let event: JetstreamEvent;
       try {
-        event = readJetstreamEvent(message.data);
+        event = readJetstreamEvent(text);
       } catch (error) {
-        ctx.log.warn({ err: (error as Error).message, message: message.data.slice(0, 500) }, 'an unreadable event was skipped');
+        ctx.log.warn({ err: (error as Error).message, message: text.slice(0, 500) }, 'an unreadable event was skipped');
         return;
       }
       listener.event({ cursor: event.timeUs, announcedAt: new Date(event.timeUs / 1000), payload: event });
-    };
-    socket.onclose = (event) => finish(new StreamError('transient', `${stream.displayName} ${closeReason(event)}`));
-    if (ctx.signal.aborted) finish();
+    },
   });
 }
 
@@ -98,7 +70,7 @@ export const jetstream: Stream<WatchedSource[], JetstreamEvent> = {
   silenceTimeoutMs: 60_000,
   async connect(endpoint, cursor, ctx, listener) {
     const socket = await ctx.openWebSocket(subscribeUrl(endpoint, cursor));
-    return runConnection(socket, jetstream, ctx, listener);
+    return runConnection(socket, ctx, listener);
   },
   watch(sources, log) {
     return sources.map((source) => watchedSource(source, log)).filter((source) => source !== null);

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { StreamError, type StreamContext, type StreamEvent } from '../../connectors/stream-contract.ts';
+import { StreamError, type Stream, type StreamContext, type StreamEvent } from '../../connectors/stream-contract.ts';
 import type { Db } from '../../db/database.ts';
 import { leaveStream, recordStreamState, streamHeartbeat, takeStreamLead, type StreamStateChange } from '../../db/repositories/stream-cursors.ts';
 import type { Queues } from '../jobs/queues.ts';
+import { requestPollNow } from '../sources/request-poll.ts';
 import { commitBatch } from './commit-batch.ts';
 import { EventBatches } from './event-batches.ts';
 import { webSocketOpener } from './open-web-socket.ts';
 import { createReconnectBackoff } from './reconnect-backoff.ts';
 import { LEASE_MS, RENEW_EVERY_MS, streamLease, type StreamLease } from './stream-lease.ts';
-import type { StreamPlan } from './streams.ts';
-import { SOURCES_REREAD_MS, watchedSources } from './watched-sources.ts';
+import { SOURCES_REREAD_MS, watchedSources, type StreamedRow } from './watched-sources.ts';
 
 export interface StreamRuntimeDeps {
   db: Db;
@@ -23,13 +23,29 @@ export interface StreamRuntimeDeps {
   allowPrivateUrls: boolean;
 }
 
+/**
+ * One connection the runtime keeps led across the workers: a stream's one connection
+ * (Jetstream), or one of the connections a stream declares from its sources (a
+ * Mastodon instance each).
+ */
+export interface ConnectionPlan {
+  stream: Stream<any, any>;
+  endpoint: string;
+  /** What names the endpoint in messages: the setting, or the source field, it comes from. */
+  setting: string;
+  /** Its lease and its row in stream_cursors (cursor, leader, health). */
+  rowId: string;
+  /** For one of a stream's declared connections: its key and what it subscribes to. */
+  connection?: { key: string; subscription: unknown };
+}
+
 export interface RunningStream {
   /** Stops consuming, lets the batch in hand commit, then gives up the lead. */
   stop(): Promise<void>;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
@@ -42,7 +58,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -50,10 +66,10 @@ function reasonOf(error: unknown): string {
  * Runs one stream in this worker process: waits to become its one leader across all
  * workers (stream-lease.ts), then consumes it until stopped or until the lease is lost.
  */
-export function runStream(plan: StreamPlan & { endpoint: string }, deps: StreamRuntimeDeps): RunningStream {
+export function runStream(plan: ConnectionPlan, deps: StreamRuntimeDeps): RunningStream {
   const stopping = new AbortController();
-  const log = deps.log.child({ stream: plan.stream.id });
-  const key = `${deps.queues.prefix}:stream:${plan.stream.id}:leader`;
+  const log = deps.log.child({ stream: plan.rowId });
+  const key = `${deps.queues.prefix}:stream:${plan.rowId}:leader`;
   const running = (async () => {
     while (!stopping.signal.aborted) {
       const lease = streamLease(deps.queues.connection, key, `${hostname()}:${process.pid}:${randomUUID()}`);
@@ -102,11 +118,11 @@ function keepLease(lease: StreamLease, deps: StreamRuntimeDeps, streamId: string
   };
 }
 
-async function lead(plan: StreamPlan & { endpoint: string }, deps: StreamRuntimeDeps, lease: StreamLease, log: Logger, stopping: AbortSignal): Promise<void> {
+async function lead(plan: ConnectionPlan, deps: StreamRuntimeDeps, lease: StreamLease, log: Logger, stopping: AbortSignal): Promise<void> {
   const leadership = new AbortController();
   const endLeadership = () => leadership.abort();
   stopping.addEventListener('abort', endLeadership);
-  const keeper = keepLease(lease, deps, plan.stream.id, leadership, log);
+  const keeper = keepLease(lease, deps, plan.rowId, leadership, log);
   try {
     log.info({ leader: lease.token }, `this worker leads ${plan.stream.displayName}`);
     await consume(plan, deps, lease.token, leadership, log);
@@ -118,18 +134,28 @@ async function lead(plan: StreamPlan & { endpoint: string }, deps: StreamRuntime
     keeper.stop();
     stopping.removeEventListener('abort', endLeadership);
     if (!keeper.lost()) {
-      await leaveStream(deps.db, plan.stream.id, lease.token).catch(() => undefined);
+      await leaveStream(deps.db, plan.rowId, lease.token).catch(() => undefined);
       await lease.release().catch(() => undefined);
     }
   }
 }
 
+/** The sources one of a stream's declared connections serves, among all the stream's. */
+function servedBy(stream: Stream<unknown, unknown>, key: string, log: Logger): (rows: StreamedRow[]) => StreamedRow[] {
+  return (rows) => {
+    const served = new Set(stream.connections?.(rows, log).find((connection) => connection.key === key)?.sourceIds ?? []);
+    return rows.filter((row) => served.has(row.id));
+  };
+}
+
 /** The consuming loop of a leader: connect, commit batches, reconnect with backoff. */
-async function consume(plan: StreamPlan & { endpoint: string }, deps: StreamRuntimeDeps, leader: string, leadership: AbortController, log: Logger): Promise<void> {
-  const { stream, endpoint } = plan;
+async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: string, leadership: AbortController, log: Logger): Promise<void> {
+  const { stream, endpoint, rowId } = plan;
   const signal = leadership.signal;
-  let { cursor } = await takeStreamLead(deps.db, stream, leader);
-  const sources = watchedSources(deps.db, stream, log);
+  let { cursor } = await takeStreamLead(deps.db, { id: rowId, sourceType: stream.sourceType }, leader);
+  const sources = watchedSources(deps.db, stream, log, plan.connection === undefined ? undefined : servedBy(stream, plan.connection.key, log));
+  // commitBatch saves the cursor under the stream's id: the connection's own row.
+  const committer: Stream<unknown, unknown> = { ...stream, id: rowId };
   const backoff = createReconnectBackoff();
   const openWebSocket = webSocketOpener(deps.agent, deps.allowPrivateUrls, plan.setting);
   // Names this leadership's batches (and so their analysis jobs) apart from any other's.
@@ -138,7 +164,13 @@ async function consume(plan: StreamPlan & { endpoint: string }, deps: StreamRunt
   let failing = false;
   let idle = false;
   const record = async (change: StreamStateChange) => {
-    if (!(await recordStreamState(deps.db, stream.id, leader, change))) leadership.abort();
+    if (!(await recordStreamState(deps.db, rowId, leader, change))) leadership.abort();
+  };
+  // A platform without replay: what was posted while no connection listened is read by a poll.
+  const catchUp = async () => {
+    const served = [...(await sources.current()).sources.values()];
+    for (const source of served) await requestPollNow(deps.db, deps.queues, source.account_id, source.id);
+    log.info({ sources: served.length }, `${stream.displayName} keeps no replay: its sources are polled for what a gap missed`);
   };
 
   while (!signal.aborted) {
@@ -178,7 +210,7 @@ async function consume(plan: StreamPlan & { endpoint: string }, deps: StreamRunt
     const batches = new EventBatches<StreamEvent>();
     let openedAt: number | null = null;
     let failure: unknown;
-    const ctx: StreamContext = { openWebSocket, log, now: () => new Date(), signal: connection.signal };
+    const ctx: StreamContext = { openWebSocket, log, now: () => new Date(), signal: connection.signal, subscription: plan.connection?.subscription };
     const ended = stream
       .connect(endpoint, cursor, ctx, {
         opened() {
@@ -186,6 +218,7 @@ async function consume(plan: StreamPlan & { endpoint: string }, deps: StreamRunt
           failing = false;
           log.info({ resumingAfter: cursor }, `${stream.displayName} connected`);
           record({ state: 'connected' }).catch((error: unknown) => log.debug({ err: reasonOf(error) }, 'stream state not written'));
+          if (stream.catchUpByPoll) catchUp().catch((error: unknown) => log.warn({ err: reasonOf(error) }, 'the catch-up poll was not queued; the next scheduled poll reads what the gap missed'));
         },
         event(event) {
           if (!connection.signal.aborted) batches.push(event);
@@ -201,7 +234,7 @@ async function consume(plan: StreamPlan & { endpoint: string }, deps: StreamRunt
       });
     const commit = async (events: StreamEvent[]) => {
       const current = await sources.current();
-      const committed = await commitBatch(deps, stream, leader, `stream-${stream.id}-${leadershipId}-${batchNumber++}`, events, current);
+      const committed = await commitBatch(deps, committer, leader, `stream-${stream.id}-${leadershipId}-${batchNumber++}`, events, current);
       if (!committed.stillLeading) {
         log.warn('another worker leads the stream now; this one stops consuming');
         leadership.abort();

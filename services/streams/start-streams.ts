@@ -1,14 +1,17 @@
 import type { Config } from '../../config/config.ts';
 import { forgetStream } from '../../db/repositories/stream-cursors.ts';
+import { runConnections } from './run-connections.ts';
 import { runStream, type RunningStream, type StreamRuntimeDeps } from './run-stream.ts';
-import { configuredStreams } from './streams.ts';
+import { configuredStreams, sourceEndpointStreams } from './streams.ts';
 
 /**
  * Every configured stream, started with the worker role: each worker process runs
- * every stream's runtime, and one of them at a time leads each stream.
+ * every stream's runtime, and one of them at a time leads each stream's connection
+ * (the one of a stream like Jetstream, or each of those a Mastodon stream's sources call for).
  */
 export function startStreams(config: Config, deps: Omit<StreamRuntimeDeps, 'allowPrivateUrls'>): { stop(): Promise<void> } {
   const running: RunningStream[] = [];
+  const runtimeDeps = { ...deps, allowPrivateUrls: config.allowPrivateUrls };
   for (const plan of configuredStreams(config)) {
     const { endpoint } = plan;
     if (endpoint === null) {
@@ -18,8 +21,9 @@ export function startStreams(config: Config, deps: Omit<StreamRuntimeDeps, 'allo
       );
       continue;
     }
-    running.push(runStream({ ...plan, endpoint }, { ...deps, allowPrivateUrls: config.allowPrivateUrls }));
+    running.push(runStream({ ...plan, endpoint, rowId: plan.stream.id }, runtimeDeps));
   }
+  for (const { stream, setting } of sourceEndpointStreams()) running.push(runConnections(stream, setting, runtimeDeps));
   return {
     async stop() {
       await Promise.all(running.map((stream) => stream.stop()));

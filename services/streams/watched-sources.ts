@@ -7,6 +7,9 @@ import type { IngestSource } from '../ingest/ingest-page.ts';
 /** A source added, changed, paused or resumed is served (or no longer) within this time. */
 export const SOURCES_REREAD_MS = 5_000;
 
+/** A source of the stream's type as stored. */
+export type StreamedRow = Awaited<ReturnType<typeof streamedSources>>[number];
+
 export interface Watched<W> {
   /** The sources served, by id, as ingest needs them. */
   sources: ReadonlyMap<string, IngestSource>;
@@ -17,15 +20,21 @@ export interface Watched<W> {
 /**
  * The sources a stream serves, read again every few seconds; the stream prepares what
  * they watch (e.g. their terms' patterns) only when something about them changed.
+ * `select` keeps those one connection serves, for a stream with a connection per endpoint.
  */
-export function watchedSources<W>(db: Db, stream: Stream<W, unknown>, log: Logger): { current(): Promise<Watched<W>> } {
+export function watchedSources<W>(
+  db: Db,
+  stream: Stream<W, unknown>,
+  log: Logger,
+  select: (rows: StreamedRow[]) => StreamedRow[] = (rows) => rows,
+): { current(): Promise<Watched<W>> } {
   let readAt = Number.NEGATIVE_INFINITY;
   let fingerprint: string | undefined;
   let latest: Watched<W> | undefined;
   return {
     async current() {
       if (latest !== undefined && Date.now() - readAt < SOURCES_REREAD_MS) return latest;
-      const rows = await streamedSources(db, stream.sourceType);
+      const rows = select(await streamedSources(db, stream.sourceType));
       readAt = Date.now();
       const print = JSON.stringify(rows);
       if (latest === undefined || print !== fingerprint) {

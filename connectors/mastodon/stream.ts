@@ -1,0 +1,165 @@
+import type { Logger } from '../contract.ts';
+import { containsAnyTerm } from '../mention-terms.ts';
+import { dateOrNull } from '../payload-shape.ts';
+import type { Stream, StreamConnection, StreamContext, StreamDelivery, StreamEvent, StreamListener, StreamedSource } from '../stream-contract.ts';
+import { runWebSocket } from '../stream-socket.ts';
+import { parseSettings } from './settings.ts';
+import { original, statusText, statusToItem, type Status } from './status.ts';
+import { readStreamMessage, statusTags } from './stream-event.ts';
+
+/** What one instance's connection subscribes to: each hashtag its sources follow, and the public timeline for their terms. */
+export interface MastodonSubscription {
+  hashtags: string[];
+  /** Every public post the instance knows, matched here against the sources' terms (as status search would find them). */
+  public: boolean;
+}
+
+/** A post written or edited, or the uri of one deleted. */
+export type MastodonStreamPayload = { kind: 'status'; status: Status } | { kind: 'removal'; uri: string };
+
+/** A source's watch: its id and its test of a status, as its poll would keep it. */
+export interface WatchedStatusSource {
+  sourceId: string;
+  watches(status: Status): boolean;
+}
+
+// The ids of the statuses a connection has seen, to name a deleted one by its uri (a deletion names only the instance's id).
+const REMEMBERED_STATUSES = 10_000;
+
+function settingsOf(source: StreamedSource, log: Logger) {
+  try {
+    return parseSettings(source.config, {}).config;
+  } catch (error) {
+    // Stored configs were validated when saved; one that no longer reads is left to its poll, which reports it.
+    log.debug({ sourceId: source.id, err: error instanceof Error ? error.message : String(error) }, 'a Mastodon source the stream cannot read is left to its poll');
+    return null;
+  }
+}
+
+/**
+ * The poll keeps every post of a followed hashtag's timeline and every post status
+ * search finds that really contains a term, and drops those containing an excluded
+ * term: the stream keeps the same posts.
+ */
+function watchedSource(source: StreamedSource, log: Logger): WatchedStatusSource | null {
+  const config = settingsOf(source, log);
+  if (config === null) return null;
+  const followed = new Set(config.hashtags);
+  const mentionsTerm = containsAnyTerm(config.terms);
+  const mentionsExcluded = containsAnyTerm(config.excludeTerms);
+  return {
+    sourceId: source.id,
+    watches(status) {
+      const text = statusText(status);
+      return (statusTags(status).some((tag) => followed.has(tag)) || mentionsTerm(text)) && !mentionsExcluded(text);
+    },
+  };
+}
+
+/** The instance's streaming WebSocket, e.g. wss://mastodon.social/api/v1/streaming, subscribed to after it opens. */
+export function streamingUrl(baseUrl: string): string {
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/api/v1/streaming`);
+  url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+  return url.toString();
+}
+
+/** One subscribe message per hashtag (the instance takes one tag per subscription), and one for the public timeline. */
+export function subscribeMessages(subscription: MastodonSubscription): string[] {
+  const messages = subscription.hashtags.map((tag) => JSON.stringify({ type: 'subscribe', stream: 'hashtag', tag }));
+  if (subscription.public) messages.push(JSON.stringify({ type: 'subscribe', stream: 'public' }));
+  return messages;
+}
+
+/** Where latency is counted from: when the post was written, or last edited. */
+function announcedAt(status: Status, edited: boolean, now: Date): Date {
+  const post = original(status);
+  return (edited ? dateOrNull(post.edited_at) : null) ?? dateOrNull(post.created_at) ?? now;
+}
+
+function runConnection(socket: WebSocket, ctx: StreamContext, listener: StreamListener<MastodonStreamPayload>): Promise<void> {
+  const subscription = ctx.subscription as MastodonSubscription;
+  const uris = new Map<string, string>();
+  return runWebSocket(socket, mastodonStream, ctx, {
+    opened(open) {
+      for (const message of subscribeMessages(subscription)) open.send(message);
+      listener.opened();
+    },
+    message(text) {
+      let message;
+      try {
+        message = readStreamMessage(text);
+      } catch (error) {
+        ctx.log.warn({ err: (error as Error).message, message: text.slice(0, 500) }, 'an unreadable message was skipped');
+        return;
+      }
+      if (message.kind === 'refused') {
+        ctx.log.warn({ err: message.error }, 'the Mastodon instance refused a subscription; its sources are still polled');
+      } else if (message.kind === 'status') {
+        const post = original(message.status);
+        uris.delete(post.id);
+        uris.set(post.id, post.uri);
+        if (uris.size > REMEMBERED_STATUSES) uris.delete(uris.keys().next().value!);
+        listener.event({ cursor: message.status.id, announcedAt: announcedAt(message.status, message.edited, ctx.now()), payload: { kind: 'status', status: message.status } });
+      } else if (message.kind === 'delete') {
+        // A post this connection never saw is not named by its uri: the poll's re-checks find it gone.
+        const uri = uris.get(message.statusId);
+        if (uri !== undefined) listener.event({ cursor: message.statusId, announcedAt: ctx.now(), payload: { kind: 'removal', uri } });
+      }
+    },
+  });
+}
+
+/**
+ * Mastodon's streaming API: one WebSocket per instance the sources read from (their
+ * baseUrl), subscribed to each hashtag they follow and, when they search for terms, to
+ * the public timeline, matched here as the poll matches. A post gets the id the poll
+ * gives it (its ActivityPub uri), so the poll never doubles it. Mastodon keeps no
+ * replay: each time a connection opens, its sources are polled for what a gap missed.
+ */
+export const mastodonStream: Stream<WatchedStatusSource[], MastodonStreamPayload> = {
+  id: 'mastodon',
+  sourceType: 'mastodon',
+  displayName: 'Mastodon streaming',
+  // A quiet hashtag may say nothing for hours; a connection silent this long is replaced (and its gap polled).
+  silenceTimeoutMs: 15 * 60_000,
+  catchUpByPoll: true,
+  connections(sources, log): Array<StreamConnection<MastodonSubscription>> {
+    const byInstance = new Map<string, { hashtags: Set<string>; public: boolean; sourceIds: string[] }>();
+    for (const source of sources) {
+      const config = settingsOf(source, log);
+      if (config === null) continue;
+      const instance = byInstance.get(config.baseUrl) ?? { hashtags: new Set<string>(), public: false, sourceIds: [] };
+      byInstance.set(config.baseUrl, instance);
+      for (const tag of config.hashtags) instance.hashtags.add(tag);
+      instance.public ||= config.terms.length > 0;
+      instance.sourceIds.push(source.id);
+    }
+    return [...byInstance].map(([baseUrl, instance]) => ({
+      key: baseUrl,
+      endpoint: baseUrl,
+      subscription: { hashtags: [...instance.hashtags].sort(), public: instance.public },
+      sourceIds: instance.sourceIds,
+    }));
+  },
+  async connect(endpoint, _cursor, ctx, listener) {
+    const socket = await ctx.openWebSocket(streamingUrl(endpoint));
+    return runConnection(socket, ctx, listener);
+  },
+  watch(sources, log) {
+    return sources.map((source) => watchedSource(source, log)).filter((source) => source !== null);
+  },
+  route(events: ReadonlyArray<StreamEvent<MastodonStreamPayload>>, watched: WatchedStatusSource[]): StreamDelivery {
+    const delivery: StreamDelivery = { items: [], removed: [] };
+    for (const { payload } of events) {
+      if (payload.kind === 'removal') {
+        delivery.removed.push(payload.uri);
+        continue;
+      }
+      const watchers = watched.filter((source) => source.watches(payload.status));
+      if (watchers.length === 0) continue;
+      const item = statusToItem(payload.status);
+      for (const { sourceId } of watchers) delivery.items.push({ sourceId, item });
+    }
+    return delivery;
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * Mastodon streaming end to end, on loopback: two instances speaking Mastodon's
+ * streaming WebSocket (and the REST API the poll reads) feed the real workers. One
+ * connection per instance subscribes to every hashtag its sources follow (and the public
+ * timeline for their terms); posts are stored, judged and alerted once; edits are
+ * revisions and deletions removals; a dropped connection reconnects and, Mastodon
+ * keeping no replay, polls its sources for the gap, losing and doubling nothing; a later
+ * poll adds nothing.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startFakeMastodon, type FakeMastodon } from '../support/fake-mastodon.ts';
+import { startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { startRecordingSmtp, type RecordingSmtp } from '../support/smtp.ts';
+import { sleep, waitUntil } from '../support/wait.ts';
+
+let main: FakeMastodon;
+let other: FakeMastodon;
+let smtp: RecordingSmtp;
+let pipeline: Pipeline;
+let cafe: string;
+let brunch: string;
+let elsewhere: string;
+
+async function addSource(businessId: string, config: Record<string, unknown>): Promise<string> {
+  const source = await pipeline.api('POST', `/v1/businesses/${businessId}/sources`, { type: 'mastodon', config });
+  expect(source.status).toBe(201);
+  return source.body.id;
+}
+
+beforeAll(async () => {
+  main = await startFakeMastodon('main.social.test');
+  other = await startFakeMastodon('other.social.test');
+  smtp = await startRecordingSmtp();
+  pipeline = await startPipeline({ SMTP_URL: smtp.url, EARSHOT_ALLOW_PRIVATE_URLS: 'true' });
+  const business = await pipeline.api('POST', '/v1/businesses', { name: 'Blue Fern Cafe', alertEmails: ['owner@bluefern.test'] });
+  cafe = await addSource(business.body.id, { instanceUrl: main.url, hashtags: ['BlueFern'], terms: ['Blue Fern Cafe'], excludeTerms: ['giveaway'] });
+  brunch = await addSource(business.body.id, { instanceUrl: main.url, hashtags: ['fernbrunch'] });
+  elsewhere = await addSource(business.body.id, { instanceUrl: other.url, hashtags: ['bluefern'] });
+  pipeline.startWorkers();
+});
+afterAll(async () => {
+  await pipeline.stop();
+  await smtp.stop();
+  await main.stop();
+  await other.stop();
+});
+
+const health = async (sourceId: string) => (await pipeline.api('GET', `/v1/sources/${sourceId}`)).body.health;
+
+async function items(sourceId: string) {
+  return pipeline.db
+    .selectFrom('items')
+    .select(['id', 'external_id', 'body', 'flagged', 'removed_at', 'last_seen_at'])
+    .where('source_id', '=', sourceId)
+    .orderBy('external_id')
+    .execute();
+}
+
+async function eventCount(type: string): Promise<number> {
+  const row = await pipeline.db
+    .selectFrom('item_events')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('item_events.type', '=', type as never)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function polledSince(sourceId: string, after: Date | null): Promise<Date | undefined> {
+  const at = (await health(sourceId)).lastSuccessAt as string | null;
+  return at !== null && (after === null || new Date(at) > after) ? new Date(at) : undefined;
+}
+
+test('one connection per instance subscribes to its sources’ hashtags and terms; matching posts are stored, judged and alerted once', async () => {
+  await waitUntil('both instances to be subscribed to', async () => main.connections[0]?.subscriptions.length === 3 && other.connections[0]?.subscriptions.length === 1);
+  expect(main.connections).toHaveLength(1);
+  expect(main.connections[0]?.subscriptions).toEqual(['hashtag:bluefern', 'hashtag:fernbrunch', 'public']);
+  expect(other.connections).toHaveLength(1);
+  expect(other.connections[0]?.subscriptions).toEqual(['hashtag:bluefern']);
+  // Mastodon keeps no replay: a connection that opens polls its sources for what came before.
+  for (const sourceId of [cafe, brunch, elsewhere]) await waitUntil('the catch-up poll', () => polledSince(sourceId, null));
+  const rows = await pipeline.db.selectFrom('stream_cursors').select(['stream', 'state']).orderBy('stream').execute();
+  expect(rows).toEqual(
+    [
+      { stream: `mastodon:${main.url}`, state: 'connected' },
+      { stream: `mastodon:${other.url}`, state: 'connected' },
+    ].sort((a, b) => (a.stream < b.stream ? -1 : 1)),
+  );
+
+  const complaint = main.post('Cold soup, a rude waiter and a forty minute wait. Never again.', { hashtags: ['BlueFern'] });
+  const praise = main.post('Lovely brunch at BLUE FERN CAFE, the pancakes were wonderful');
+  main.post('Win a free coffee in our giveaway!', { hashtags: ['bluefern'] }); // excluded
+  main.post('The Blue Ferns Cafeteria downtown is fine'); // a loose match only
+  main.post('nothing to do with it at all');
+  const weekend = main.post('Weekend pancakes were wonderful, friendly staff', { hashtags: ['fernbrunch'] });
+
+  await waitUntil('the streamed posts', async () => (await items(cafe)).length === 2 && (await items(brunch)).length === 1);
+  await pipeline.idle();
+  const stored = await items(cafe);
+  expect(stored.map((item) => item.external_id)).toEqual([complaint.uri, praise.uri].sort());
+  expect(stored.find((item) => item.external_id === complaint.uri)?.flagged).toBe(true);
+  expect(stored.find((item) => item.external_id === praise.uri)?.flagged).toBe(false);
+  expect((await items(brunch)).map((item) => item.external_id)).toEqual([weekend.uri]);
+  // The other instance's source hears nothing posted on this one.
+  expect(await items(elsewhere)).toEqual([]);
+
+  const [mail] = await smtp.waitFor(1);
+  expect(mail?.to).toMatchObject({ text: 'owner@bluefern.test' });
+  expect(mail?.text).toContain('Cold soup, a rude waiter');
+  await sleep(500);
+  expect(smtp.messages).toHaveLength(1);
+  expect((await health(cafe)).stream).toMatchObject({ state: 'connected', lagSeconds: expect.any(Number) });
+});
+
+test('an edit is a revision and a deletion a removal', async () => {
+  const connectionsBefore = main.connections.length;
+  const posted = main.post('Blue Fern Cafe has a new terrace', { hashtags: ['bluefern'] });
+  await waitUntil('the new post', async () => (await items(cafe)).some((item) => item.external_id === posted.uri));
+  main.edit(posted, 'Blue Fern Cafe has a new terrace, and heaters too');
+  await waitUntil('the revision', async () => (await items(cafe)).find((item) => item.external_id === posted.uri)?.body.includes('heaters'));
+  expect(await eventCount('revised')).toBe(1);
+  main.deleteStatus(posted);
+  await waitUntil('the removal', async () => (await items(cafe)).find((item) => item.external_id === posted.uri)?.removed_at ?? undefined);
+  expect((await items(cafe)).filter((item) => item.removed_at !== null).map((item) => item.external_id)).toEqual([posted.uri]);
+  // Both came over the same connection: nothing was polled for them.
+  expect(main.connections).toHaveLength(connectionsBefore);
+});
+
+test('a dropped connection reconnects and polls for the gap, losing and doubling nothing', async () => {
+  await pipeline.idle();
+  const before = (await items(cafe)).length;
+  const mailsBefore = smtp.messages.length;
+  const polledBefore = new Date((await health(cafe)).lastSuccessAt);
+
+  main.dropConnections();
+  // Posted while no one listens: the stream never sends these again; only the catch-up poll finds them.
+  const missed = main.post('Burnt, awful sandwich and a rude cashier. Terrible.', { hashtags: ['bluefern'] });
+  const missedToo = main.post('Blue Fern Cafe while you were away');
+
+  await waitUntil('the stream to reconnect', async () => main.connections.length === 2 && main.connections[1]!.subscriptions.length === 3, 30_000);
+  await waitUntil('the catch-up poll', () => polledSince(cafe, polledBefore), 30_000);
+  // And what comes after the reconnect streams as before.
+  const after = main.post('Blue Fern Cafe is back to normal, good coffee');
+  await waitUntil('everything', async () => (await items(cafe)).length === before + 3);
+  await pipeline.idle();
+  const stored = await items(cafe);
+  expect(stored.map((item) => item.external_id)).toEqual(expect.arrayContaining([missed.uri, missedToo.uri, after.uri]));
+  expect(new Set(stored.map((item) => item.external_id)).size).toBe(stored.length);
+  const mails = await smtp.waitFor(mailsBefore + 1);
+  expect(mails.at(-1)?.text).toContain('Burnt, awful sandwich');
+  await sleep(500);
+  expect(smtp.messages).toHaveLength(mailsBefore + 1);
+  expect(await eventCount('flagged')).toBe(2);
+  expect(await eventCount('alerted')).toBe(2);
+  // The other instance's connection was not touched.
+  expect(other.connections).toHaveLength(1);
+});
+
+test('a later poll of the same posts adds nothing', async () => {
+  const before = await items(cafe);
+  const mailsBefore = smtp.messages.length;
+  const revisedBefore = await eventCount('revised');
+  const polledBefore = new Date((await health(cafe)).lastSuccessAt);
+  const polled = await pipeline.api('POST', `/v1/sources/${cafe}/poll`);
+  expect(polled.status).toBe(202);
+  await waitUntil('the poll to succeed', () => polledSince(cafe, polledBefore));
+  await pipeline.idle();
+  const after = await items(cafe);
+  expect(after.map((item) => [item.id, item.external_id])).toEqual(before.map((item) => [item.id, item.external_id]));
+  expect(await eventCount('revised')).toBe(revisedBefore);
+  await sleep(500);
+  expect(smtp.messages).toHaveLength(mailsBefore);
+  expect((await health(cafe)).status).toBe('ok');
+});
