@@ -30,6 +30,12 @@ export class TrustpilotWebhookError extends Error {
 export interface TrustpilotWebhookBatch {
   /** Created and revised reviews, normalised exactly as the poll normalises them. */
   items: NormalizedItem[];
+  /**
+   * Reviews that only a creation announced in this request: to be stored if new and
+   * otherwise left alone, so a creation Trustpilot delivers again late (a retry after an
+   * edit) never turns the review back into its first words.
+   */
+  onlyIfNew: Set<string>;
   /** Ids of deleted reviews. */
   removed: string[];
   /** Events of other kinds (product reviews, say, when the same URL is subscribed to them too). */
@@ -46,7 +52,8 @@ export function readWebhookEvents(body: unknown, arrivedAt: Date): TrustpilotWeb
   const events = body.events;
   if (!Array.isArray(events)) throw new TrustpilotWebhookError('body.events', 'must be a list of events');
   if (events.length > MAX_EVENTS_PER_REQUEST) throw new TrustpilotWebhookError('body.events', `must hold at most ${MAX_EVENTS_PER_REQUEST} events`);
-  const batch: TrustpilotWebhookBatch = { items: [], removed: [], ignored: 0 };
+  const batch: TrustpilotWebhookBatch = { items: [], onlyIfNew: new Set(), removed: [], ignored: 0 };
+  const revised = new Set<string>();
   for (const [index, event] of events.entries()) {
     const field = `body.events[${index}]`;
     if (!isRecord(event)) throw new TrustpilotWebhookError(field, 'must be an object');
@@ -61,10 +68,13 @@ export function readWebhookEvents(body: unknown, arrivedAt: Date): TrustpilotWeb
       batch.removed.push(review.id);
       continue;
     }
+    if (kind === WEBHOOK_EVENTS.revised) revised.add(review.id);
+    else batch.onlyIfNew.add(review.id);
     const item = reviewToItem(asPolledReview(review));
     // An edit Trustpilot does not date happened at the latest when it was announced.
     batch.items.push(kind === WEBHOOK_EVENTS.revised ? { ...item, updatedAt: item.updatedAt ?? arrivedAt } : item);
   }
+  for (const id of revised) batch.onlyIfNew.delete(id);
   return batch;
 }
 

@@ -28,6 +28,7 @@ import { replyTemplateRoutes } from './routes/reply-templates.ts';
 import { sourceTypeRoutes } from './routes/source-types.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { trustpilotWebhookRoutes } from './routes/trustpilot-webhooks.ts';
 import { addRateLimitPerKey } from './rate-limit.ts';
 import { ajvOptions, partAwareValidators } from './request-validation.ts';
 import { sharedSchemas } from './schemas/index.ts';
@@ -84,6 +85,7 @@ export async function buildApp(given: ApiDeps): Promise<FastifyInstance> {
   // A browsable view of the same document; its assets ship in the package, so it works offline.
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(webhookRoutes(deps));
+  await app.register(trustpilotWebhookRoutes(deps));
   await app.register(async (v1) => {
     v1.addHook('onRoute', requireAccessRule);
     v1.addHook('onRequest', authenticate(deps.db));

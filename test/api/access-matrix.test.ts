@@ -82,8 +82,8 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'DELETE /v1/alert-rules/{id}': { roles: OWNER, target: 'alert_rule' },
 };
 
-/** Authenticated by a signature, not an API key: outside this matrix (see webhooks.test.ts). */
-const NOT_KEY_ROUTES = new Set(['POST /v1/webhooks/{id}']);
+/** Authenticated by a signature or a secret URL, not an API key: outside this matrix (see webhooks.test.ts, pipeline/trustpilot-webhook.test.ts). */
+const NOT_KEY_ROUTES = new Set(['POST /v1/webhooks/{id}', 'POST /v1/webhooks/trustpilot/{id}/{secret}']);
 
 const openapi = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
 const served = Object.entries(openapi.paths)

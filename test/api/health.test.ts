@@ -89,6 +89,7 @@ describe('GET /openapi.json', () => {
       '/v1/source-types',
       '/v1/sources/{id}',
       '/v1/sources/{id}/poll',
+      '/v1/webhooks/trustpilot/{id}/{secret}',
       '/v1/webhooks/{id}',
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(

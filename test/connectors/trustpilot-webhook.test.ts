@@ -62,6 +62,12 @@ describe('readWebhookEvents', () => {
     expect(batch.ignored).toBe(1);
   });
 
+  test('a review only created in the request is stored only if new; one also updated is not held back', () => {
+    const created = (id: string) => ({ eventName: 'service-review-created', eventData: { ...webhookReview, id } });
+    const batch = readWebhookEvents({ events: [created('b1'), created('b2'), { eventName: 'service-review-updated', eventData: { ...webhookReview, id: 'b2' } }] }, ARRIVED);
+    expect([...batch.onlyIfNew]).toEqual(['b1']);
+  });
+
   test.each([
     ['not an object', [], 'body'],
     ['no events', {}, 'body.events'],

@@ -43,13 +43,20 @@ export function backTo(value: string, sourceId: string): string {
   return value === `/sources/${sourceId}` ? value : '/sources';
 }
 
+function webhookHint(source: SourceJson): string {
+  if (source.type === 'trustpilot') {
+    return "Optional, for alerts within seconds: give Trustpilot this URL for its review webhooks, with {webhookSecret} replaced by the source's webhook secret (docs/sources/trustpilot-webhooks.md).";
+  }
+  return "The sender POSTs each item here, signed with the source's secret (docs/sources.md).";
+}
+
 export function webhookUrlField(source: SourceJson): Html {
   if (source.webhookUrl === null) return html``;
   const id = `webhook-${source.id}`;
   return html`<div class="field">
 <label for="${id}">Webhook URL</label>
 <input type="url" id="${id}" value="${source.webhookUrl}" readonly aria-describedby="${id}-hint">
-<p class="hint muted" id="${id}-hint">The sender POSTs each item here, signed with the source's secret (docs/sources.md).</p>
+<p class="hint muted" id="${id}-hint">${webhookHint(source)}</p>
 </div>`;
 }
 

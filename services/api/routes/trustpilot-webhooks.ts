@@ -3,7 +3,7 @@ import { trustpilot } from '../../../connectors/trustpilot/index.ts';
 import { webhookSecretMatches } from '../../../connectors/trustpilot/webhook-auth.ts';
 import { readWebhookEvents, TrustpilotWebhookError } from '../../../connectors/trustpilot/webhook-events.ts';
 import { findPushSource } from '../../../db/repositories/sources.ts';
-import { markSourcesHeard } from '../../../db/repositories/stream-cursors.ts';
+import { itemsHeld, markSourcesHeard } from '../../../db/repositories/stream-cursors.ts';
 import { enqueueAnalysis } from '../../analysis/enqueue-analysis.ts';
 import { ingestPage } from '../../ingest/ingest-page.ts';
 import { decryptCredentials } from '../../sources/credentials.ts';
@@ -84,8 +84,12 @@ export function trustpilotWebhookRoutes(deps: ApiDeps): FastifyPluginAsync {
           if (error instanceof TrustpilotWebhookError) throw invalidInput(error.field, error.message);
           throw error;
         }
-        // The cursor is the poll's: a webhook neither reads nor moves it.
-        const result = await ingestPage(deps.db, source, { items: batch.items, removed: batch.removed, cursor: undefined }, { saveCursor: false });
+        const known = new Set((await itemsHeld(deps.db, [source.id], [...batch.onlyIfNew])).map((held) => held.externalId));
+        const items = batch.items.filter((item) => !(batch.onlyIfNew.has(item.externalId) && known.has(item.externalId)));
+        // The cursor is the poll's: a webhook neither reads nor moves it. Trustpilot's announcement
+        // is the request itself, so latency counts from its arrival.
+        const announced = new Map(items.map((item) => [item.externalId, arrivedAt]));
+        const result = await ingestPage(deps.db, source, { items, removed: batch.removed, cursor: undefined }, { saveCursor: false, announced });
         if (result.skipped.length > 0) request.log.warn({ sourceId: source.id, skipped: result.skipped }, 'webhook reviews the database refused were kept aside (see the source health)');
         await enqueueAnalysis(deps.queues, `trustpilot-webhook-${request.id}`, 0, result.toAnalyze);
         if (result.inserted > 0) await markSourcesHeard(deps.db, [source.id]);

@@ -1,8 +1,10 @@
 import type { Capabilities } from '../../../connectors/contract.ts';
 import { findConnector } from '../../../connectors/registry.ts';
+import { trustpilot } from '../../../connectors/trustpilot/index.ts';
 import type { SourceRecord } from '../../../db/repositories/sources.ts';
 import type { SourceStatus, StreamState } from '../../../db/schema.ts';
 import { streamHealth } from '../../streams/stream-health.ts';
+import { trustpilotWebhookUrl } from '../routes/trustpilot-webhooks.ts';
 import { dateTime, nullableDateTime, toIso, uuid } from './common.ts';
 
 const SOURCE_STATUSES: readonly SourceStatus[] = ['ok', 'needs_attention', 'paused', 'failing'];
@@ -36,7 +38,9 @@ export const sourceSchema = {
     },
     webhookUrl: {
       type: ['string', 'null'],
-      description: 'For push sources: where the sender POSTs signed items (see docs/sources.md); null otherwise',
+      description:
+        'For push sources: where the sender POSTs signed items (see docs/sources.md). For trustpilot: the subscription URL for Trustpilot\'s review webhooks, ' +
+        'with {webhookSecret} to be replaced by the source\'s credentials.webhookSecret (see docs/sources/trustpilot-webhooks.md). null otherwise',
     },
     health: {
       type: 'object',
@@ -147,7 +151,7 @@ export function presentSource(source: SourceRecord, publicUrl: string): SourceJs
     pollEveryMinutes: source.pollEveryMinutes,
     createdAt: toIso(source.createdAt),
     capabilities: { ...capabilities },
-    webhookUrl: capabilities.push ? `${publicUrl}/v1/webhooks/${source.id}` : null,
+    webhookUrl: webhookUrl(source, capabilities, publicUrl),
     health: {
       status: health.status,
       lastPolledAt: toIso(health.lastPolledAt),
@@ -161,6 +165,14 @@ export function presentSource(source: SourceRecord, publicUrl: string): SourceJs
       stream: presentStream(health),
     },
   };
+}
+
+/** Where a platform or automation sends this source's items, if it can. */
+function webhookUrl(source: SourceRecord, capabilities: Capabilities, publicUrl: string): string | null {
+  if (capabilities.push) return `${publicUrl}/v1/webhooks/${source.id}`;
+  // Polled, and also told at once by Trustpilot's review webhooks when the owner subscribes this URL.
+  if (source.type === trustpilot.id) return trustpilotWebhookUrl(publicUrl, source.id);
+  return null;
 }
 
 function presentStream(health: SourceRecord['health']): SourceJson['health']['stream'] {
