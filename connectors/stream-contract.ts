@@ -66,7 +66,10 @@ export class StreamError extends Error {
  * instance each): it has its own leader, cursor row and health.
  */
 export interface StreamConnection<S = unknown> {
-  /** Names the connection within its stream, e.g. the instance's URL. */
+  /**
+   * Names the connection within its stream: its sources' `baseUrl` (their config's), by
+   * which each source's health finds its own connection's row.
+   */
   key: string;
   /** Where it connects (a source's URL: the private-address rule applies). */
   endpoint: string;

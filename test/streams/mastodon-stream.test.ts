@@ -108,7 +108,9 @@ test('one connection per instance subscribes to its sources’ hashtags and term
   expect(mail?.text).toContain('Cold soup, a rude waiter');
   await sleep(500);
   expect(smtp.messages).toHaveLength(1);
-  expect((await health(cafe)).stream).toMatchObject({ state: 'connected', lagSeconds: expect.any(Number) });
+  // Each source shows its own instance's connection: the other instance has sent nothing yet.
+  expect((await health(cafe)).stream).toEqual({ state: 'connected', lastEventAt: weekend.created_at, lagSeconds: expect.any(Number) });
+  expect((await health(elsewhere)).stream).toEqual({ state: 'connected', lastEventAt: null, lagSeconds: null });
 });
 
 test('an edit is a revision and a deletion a removal', async () => {
