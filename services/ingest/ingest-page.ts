@@ -12,6 +12,7 @@ import { isRefusedContent } from './refused-content.ts';
 import { event, storeItems, type AnnouncedTimes, type IngestSource, type StoredItems } from './store-items.ts';
 
 export type { IngestSource } from './store-items.ts';
+export { announcedTogether } from './store-items.ts';
 
 export interface IngestResult extends StoredItems {
   /** Stored items newly reported gone by the platform. */

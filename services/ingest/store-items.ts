@@ -38,6 +38,11 @@ const PLATFORM = 'platform' as const;
 /** External id → when the platform announced the item (a stream event, a webhook's arrival). */
 export type AnnouncedTimes = ReadonlyMap<string, Date>;
 
+/** Every item of one pushed request, announced when the request arrived. */
+export function announcedTogether(items: ReadonlyArray<Pick<NormalizedItem, 'externalId'>>, at: Date): AnnouncedTimes {
+  return new Map(items.map((item) => [item.externalId, at]));
+}
+
 /**
  * Upserts already-normalised items (distinct external ids) with their revisions,
  * platform replies and events, inside the caller's transaction; an owner reply that

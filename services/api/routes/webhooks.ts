@@ -9,7 +9,7 @@ import { findPushSource } from '../../../db/repositories/sources.ts';
 import { claimWebhookSignature, releaseWebhookSignature } from '../../../db/repositories/webhook-signatures.ts';
 import { storableText } from '../../../db/storable-text.ts';
 import { enqueueAnalysis } from '../../analysis/enqueue-analysis.ts';
-import { ingestPage, UnstorableItemError } from '../../ingest/ingest-page.ts';
+import { announcedTogether, ingestPage, UnstorableItemError } from '../../ingest/ingest-page.ts';
 import { decryptCredentials } from '../../sources/credentials.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError, invalidInput } from '../errors.ts';
@@ -71,6 +71,8 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
+        // Latency is counted from the request's arrival: when the sender announced the items.
+        const arrivedAt = new Date(Date.now() - reply.elapsedTime);
         const { id } = request.params;
         const source = isUuid(id) ? await findPushSource(deps.db, id, webhook.id) : undefined;
         // Unknown and foreign ids look the same as a bad signature: the URL alone proves nothing.
@@ -106,7 +108,11 @@ export function webhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         let result;
         try {
           // An item the database refuses even cleaned fails the whole request, naming it: the sender can fix and resend.
-          result = await ingestPage(deps.db, source, { items: payload.items, removed: payload.removed, cursor: null }, { saveCursor: true, unstorable: 'refuse' });
+          result = await ingestPage(deps.db, source, { items: payload.items, removed: payload.removed, cursor: null }, {
+            saveCursor: true,
+            unstorable: 'refuse',
+            announced: announcedTogether(payload.items, arrivedAt),
+          });
         } catch (error) {
           // If even this fails the database is down; the sender's retry then gets a 409 it should
           // not, which the error returned here (5xx) already tells it to doubt.
