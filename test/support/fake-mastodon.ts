@@ -34,7 +34,9 @@ export interface FakeMastodon {
   /** http://127.0.0.1:port: the source's instanceUrl. */
   url: string;
   connections: StreamingConnection[];
+  /** How many streaming clients are connected now, and the most ever at once. */
   openNow(): number;
+  maxOpen(): number;
   /** Posts a status (with #hashtags as Mastodon files them); sent live to every matching subscription. */
   post(text: string, options?: { hashtags?: string[] }): FakeStatus;
   edit(status: FakeStatus, text: string): void;
@@ -53,6 +55,7 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
   const connections: StreamingConnection[] = [];
   const sockets = new Map<WebSocket, Set<string>>();
   const requests: string[] = [];
+  let maxOpen = 0;
 
   const html = (text: string, hashtags: string[]) =>
     `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}${hashtags.map((tag) => ` <a href="https://${host}/tags/${tag}" class="mention hashtag" rel="tag">#<span>${tag}</span></a>`).join('')}</p>`;
@@ -102,6 +105,7 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
       connections.push(connection);
       const subscribed = new Set<string>();
       sockets.set(client, subscribed);
+      maxOpen = Math.max(maxOpen, sockets.size);
       client.on('message', (data) => {
         const message = JSON.parse(String(data)) as { type?: string; stream?: string; tag?: string };
         if (message.type !== 'subscribe') return;
@@ -122,6 +126,7 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
     url: `http://127.0.0.1:${port}`,
     connections,
     openNow: () => sockets.size,
+    maxOpen: () => maxOpen,
     requests,
     post(text, options = {}) {
       const id = String(nextId++);
