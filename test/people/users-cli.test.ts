@@ -64,4 +64,5 @@ test('users invite refuses a bad role, an unknown account, a foreign business an
     expect(run.output()).toContain(says);
   }
   expect(await testDb.db.selectFrom('sign_in_links').select('id').where('account_id', '=', accountId).execute()).toEqual([]);
-});
+  // Six CLI processes one after another, each starting Node and loading the app: minutes on a busy machine.
+}, 180_000);
