@@ -17,6 +17,8 @@ import type { Logger, NormalizedItem } from './contract.ts';
 export interface StreamedSource {
   id: string;
   config: Record<string, unknown>;
+  /** Its credentials, for a stream that connects with them (a Mastodon access token); none when absent. */
+  credentials?: Record<string, string>;
 }
 
 /** One platform event, in the order the platform sent it. */
@@ -67,8 +69,9 @@ export class StreamError extends Error {
  */
 export interface StreamConnection<S = unknown> {
   /**
-   * Names the connection within its stream: its sources' `baseUrl` (their config's), by
-   * which each source's health finds its own connection's row.
+   * Names the connection within its stream: it ends with its sources' `baseUrl` (their
+   * config's), after ':' or '@' if anything comes before it, by which each source's health
+   * finds its own connection's row.
    */
   key: string;
   /** Where it connects (a source's URL: the private-address rule applies). */
@@ -84,9 +87,10 @@ export interface StreamContext {
   /**
    * Opens a WebSocket through Earshot's guarded connections: a URL whose host is, or
    * resolves to, a private address is refused unless EARSHOT_ALLOW_PRIVATE_URLS.
-   * Rejects with StreamError('config') when the URL is refused.
+   * Rejects with StreamError('config') when the URL is refused. `headers` go with the
+   * upgrade request (an Authorization header).
    */
-  openWebSocket(url: string): Promise<WebSocket>;
+  openWebSocket(url: string, headers?: Record<string, string>): Promise<WebSocket>;
   log: Logger;
   now(): Date;
   /** Aborted when the worker stops or loses the stream's lease: the connection must end at once. */

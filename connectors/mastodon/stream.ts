@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '../contract.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
 import { dateOrNull } from '../payload-shape.ts';
@@ -12,6 +13,8 @@ export interface MastodonSubscription {
   hashtags: string[];
   /** Every public post the instance knows, matched here against the sources' terms (as status search would find them). */
   public: boolean;
+  /** The sources' access token, when they give one: the instance may refuse streams without, and applies its account's mutes and blocks. */
+  accessToken?: string;
 }
 
 /** A post written or edited, or the uri of one deleted. */
@@ -28,7 +31,7 @@ const REMEMBERED_STATUSES = 10_000;
 
 function settingsOf(source: StreamedSource, log: Logger) {
   try {
-    return parseSettings(source.config, {}).config;
+    return parseSettings(source.config, source.credentials ?? {});
   } catch (error) {
     // Stored configs were validated when saved; one that no longer reads is left to its poll, which reports it.
     log.debug({ sourceId: source.id, err: error instanceof Error ? error.message : String(error) }, 'a Mastodon source the stream cannot read is left to its poll');
@@ -42,8 +45,8 @@ function settingsOf(source: StreamedSource, log: Logger) {
  * term: the stream keeps the same posts.
  */
 function watchedSource(source: StreamedSource, log: Logger): WatchedStatusSource | null {
-  const config = settingsOf(source, log);
-  if (config === null) return null;
+  const config = settingsOf(source, log)?.config;
+  if (config === undefined) return null;
   const followed = new Set(config.hashtags);
   const mentionsTerm = containsAnyTerm(config.terms);
   const mentionsExcluded = containsAnyTerm(config.excludeTerms);
@@ -54,6 +57,16 @@ function watchedSource(source: StreamedSource, log: Logger): WatchedStatusSource
       return (statusTags(status).some((tag) => followed.has(tag)) || mentionsTerm(text)) && !mentionsExcluded(text);
     },
   };
+}
+
+/**
+ * One connection per instance, and per access token when its sources give different
+ * ones (each account sees the instance through its own mutes and blocks): the instance's
+ * URL, after a digest of the token that names it without revealing it.
+ */
+export function connectionKey(baseUrl: string, accessToken: string | undefined): string {
+  if (accessToken === undefined) return baseUrl;
+  return `${createHash('sha256').update(accessToken).digest('hex').slice(0, 12)}@${baseUrl}`;
 }
 
 /** The instance's streaming WebSocket, e.g. wss://mastodon.social/api/v1/streaming, subscribed to after it opens. */
@@ -111,7 +124,7 @@ function runConnection(socket: WebSocket, ctx: StreamContext, listener: StreamLi
 
 /**
  * Mastodon's streaming API: one WebSocket per instance the sources read from (their
- * baseUrl), subscribed to each hashtag they follow and, when they search for terms, to
+ * baseUrl; and per access token, when they give different ones), subscribed to each hashtag they follow and, when they search for terms, to
  * the public timeline, matched here as the poll matches. A post gets the id the poll
  * gives it (its ActivityPub uri), so the poll never doubles it. Mastodon keeps no
  * replay: each time a connection opens, its sources are polled for what a gap missed.
@@ -124,25 +137,33 @@ export const mastodonStream: Stream<WatchedStatusSource[], MastodonStreamPayload
   silenceTimeoutMs: 15 * 60_000,
   catchUpByPoll: true,
   connections(sources, log): Array<StreamConnection<MastodonSubscription>> {
-    const byInstance = new Map<string, { hashtags: Set<string>; public: boolean; sourceIds: string[] }>();
+    const byKey = new Map<string, { baseUrl: string; accessToken: string | undefined; hashtags: Set<string>; public: boolean; sourceIds: string[] }>();
     for (const source of sources) {
-      const config = settingsOf(source, log);
-      if (config === null) continue;
-      const instance = byInstance.get(config.baseUrl) ?? { hashtags: new Set<string>(), public: false, sourceIds: [] };
-      byInstance.set(config.baseUrl, instance);
-      for (const tag of config.hashtags) instance.hashtags.add(tag);
-      instance.public ||= config.terms.length > 0;
-      instance.sourceIds.push(source.id);
+      const settings = settingsOf(source, log);
+      if (settings === null) continue;
+      const { config } = settings;
+      const { accessToken } = settings.credentials;
+      const key = connectionKey(config.baseUrl, accessToken);
+      const connection = byKey.get(key) ?? { baseUrl: config.baseUrl, accessToken, hashtags: new Set<string>(), public: false, sourceIds: [] };
+      byKey.set(key, connection);
+      for (const tag of config.hashtags) connection.hashtags.add(tag);
+      connection.public ||= config.terms.length > 0;
+      connection.sourceIds.push(source.id);
     }
-    return [...byInstance].map(([baseUrl, instance]) => ({
-      key: baseUrl,
-      endpoint: baseUrl,
-      subscription: { hashtags: [...instance.hashtags].sort(), public: instance.public },
-      sourceIds: instance.sourceIds,
+    return [...byKey].map(([key, connection]) => ({
+      key,
+      endpoint: connection.baseUrl,
+      subscription: {
+        hashtags: [...connection.hashtags].sort(),
+        public: connection.public,
+        ...(connection.accessToken === undefined ? {} : { accessToken: connection.accessToken }),
+      },
+      sourceIds: connection.sourceIds,
     }));
   },
   async connect(endpoint, _cursor, ctx, listener) {
-    const socket = await ctx.openWebSocket(streamingUrl(endpoint));
+    const { accessToken } = ctx.subscription as MastodonSubscription;
+    const socket = await ctx.openWebSocket(streamingUrl(endpoint), accessToken === undefined ? undefined : { Authorization: `Bearer ${accessToken}` });
     return runConnection(socket, ctx, listener);
   },
   watch(sources, log) {

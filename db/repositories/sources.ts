@@ -125,13 +125,13 @@ function selectSources(db: Kysely<Database>, scope: TenantScope) {
     )
     .select(
       // The stream serving sources of this type, unless the source is not served (paused). A stream
-      // with a connection per endpoint (Mastodon) names each connection's row '<stream>:<baseUrl>':
-      // a source shows its own instance's connection, not another's.
+      // with a connection per endpoint (Mastodon) names each connection's row '<stream>:<baseUrl>' (or
+      // '<stream>:<token digest>@<baseUrl>'): a source shows its own instance's connection, not another's.
       sql<SourceRow['stream']>`(
         SELECT json_build_object('state', sc.state, 'lastEventAt', sc.last_event_at, 'lastCommittedAt', sc.last_committed_at, 'heartbeatAt', sc.heartbeat_at)
         FROM stream_cursors sc
         WHERE sc.source_type = sources.type AND sources.status <> ${NOT_STREAMED}
-          AND (position(':' in sc.stream) = 0 OR right(sc.stream, length(sources.config->>'baseUrl') + 1) = ':' || (sources.config->>'baseUrl'))
+          AND (position(':' in sc.stream) = 0 OR right(sc.stream, length(sources.config->>'baseUrl') + 1) IN (':' || (sources.config->>'baseUrl'), '@' || (sources.config->>'baseUrl')))
         ORDER BY sc.stream LIMIT 1
       )`.as('stream'),
     )

@@ -85,10 +85,10 @@ export async function forgetStream(db: Db, streamId: string): Promise<void> {
 export async function streamedSources(
   db: Db,
   sourceType: string,
-): Promise<Array<{ id: string; account_id: string; business_id: string; config: Record<string, unknown> }>> {
+): Promise<Array<{ id: string; account_id: string; business_id: string; config: Record<string, unknown>; credentials: string | null }>> {
   return db
     .selectFrom('sources')
-    .select(['id', 'account_id', 'business_id', 'config'])
+    .select(['id', 'account_id', 'business_id', 'config', 'credentials'])
     .where('type', '=', sourceType)
     .where('status', '<>', NOT_STREAMED)
     .orderBy('id')

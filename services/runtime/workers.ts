@@ -58,7 +58,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     new Worker(QUEUE_NAMES.replies, (job: Job, token?: string) => runReplyJob(job, { ...deps, budget, agent, log: log.child({ queue: 'replies' }) }, token), options),
   ];
   // Long-running platform streams, each led by one worker process at a time.
-  const streams = startStreams(config, { db: deps.db, queues, log: log.child({ role: 'streams' }), agent });
+  const streams = startStreams(config, { db: deps.db, queues, log: log.child({ role: 'streams' }), agent, credentialsKey: deps.credentialsKey });
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       // During an outage every job fails the same way; the outage itself is logged once, when it starts.

@@ -10,8 +10,8 @@ import { assertPublicUrl, PrivateAddressError } from '../sources/http/private-ad
  * as it connects (DNS rebinding). The client is undici's WebSocket, the implementation
  * Node ships as its global one: Node's bundled copy cannot take this agent.
  */
-export function webSocketOpener(agent: Dispatcher, allowPrivateUrls: boolean, setting: string): (url: string) => Promise<WebSocket> {
-  return async (url) => {
+export function webSocketOpener(agent: Dispatcher, allowPrivateUrls: boolean, setting: string): (url: string, headers?: Record<string, string>) => Promise<WebSocket> {
+  return async (url, headers) => {
     try {
       await assertPublicUrl(url.replace(/^ws(s?):/i, 'http$1:'), allowPrivateUrls);
     } catch (error) {
@@ -19,6 +19,6 @@ export function webSocketOpener(agent: Dispatcher, allowPrivateUrls: boolean, se
       const reason = error instanceof Error ? shortReason(error) : String(error);
       throw new StreamError('transient', `cannot resolve the host of ${setting} (${reason})`, { cause: error });
     }
-    return new WebSocket(url, { dispatcher: agent });
+    return new WebSocket(url, { dispatcher: agent, ...(headers === undefined ? {} : { headers }) });
   };
 }

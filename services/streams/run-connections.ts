@@ -1,6 +1,7 @@
 import type { Stream, StreamConnection } from '../../connectors/stream-contract.ts';
 import { forgetStream, streamedSources } from '../../db/repositories/stream-cursors.ts';
 import { pause, reasonOf, runStream, type ConnectionPlan, type RunningStream, type StreamRuntimeDeps } from './run-stream.ts';
+import { streamedSourcesOf } from './streamed-source.ts';
 import { SOURCES_REREAD_MS } from './watched-sources.ts';
 
 /** A declared connection's lease and row: the stream's id and the connection's key. */
@@ -35,7 +36,7 @@ export function runConnections(stream: Stream<any, any>, setting: string, deps: 
 
   const follow = async () => {
     const rows = await streamedSources(deps.db, stream.sourceType);
-    const wanted = new Map((stream.connections?.(rows, log) ?? []).map((connection) => [connection.key, connection]));
+    const wanted = new Map((stream.connections?.(streamedSourcesOf(rows, deps.credentialsKey, log), log) ?? []).map((connection) => [connection.key, connection]));
     for (const [key, { print, run }] of running) {
       const next = wanted.get(key);
       if (next !== undefined && planPrint(next) === print) continue;

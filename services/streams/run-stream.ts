@@ -6,12 +6,14 @@ import { StreamError, type Stream, type StreamContext, type StreamEvent } from '
 import type { Db } from '../../db/database.ts';
 import { leaveStream, recordStreamState, streamHeartbeat, takeStreamLead, type StreamStateChange } from '../../db/repositories/stream-cursors.ts';
 import type { Queues } from '../jobs/queues.ts';
+import type { CredentialsKey } from '../sources/credentials.ts';
 import { requestPollNow } from '../sources/request-poll.ts';
 import { commitBatch } from './commit-batch.ts';
 import { EventBatches } from './event-batches.ts';
 import { webSocketOpener } from './open-web-socket.ts';
 import { createReconnectBackoff } from './reconnect-backoff.ts';
 import { LEASE_MS, RENEW_EVERY_MS, streamLease, type StreamLease } from './stream-lease.ts';
+import { streamedSourcesOf } from './streamed-source.ts';
 import { SOURCES_REREAD_MS, watchedSources, type StreamedRow } from './watched-sources.ts';
 
 export interface StreamRuntimeDeps {
@@ -21,6 +23,8 @@ export interface StreamRuntimeDeps {
   /** The process's guarded connection pool (services/sources/http/guarded-agent.ts). */
   agent: Dispatcher;
   allowPrivateUrls: boolean;
+  /** Opens the sources' credentials, for a stream that connects with them. */
+  credentialsKey: CredentialsKey;
 }
 
 /**
@@ -141,9 +145,10 @@ async function lead(plan: ConnectionPlan, deps: StreamRuntimeDeps, lease: Stream
 }
 
 /** The sources one of a stream's declared connections serves, among all the stream's. */
-function servedBy(stream: Stream<unknown, unknown>, key: string, log: Logger): (rows: StreamedRow[]) => StreamedRow[] {
+function servedBy(stream: Stream<unknown, unknown>, key: string, deps: StreamRuntimeDeps, log: Logger): (rows: StreamedRow[]) => StreamedRow[] {
   return (rows) => {
-    const served = new Set(stream.connections?.(rows, log).find((connection) => connection.key === key)?.sourceIds ?? []);
+    const connections = stream.connections?.(streamedSourcesOf(rows, deps.credentialsKey, log), log) ?? [];
+    const served = new Set(connections.find((connection) => connection.key === key)?.sourceIds ?? []);
     return rows.filter((row) => served.has(row.id));
   };
 }
@@ -153,7 +158,7 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
   const { stream, endpoint, rowId } = plan;
   const signal = leadership.signal;
   let { cursor } = await takeStreamLead(deps.db, { id: rowId, sourceType: stream.sourceType }, leader);
-  const sources = watchedSources(deps.db, stream, log, plan.connection === undefined ? undefined : servedBy(stream, plan.connection.key, log));
+  const sources = watchedSources(deps.db, stream, log, plan.connection === undefined ? undefined : servedBy(stream, plan.connection.key, deps, log));
   // commitBatch saves the cursor under the stream's id: the connection's own row.
   const committer: Stream<unknown, unknown> = { ...stream, id: rowId };
   const backoff = createReconnectBackoff();

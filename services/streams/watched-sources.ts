@@ -39,7 +39,7 @@ export function watchedSources<W>(
       const print = JSON.stringify(rows);
       if (latest === undefined || print !== fingerprint) {
         fingerprint = print;
-        latest = { sources: new Map(rows.map((row) => [row.id, row])), watched: stream.watch(rows, log) };
+        latest = { sources: new Map(rows.map((row) => [row.id, row])), watched: stream.watch(rows.map(({ id, config }) => ({ id, config })), log) };
       }
       return latest;
     },

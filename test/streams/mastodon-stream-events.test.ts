@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import { mastodon } from '../../connectors/mastodon/index.ts';
 import { statusToItem, type Status } from '../../connectors/mastodon/status.ts';
-import { mastodonStream, streamingUrl, subscribeMessages, type MastodonStreamPayload } from '../../connectors/mastodon/stream.ts';
+import { connectionKey, mastodonStream, streamingUrl, subscribeMessages, type MastodonStreamPayload } from '../../connectors/mastodon/stream.ts';
 import { readStreamMessage } from '../../connectors/mastodon/stream-event.ts';
 import { StreamError, type StreamEvent } from '../../connectors/stream-contract.ts';
 import timeline from '../fixtures/mastodon/tag-timeline.json' with { type: 'json' };
@@ -124,5 +124,24 @@ describe('matching statuses as the poll does', () => {
 
   test('a removal names the uri', () => {
     expect(mastodonStream.route(events({ kind: 'removal', uri: 'https://x.test/s/1' }), watched)).toEqual({ items: [], removed: ['https://x.test/s/1'] });
+  });
+});
+
+describe('access tokens', () => {
+  test('sources of one instance with different tokens get a connection each, named without the token', () => {
+    const withToken = (id: string, accessToken: string) => ({ ...source(id, { instanceUrl: 'https://mastodon.synth.test', hashtags: [id] }), credentials: { accessToken } });
+    const connections = mastodonStream.connections?.([withToken('one', 'secret-a'), withToken('two', 'secret-b'), withToken('three', 'secret-a'), sources[1]!], log) ?? [];
+    expect(connections.map(({ subscription, sourceIds }) => ({ subscription, sourceIds }))).toEqual([
+      { subscription: { hashtags: ['one', 'three'], public: false, accessToken: 'secret-a' }, sourceIds: ['one', 'three'] },
+      { subscription: { hashtags: ['two'], public: false, accessToken: 'secret-b' }, sourceIds: ['two'] },
+      { subscription: { hashtags: ['brunch'], public: false }, sourceIds: ['brunch'] },
+    ]);
+    expect(connections.map((connection) => connection.key)).toEqual([
+      connectionKey('https://mastodon.synth.test', 'secret-a'),
+      connectionKey('https://mastodon.synth.test', 'secret-b'),
+      'https://mastodon.synth.test',
+    ]);
+    expect(connections[0]?.key).toMatch(/^[0-9a-f]{12}@https:\/\/mastodon\.synth\.test$/);
+    expect(connections[0]?.key).not.toContain('secret');
   });
 });

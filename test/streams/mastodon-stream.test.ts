@@ -21,8 +21,10 @@ let cafe: string;
 let brunch: string;
 let elsewhere: string;
 
-async function addSource(businessId: string, config: Record<string, unknown>): Promise<string> {
-  const source = await pipeline.api('POST', `/v1/businesses/${businessId}/sources`, { type: 'mastodon', config });
+let businessId: string;
+
+async function addSource(config: Record<string, unknown>, credentials: Record<string, string> = {}): Promise<string> {
+  const source = await pipeline.api('POST', `/v1/businesses/${businessId}/sources`, { type: 'mastodon', config, credentials });
   expect(source.status).toBe(201);
   return source.body.id;
 }
@@ -33,9 +35,10 @@ beforeAll(async () => {
   smtp = await startRecordingSmtp();
   pipeline = await startPipeline({ SMTP_URL: smtp.url, EARSHOT_ALLOW_PRIVATE_URLS: 'true' });
   const business = await pipeline.api('POST', '/v1/businesses', { name: 'Blue Fern Cafe', alertEmails: ['owner@bluefern.test'] });
-  cafe = await addSource(business.body.id, { instanceUrl: main.url, hashtags: ['BlueFern'], terms: ['Blue Fern Cafe'], excludeTerms: ['giveaway'] });
-  brunch = await addSource(business.body.id, { instanceUrl: main.url, hashtags: ['fernbrunch'] });
-  elsewhere = await addSource(business.body.id, { instanceUrl: other.url, hashtags: ['bluefern'] });
+  businessId = business.body.id;
+  cafe = await addSource({ instanceUrl: main.url, hashtags: ['BlueFern'], terms: ['Blue Fern Cafe'], excludeTerms: ['giveaway'] });
+  brunch = await addSource({ instanceUrl: main.url, hashtags: ['fernbrunch'] });
+  elsewhere = await addSource({ instanceUrl: other.url, hashtags: ['bluefern'] });
   pipeline.startWorkers();
 });
 afterAll(async () => {
@@ -172,4 +175,21 @@ test('a later poll of the same posts adds nothing', async () => {
   await sleep(500);
   expect(smtp.messages).toHaveLength(mailsBefore);
   expect((await health(cafe)).status).toBe('ok');
+});
+
+test('a source with its own access token gets a connection of its own, sent with the token, as soon as it is added', async () => {
+  const fans = await addSource({ instanceUrl: other.url, hashtags: ['fernfans'] }, { accessToken: 'fans-token' });
+  await waitUntil('the token’s connection', async () => other.connections[1]?.subscriptions.length === 1, 30_000);
+  expect(other.connections.map(({ authorization, subscriptions }) => ({ authorization, subscriptions }))).toEqual([
+    { authorization: null, subscriptions: ['hashtag:bluefern'] },
+    { authorization: 'Bearer fans-token', subscriptions: ['hashtag:fernfans'] },
+  ]);
+  // The token-less connection goes on for the source that has no token.
+  expect(other.openNow()).toBe(2);
+  const cheer = other.post('Best cake in town', { hashtags: ['fernfans'] });
+  await waitUntil('the post', async () => (await items(fans)).length === 1);
+  expect((await items(fans)).map((item) => item.external_id)).toEqual([cheer.uri]);
+  expect(await items(elsewhere)).toEqual([]);
+  // (Its health shows a connection to its instance, not necessarily the one with its token: the row does not say whose token it has.)
+  expect((await health(fans)).stream.state).toBe('connected');
 });

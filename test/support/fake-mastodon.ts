@@ -11,7 +11,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
  *   it matches, as Mastodon does. No replay: what is posted while no one listens is gone
  *   from the stream.
  * - the REST API the poll reads: hashtag timelines (min_id / max_id) and status search
- *   (matching loosely, as the real search does; the connector checks the words).
+ *   (matching loosely, as the real search does; the connector checks the words), and
+ *   verify_credentials, which takes any token.
  * The `ws` package is used here only, as the server side of the WebSocket.
  */
 
@@ -26,6 +27,8 @@ export interface FakeStatus extends Record<string, unknown> {
 
 export interface StreamingConnection {
   at: number;
+  /** The upgrade request's Authorization header, if any. */
+  authorization: string | null;
   /** What the client subscribed to, in order: `hashtag:<tag>` or `public`. */
   subscriptions: string[];
 }
@@ -89,6 +92,10 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
       if (minId !== null) found = found.filter((status) => BigInt(status.id) > BigInt(minId)).slice(-limit);
       return send(200, found.slice(0, limit));
     }
+    if (req.method === 'GET' && url.pathname === '/api/v1/accounts/verify_credentials') {
+      if (req.headers.authorization === undefined) return send(401, { error: 'The access token is invalid' });
+      return send(200, { id: '1', username: 'watcher', acct: 'watcher' });
+    }
     if (req.method === 'GET' && url.pathname === '/api/v2/search') {
       const words = (url.searchParams.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
       return send(200, { accounts: [], hashtags: [], statuses: newestFirst().filter((status) => words.every((word) => status.content.toLowerCase().includes(word))) });
@@ -101,7 +108,7 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/api/v1/streaming') return socket.destroy();
     streaming.handleUpgrade(req, socket, head, (client) => {
-      const connection: StreamingConnection = { at: Date.now(), subscriptions: [] };
+      const connection: StreamingConnection = { at: Date.now(), authorization: req.headers.authorization ?? null, subscriptions: [] };
       connections.push(connection);
       const subscribed = new Set<string>();
       sockets.set(client, subscribed);
