@@ -43,6 +43,12 @@ export interface StreamDelivery {
    * matched (a deleted post has no text left), so these are for whichever source holds them.
    */
   removed: string[];
+  /**
+   * Posts the platform says no longer exist, named only by its own id of the post (a
+   * Mastodon deletion names the instance's status id, not the uri): for whichever
+   * source holds an item whose stored payload (`raw`) has that `id`.
+   */
+  removedByPayloadId?: string[];
 }
 
 /**

@@ -17,8 +17,8 @@ export interface MastodonSubscription {
   accessToken?: string;
 }
 
-/** A post written or edited, or the uri of one deleted. */
-export type MastodonStreamPayload = { kind: 'status'; status: Status } | { kind: 'removal'; uri: string };
+/** A post written or edited, or one deleted: by its uri when this connection saw it, else by the instance's id of it. */
+export type MastodonStreamPayload = { kind: 'status'; status: Status } | { kind: 'removal'; uri: string } | { kind: 'removal'; statusId: string };
 
 /** A source's watch: its id and its test of a status, as its poll would keep it. */
 export interface WatchedStatusSource {
@@ -114,9 +114,10 @@ function runConnection(socket: WebSocket, ctx: StreamContext, listener: StreamLi
         if (uris.size > REMEMBERED_STATUSES) uris.delete(uris.keys().next().value!);
         listener.event({ cursor: message.status.id, announcedAt: announcedAt(message.status, message.edited, ctx.now()), payload: { kind: 'status', status: message.status } });
       } else if (message.kind === 'delete') {
-        // A post this connection never saw is not named by its uri: the poll's re-checks find it gone.
+        // A post this connection never saw (stored by a poll) is found by the instance's id in its stored payload.
         const uri = uris.get(message.statusId);
-        if (uri !== undefined) listener.event({ cursor: message.statusId, announcedAt: ctx.now(), payload: { kind: 'removal', uri } });
+        const payload: MastodonStreamPayload = uri === undefined ? { kind: 'removal', statusId: message.statusId } : { kind: 'removal', uri };
+        listener.event({ cursor: message.statusId, announcedAt: ctx.now(), payload });
       }
     },
   });
@@ -170,10 +171,11 @@ export const mastodonStream: Stream<WatchedStatusSource[], MastodonStreamPayload
     return sources.map((source) => watchedSource(source, log)).filter((source) => source !== null);
   },
   route(events: ReadonlyArray<StreamEvent<MastodonStreamPayload>>, watched: WatchedStatusSource[]): StreamDelivery {
-    const delivery: StreamDelivery = { items: [], removed: [] };
+    const delivery: Required<StreamDelivery> = { items: [], removed: [], removedByPayloadId: [] };
     for (const { payload } of events) {
       if (payload.kind === 'removal') {
-        delivery.removed.push(payload.uri);
+        if ('uri' in payload) delivery.removed.push(payload.uri);
+        else delivery.removedByPayloadId.push(payload.statusId);
         continue;
       }
       const watchers = watched.filter((source) => source.watches(payload.status));

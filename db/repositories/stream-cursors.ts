@@ -96,16 +96,23 @@ export async function streamedSources(
 }
 
 /**
- * Which of `sourceIds` hold which of `externalIds` still (not already removed): where
- * a removal the platform announced without saying what it matched applies.
+ * Which of `sourceIds` hold which of `ids` still (not already removed): where a removal
+ * the platform announced without saying what it matched applies. `ids` are external ids,
+ * or with `by: 'payloadId'` the platform's own ids of its posts, as the `id` in an item's
+ * stored payload (a Mastodon deletion names only the instance's status id).
  */
-export async function itemsHeld(db: Db, sourceIds: string[], externalIds: string[]): Promise<Array<{ sourceId: string; externalId: string }>> {
-  if (sourceIds.length === 0 || externalIds.length === 0) return [];
+export async function itemsHeld(
+  db: Db,
+  sourceIds: string[],
+  ids: string[],
+  by: 'externalId' | 'payloadId' = 'externalId',
+): Promise<Array<{ sourceId: string; externalId: string }>> {
+  if (sourceIds.length === 0 || ids.length === 0) return [];
   const rows = await db
     .selectFrom('items')
     .select(['source_id', 'external_id'])
     .where('source_id', 'in', sourceIds)
-    .where('external_id', 'in', externalIds)
+    .where(by === 'externalId' ? sql.ref<string>('external_id') : sql<string>`raw->>'id'`, 'in', ids)
     .where('removed_at', 'is', null)
     .execute();
   return rows.map((row) => ({ sourceId: row.source_id, externalId: row.external_id }));

@@ -57,9 +57,11 @@ export async function commitBatch(
   // Routed one event at a time (route is pure) so each item keeps its event's announcedAt:
   // latency is counted from it.
   const removedIds: string[] = [];
+  const removedPayloadIds: string[] = [];
   for (const event of events) {
     const delivery = stream.route([event], current.watched);
     removedIds.push(...delivery.removed);
+    removedPayloadIds.push(...(delivery.removedByPayloadId ?? []));
     for (const { sourceId, item } of delivery.items) {
       if (!current.sources.has(sourceId)) continue;
       const page = pageOf(sourceId);
@@ -67,7 +69,11 @@ export async function commitBatch(
       if (!page.announced.has(item.externalId)) page.announced.set(item.externalId, event.announcedAt);
     }
   }
-  const held = await itemsHeld(deps.db, [...current.sources.keys()], [...new Set(removedIds)]);
+  const served = [...current.sources.keys()];
+  const held = [
+    ...(await itemsHeld(deps.db, served, [...new Set(removedIds)])),
+    ...(await itemsHeld(deps.db, served, [...new Set(removedPayloadIds)], 'payloadId')),
+  ];
   for (const { sourceId, externalId } of held) pageOf(sourceId).removed.push(externalId);
 
   const totals: CommittedBatch = { inserted: 0, revised: 0, removed: 0, stillLeading: true };

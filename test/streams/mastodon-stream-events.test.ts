@@ -122,8 +122,12 @@ describe('matching statuses as the poll does', () => {
     expect(delivery.items.map(({ item }) => item.externalId)).toEqual([boosted.uri]);
   });
 
-  test('a removal names the uri', () => {
-    expect(mastodonStream.route(events({ kind: 'removal', uri: 'https://x.test/s/1' }), watched)).toEqual({ items: [], removed: ['https://x.test/s/1'] });
+  test('a removal names the uri of a post the connection saw, else the instance’s id of it', () => {
+    expect(mastodonStream.route(events({ kind: 'removal', uri: 'https://x.test/s/1' }, { kind: 'removal', statusId: '77' }), watched)).toEqual({
+      items: [],
+      removed: ['https://x.test/s/1'],
+      removedByPayloadId: ['77'],
+    });
   });
 });
 

@@ -177,6 +177,14 @@ test('a later poll of the same posts adds nothing', async () => {
   expect((await health(cafe)).status).toBe('ok');
 });
 
+test('a post the stream never saw, stored by the catch-up poll, is removed when deleted', async () => {
+  const [polled] = (await items(cafe)).filter((item) => item.body.includes('while you were away'));
+  const status = main.statuses().find((candidate) => candidate.uri === polled!.external_id)!;
+  main.deleteStatus(status);
+  await waitUntil('the removal', async () => (await items(cafe)).find((item) => item.external_id === status.uri)?.removed_at ?? undefined);
+  expect((await items(cafe)).filter((item) => item.removed_at !== null)).toHaveLength(2);
+});
+
 test('a source with its own access token gets a connection of its own, sent with the token, as soon as it is added', async () => {
   const fans = await addSource({ instanceUrl: other.url, hashtags: ['fernfans'] }, { accessToken: 'fans-token' });
   await waitUntil('the token’s connection', async () => other.connections[1]?.subscriptions.length === 1, 30_000);

@@ -42,6 +42,8 @@ export interface FakeMastodon {
   maxOpen(): number;
   /** Posts a status (with #hashtags as Mastodon files them); sent live to every matching subscription. */
   post(text: string, options?: { hashtags?: string[] }): FakeStatus;
+  /** Every status still there, oldest first. */
+  statuses(): FakeStatus[];
   edit(status: FakeStatus, text: string): void;
   deleteStatus(status: FakeStatus): void;
   /** Cuts every client off, without a closing handshake (a network drop). */
@@ -156,6 +158,7 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
       send(status, 'update', JSON.stringify(status));
       return status;
     },
+    statuses: () => [...statuses],
     edit(status, text) {
       status.content = html(text, status.tags.map((tag) => tag.name));
       status.edited_at = new Date().toISOString();
