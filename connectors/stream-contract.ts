@@ -97,6 +97,11 @@ export interface StreamContext {
    * upgrade request (an Authorization header).
    */
   openWebSocket(url: string, headers?: Record<string, string>): Promise<WebSocket>;
+  /**
+   * GETs a JSON document the stream reads before it connects (where a Mastodon
+   * instance streams), through the same guarded connections; rejects with a StreamError.
+   */
+  fetchJson(url: string, headers?: Record<string, string>): Promise<unknown>;
   log: Logger;
   now(): Date;
   /** Aborted when the worker stops or loses the stream's lease: the connection must end at once. */

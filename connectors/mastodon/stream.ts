@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../contract.ts';
 import { containsAnyTerm } from '../mention-terms.ts';
-import { dateOrNull } from '../payload-shape.ts';
+import { dateOrNull, isRecord, stringOrNull } from '../payload-shape.ts';
 import type { Stream, StreamConnection, StreamContext, StreamDelivery, StreamEvent, StreamListener, StreamedSource } from '../stream-contract.ts';
 import { runWebSocket } from '../stream-socket.ts';
 import { parseSettings } from './settings.ts';
@@ -69,11 +69,32 @@ export function connectionKey(baseUrl: string, accessToken: string | undefined):
   return `${createHash('sha256').update(accessToken).digest('hex').slice(0, 12)}@${baseUrl}`;
 }
 
-/** The instance's streaming WebSocket, e.g. wss://mastodon.social/api/v1/streaming, subscribed to after it opens. */
-export function streamingUrl(baseUrl: string): string {
-  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/api/v1/streaming`);
-  url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+/** The instance's streaming WebSocket, e.g. wss://streaming.mastodon.social/api/v1/streaming, subscribed to after it opens. */
+export function streamingUrl(base: string): string {
+  const url = new URL(`${base.replace(/\/+$/, '')}/api/v1/streaming`);
+  url.protocol = url.protocol === 'http:' || url.protocol === 'ws:' ? 'ws:' : 'wss:';
   return url.toString();
+}
+
+/** The instance's `configuration.urls.streaming`, when it names a WebSocket URL. */
+export function announcedStreamingBase(instance: unknown): string | null {
+  const urls = isRecord(instance) && isRecord(instance.configuration) ? instance.configuration.urls : null;
+  const streaming = isRecord(urls) ? stringOrNull(urls.streaming) : null;
+  return streaming !== null && /^wss?:\/\//i.test(streaming) ? streaming : null;
+}
+
+/**
+ * Where the instance streams: the streaming URL it announces (a large instance runs its
+ * streaming server on a host of its own, e.g. wss://streaming.mastodon.social, and its
+ * web host only redirects there, which a WebSocket does not follow), else its own URL.
+ */
+async function streamingBase(baseUrl: string, ctx: StreamContext, headers: Record<string, string> | undefined): Promise<string> {
+  try {
+    return announcedStreamingBase(await ctx.fetchJson(`${baseUrl.replace(/\/+$/, '')}/api/v2/instance`, headers)) ?? baseUrl;
+  } catch (error) {
+    ctx.log.debug({ err: error instanceof Error ? error.message : String(error) }, 'the instance did not say where it streams; trying its own URL');
+    return baseUrl;
+  }
 }
 
 /** One subscribe message per hashtag (the instance takes one tag per subscription), and one for the public timeline. */
@@ -164,7 +185,8 @@ export const mastodonStream: Stream<WatchedStatusSource[], MastodonStreamPayload
   },
   async connect(endpoint, _cursor, ctx, listener) {
     const { accessToken } = ctx.subscription as MastodonSubscription;
-    const socket = await ctx.openWebSocket(streamingUrl(endpoint), accessToken === undefined ? undefined : { Authorization: `Bearer ${accessToken}` });
+    const headers = accessToken === undefined ? undefined : { Authorization: `Bearer ${accessToken}` };
+    const socket = await ctx.openWebSocket(streamingUrl(await streamingBase(endpoint, ctx, headers)), headers);
     return runConnection(socket, ctx, listener);
   },
   watch(sources, log) {

@@ -10,7 +10,7 @@ import type { CredentialsKey } from '../sources/credentials.ts';
 import { requestPollNow } from '../sources/request-poll.ts';
 import { commitBatch } from './commit-batch.ts';
 import { EventBatches } from './event-batches.ts';
-import { webSocketOpener } from './open-web-socket.ts';
+import { jsonFetcher, webSocketOpener } from './open-web-socket.ts';
 import { createReconnectBackoff } from './reconnect-backoff.ts';
 import { LEASE_MS, RENEW_EVERY_MS, streamLease, type StreamLease } from './stream-lease.ts';
 import { streamedSourcesOf } from './streamed-source.ts';
@@ -163,6 +163,7 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
   const committer: Stream<unknown, unknown> = { ...stream, id: rowId };
   const backoff = createReconnectBackoff();
   const openWebSocket = webSocketOpener(deps.agent, deps.allowPrivateUrls, plan.setting);
+  const fetchJson = jsonFetcher(deps.agent, deps.allowPrivateUrls, plan.setting);
   // Names this leadership's batches (and so their analysis jobs) apart from any other's.
   const leadershipId = leader.split(':').at(-1) ?? leader;
   let batchNumber = 0;
@@ -215,7 +216,14 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
     const batches = new EventBatches<StreamEvent>();
     let openedAt: number | null = null;
     let failure: unknown;
-    const ctx: StreamContext = { openWebSocket, log, now: () => new Date(), signal: connection.signal, subscription: plan.connection?.subscription };
+    const ctx: StreamContext = {
+      openWebSocket,
+      fetchJson: (url, headers) => fetchJson(url, headers, connection.signal),
+      log,
+      now: () => new Date(),
+      signal: connection.signal,
+      subscription: plan.connection?.subscription,
+    };
     const ended = stream
       .connect(endpoint, cursor, ctx, {
         opened() {

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, test } from 'vitest';
 import { mastodon } from '../../connectors/mastodon/index.ts';
 import { statusToItem, type Status } from '../../connectors/mastodon/status.ts';
-import { connectionKey, mastodonStream, streamingUrl, subscribeMessages, type MastodonStreamPayload } from '../../connectors/mastodon/stream.ts';
+import { announcedStreamingBase, connectionKey, mastodonStream, streamingUrl, subscribeMessages, type MastodonStreamPayload } from '../../connectors/mastodon/stream.ts';
 import { readStreamMessage } from '../../connectors/mastodon/stream-event.ts';
 import { StreamError, type StreamEvent } from '../../connectors/stream-contract.ts';
 import timeline from '../fixtures/mastodon/tag-timeline.json' with { type: 'json' };
@@ -62,12 +62,21 @@ describe('connections', () => {
   test('the streaming URL and the subscribe messages', () => {
     expect(streamingUrl('https://mastodon.synth.test/')).toBe('wss://mastodon.synth.test/api/v1/streaming');
     expect(streamingUrl('http://127.0.0.1:8080')).toBe('ws://127.0.0.1:8080/api/v1/streaming');
+    expect(streamingUrl('wss://streaming.synth.test')).toBe('wss://streaming.synth.test/api/v1/streaming');
+    expect(streamingUrl('ws://127.0.0.1:9000')).toBe('ws://127.0.0.1:9000/api/v1/streaming');
     expect(subscribeMessages({ hashtags: ['brunch', 'quillbycoffee'], public: true }).map((text) => JSON.parse(text))).toEqual([
       { type: 'subscribe', stream: 'hashtag', tag: 'brunch' },
       { type: 'subscribe', stream: 'hashtag', tag: 'quillbycoffee' },
       { type: 'subscribe', stream: 'public' },
     ]);
   });
+});
+
+test('where the instance streams: the WebSocket URL its instance document announces, if any', () => {
+  expect(announcedStreamingBase({ configuration: { urls: { streaming: 'wss://streaming.synth.test' } } })).toBe('wss://streaming.synth.test');
+  expect(announcedStreamingBase({ configuration: { urls: { streaming: 'https://streaming.synth.test' } } })).toBeNull();
+  expect(announcedStreamingBase({ configuration: {} })).toBeNull();
+  expect(announcedStreamingBase('not an instance')).toBeNull();
 });
 
 describe('reading messages', () => {

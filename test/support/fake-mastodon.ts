@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
- * A loopback Mastodon instance for stream tests, speaking the real protocols on one port:
- * - streaming: `GET /api/v1/streaming` upgraded to a WebSocket; the client sends
+ * A loopback Mastodon instance for stream tests, speaking the real protocols:
+ * - streaming, on a port of its own as large instances run it (announced as
+ *   `configuration.urls.streaming` by `GET /api/v2/instance`; the web port refuses to
+ *   upgrade): `GET /api/v1/streaming` upgraded to a WebSocket; the client sends
  *   `{"type":"subscribe","stream":"hashtag","tag":…}` or `{"type":"subscribe","stream":"public"}`
  *   and receives `{stream, event: update | status.update | delete, payload}` with the
  *   payload a JSON string (a Status, or the deleted status's id), once per subscription
@@ -94,6 +96,9 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
       if (minId !== null) found = found.filter((status) => BigInt(status.id) > BigInt(minId)).slice(-limit);
       return send(200, found.slice(0, limit));
     }
+    if (req.method === 'GET' && url.pathname === '/api/v2/instance') {
+      return send(200, { domain: host, title: 'Fake Mastodon', version: '4.3.0', configuration: { urls: { streaming: streamingUrl } } });
+    }
     if (req.method === 'GET' && url.pathname === '/api/v1/accounts/verify_credentials') {
       if (req.headers.authorization === undefined) return send(401, { error: 'The access token is invalid' });
       return send(200, { id: '1', username: 'watcher', acct: 'watcher' });
@@ -106,7 +111,13 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
   });
 
   const streaming = new WebSocketServer({ noServer: true });
-  server.on('upgrade', (req, socket, head) => {
+  // The web port does not stream (a real one redirects, which a WebSocket does not follow).
+  server.on('upgrade', (_req, socket) => socket.destroy());
+  const streamingServer = http.createServer((_req, res) => {
+    res.writeHead(404);
+    res.end();
+  });
+  streamingServer.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/api/v1/streaming') return socket.destroy();
     streaming.handleUpgrade(req, socket, head, (client) => {
@@ -129,7 +140,9 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => streamingServer.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const streamingUrl = `ws://127.0.0.1:${(streamingServer.address() as AddressInfo).port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -175,6 +188,7 @@ export async function startFakeMastodon(host = 'fake.mastodon.test'): Promise<Fa
       for (const socket of sockets.keys()) socket.terminate();
       streaming.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => streamingServer.close(() => resolve()));
     },
   };
 }
