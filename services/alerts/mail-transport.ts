@@ -26,6 +26,10 @@ export function createMailTransport(options: { smtpUrl: string | undefined; outb
 function smtpTransport(smtpUrl: string): MailTransport {
   const transporter = nodemailer.createTransport({
     url: smtpUrl,
+    // A few kept-open connections: opening one per email (TCP, greeting, TLS, login) costs
+    // about 100 ms even on loopback, which is most of an alert's time once the item is judged.
+    pool: true,
+    maxConnections: 4,
     // Bounded waits: a stuck server must fail the attempt, not hold the worker for minutes.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
