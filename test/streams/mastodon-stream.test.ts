@@ -201,3 +201,23 @@ test('a source with its own access token gets a connection of its own, sent with
   // (Its health shows a connection to its instance, not necessarily the one with its token: the row does not say whose token it has.)
   expect((await health(fans)).stream.state).toBe('connected');
 });
+
+test('connections follow their sources: a hashtag added resubscribes, a paused last source ends its connection and its row', async () => {
+  const changed = await pipeline.api('PATCH', `/v1/sources/${elsewhere}`, { config: { instanceUrl: other.url, hashtags: ['bluefern', 'ferncakes'] } });
+  expect(changed.status).toBe(200);
+  await waitUntil('the resubscription', async () => other.connections.some((connection) => connection.authorization === null && connection.subscriptions.includes('hashtag:ferncakes')), 30_000);
+  await waitUntil('one token-less connection, with both hashtags', async () => other.openNow() === 2);
+  expect(other.connections.filter((connection) => connection.authorization === null).at(-1)?.subscriptions).toEqual(['hashtag:bluefern', 'hashtag:ferncakes']);
+  const cake = other.post('Lemon cake, lovely', { hashtags: ['ferncakes'] });
+  await waitUntil('the post of the new hashtag', async () => (await items(elsewhere)).some((item) => item.external_id === cake.uri));
+
+  const paused = await pipeline.api('PATCH', `/v1/sources/${elsewhere}`, { paused: true });
+  expect(paused.status).toBe(200);
+  await waitUntil('the token-less connection to end', async () => other.openNow() === 1, 30_000);
+  await waitUntil('its row to go', async () => {
+    const rows = await pipeline.db.selectFrom('stream_cursors').select('stream').where('stream', '=', `mastodon:${other.url}`).execute();
+    return rows.length === 0;
+  });
+  // The token's connection to the same instance goes on.
+  expect(other.connections.filter((connection) => connection.authorization !== null)).toHaveLength(1);
+});
