@@ -11,7 +11,7 @@
  * polled pages and moves the stream's cursor only once they are committed.
  */
 
-import type { Logger, NormalizedItem } from './contract.ts';
+import type { HttpClient, Logger, NormalizedItem } from './contract.ts';
 
 /** A source the stream serves, as stored: its id and its already validated config. */
 export interface StreamedSource {
@@ -102,6 +102,13 @@ export interface StreamContext {
    * instance streams), through the same guarded connections; rejects with a StreamError.
    */
   fetchJson(url: string, headers?: Record<string, string>): Promise<unknown>;
+  /**
+   * The connectors' guarded HTTP client (private-address rule, timeouts, errors as
+   * ConnectorError), for a stream that speaks HTTP (a Pub/Sub pull). Its requests end
+   * when the worker stops or loses the lease, not when the connection drops, so the
+   * batch in hand can still be acknowledged after its commit.
+   */
+  http: HttpClient;
   log: Logger;
   now(): Date;
   /** Aborted when the worker stops or loses the stream's lease: the connection must end at once. */
@@ -142,6 +149,14 @@ export interface Stream<W = unknown, P = unknown> {
    * start, a drop or a failover), its sources are polled at once for what was missed.
    */
   catchUpByPoll?: boolean;
+  /**
+   * Called after each batch of this connection is committed (its items stored, its
+   * cursor saved), with the connection's own `ctx`, before the next batch: where a
+   * platform that wants each message acknowledged (Pub/Sub) is told, so a message is
+   * never acknowledged before its item is stored. A rejection is logged; the platform
+   * then delivers the batch again, which the idempotent ingest stores once.
+   */
+  committed?(events: ReadonlyArray<StreamEvent<P>>, ctx: StreamContext): Promise<void>;
   /** What the active sources watch, prepared once per change of the sources for `route`. */
   watch(sources: StreamedSource[], log: Logger): W;
   /** Matches a batch of events against what the sources watch. Pure. */

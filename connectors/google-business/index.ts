@@ -1,6 +1,7 @@
 import type { Connector, Page } from '../contract.ts';
 import { accessToken } from './access-token.ts';
 import { pagesOneStepLate, readBackTo, readCursor } from '../watermark-cursor.ts';
+import { setReviewNotifications } from './pubsub-notification-setting.ts';
 import { recheckReviews } from './recheck.ts';
 import { googleBusinessReply } from './reply.ts';
 import { getReviewsPage, reviewPages } from './review-pages.ts';
@@ -25,6 +26,9 @@ export const googleBusiness: Connector<GoogleBusinessConfig, GoogleBusinessCrede
   async check(config, credentials, ctx) {
     const token = await accessToken(ctx.http, config, credentials);
     await getReviewsPage(config, token, ctx, 1, null);
+    // Given the topic, Earshot points the account's notifications at it: a refusal says what to fix.
+    const { pubsubTopic } = config;
+    if (pubsubTopic !== undefined) await setReviewNotifications(ctx.http, { ...config, pubsubTopic }, token);
   },
   async *fetch(config, credentials, cursor, ctx): AsyncGenerator<Page> {
     const previous = readCursor(cursor);

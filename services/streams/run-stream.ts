@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { leaveStream, recordStreamState, streamHeartbeat, takeStreamLead, type StreamStateChange } from '../../db/repositories/stream-cursors.ts';
 import type { Queues } from '../jobs/queues.ts';
 import type { CredentialsKey } from '../sources/credentials.ts';
+import { createConnectorHttp } from '../sources/http/connector-http.ts';
 import { requestPollNow } from '../sources/request-poll.ts';
 import { commitBatch } from './commit-batch.ts';
 import { EventBatches } from './event-batches.ts';
@@ -164,6 +165,8 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
   const backoff = createReconnectBackoff();
   const openWebSocket = webSocketOpener(deps.agent, deps.allowPrivateUrls, plan.setting);
   const fetchJson = jsonFetcher(deps.agent, deps.allowPrivateUrls, plan.setting);
+  // Lives as long as the lead, not one connection: a batch is still acknowledged after its connection ended.
+  const http = createConnectorHttp({ platform: stream.sourceType, allowPrivateUrls: deps.allowPrivateUrls, signal, log, agent: deps.agent });
   // Names this leadership's batches (and so their analysis jobs) apart from any other's.
   const leadershipId = leader.split(':').at(-1) ?? leader;
   let batchNumber = 0;
@@ -219,6 +222,7 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
     const ctx: StreamContext = {
       openWebSocket,
       fetchJson: (url, headers) => fetchJson(url, headers, connection.signal),
+      http,
       log,
       now: () => new Date(),
       signal: connection.signal,
@@ -254,6 +258,8 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
         return;
       }
       cursor = events.at(-1)?.cursor ?? cursor;
+      // Told only now that the batch is stored: a platform acknowledging messages (Pub/Sub) never loses one.
+      await stream.committed?.(events, ctx).catch((error: unknown) => log.warn({ err: reasonOf(error) }, `${stream.displayName}: a committed batch was not acknowledged; the platform delivers it again`));
       if (committed.inserted + committed.revised + committed.removed > 0) log.info({ ...committed, events: events.length }, 'stream batch stored');
       // The last source went away: nothing left to read the feed for.
       if (current.sources.size === 0) connection.abort();

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.ts';
 import { jetstream } from '../../connectors/bluesky/jetstream.ts';
+import { googlePubsubStream } from '../../connectors/google-business/pubsub-stream.ts';
 import { mastodonStream } from '../../connectors/mastodon/stream.ts';
 import type { Stream } from '../../connectors/stream-contract.ts';
 
@@ -21,5 +22,8 @@ export function configuredStreams(config: Config): StreamPlan[] {
  * instance is the endpoint), with the source field that names it, for messages.
  */
 export function sourceEndpointStreams(): Array<{ stream: Stream<any, any>; setting: string }> {
-  return [{ stream: mastodonStream, setting: "the Mastodon source's baseUrl" }];
+  return [
+    { stream: mastodonStream, setting: "the Mastodon source's baseUrl" },
+    { stream: googlePubsubStream, setting: "the Google Business Profile source's pubsubBaseUrl" },
+  ];
 }

@@ -161,13 +161,27 @@ describe('settings', () => {
       locationId: '9988776655',
       baseUrl: 'https://mybusiness.googleapis.com',
       tokenBaseUrl: 'https://oauth2.googleapis.com',
+      pubsubBaseUrl: 'https://pubsub.googleapis.com',
+      notificationsBaseUrl: 'https://mybusinessnotifications.googleapis.com',
     });
+  });
+
+  test('a Pub/Sub subscription and topic are kept as Google names them', () => {
+    const parsed = googleBusiness.parseConfig(
+      { accountId: '1', locationId: '2', pubsubSubscription: 'projects/my-project/subscriptions/earshot-reviews', pubsubTopic: 'projects/my-project/topics/business-reviews' },
+      CREDENTIALS,
+    );
+    expect(parsed.config).toMatchObject({ pubsubSubscription: 'projects/my-project/subscriptions/earshot-reviews', pubsubTopic: 'projects/my-project/topics/business-reviews' });
   });
 
   test.each([
     [{ accountId: 'locations/1', locationId: '2' }, 'config.accountId must be'],
     [{ accountId: '1', locationId: 'a b' }, 'config.locationId must be'],
     [{ accountId: '1', locationId: '2', tokenBaseUrl: 'file:///etc' }, 'config.tokenBaseUrl must be an http or https URL'],
+    [{ accountId: '1', locationId: '2', pubsubSubscription: 'earshot-reviews' }, 'config.pubsubSubscription must be a Pub/Sub subscription name such as "projects/my-project/subscriptions/earshot-reviews"'],
+    [{ accountId: '1', locationId: '2', pubsubSubscription: 'projects/my-project/topics/business-reviews' }, 'config.pubsubSubscription must be a Pub/Sub subscription name'],
+    [{ accountId: '1', locationId: '2', pubsubTopic: 'projects/my-project/subscriptions/earshot-reviews' }, 'config.pubsubTopic must be a Pub/Sub topic name'],
+    [{ accountId: '1', locationId: '2', pubsubBaseUrl: 'ftp://pubsub.example' }, 'config.pubsubBaseUrl must be an http or https URL'],
   ])('%j is refused', (config, message) => {
     expect(() => googleBusiness.parseConfig(config, CREDENTIALS)).toThrow(message);
   });

@@ -42,7 +42,7 @@ export interface ConnectorHttp extends HttpClient {
 }
 
 interface Hop {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body: string | undefined;
