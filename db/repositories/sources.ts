@@ -132,6 +132,8 @@ function selectSources(db: Kysely<Database>, scope: TenantScope) {
         FROM stream_cursors sc
         WHERE sc.source_type = sources.type AND sources.status <> ${NOT_STREAMED}
           AND (position(':' in sc.stream) = 0 OR right(sc.stream, length(sources.config->>'baseUrl') + 1) IN (':' || (sources.config->>'baseUrl'), '@' || (sources.config->>'baseUrl')))
+          -- A Google source is served only by the connection of the Pub/Sub subscription it names ('<stream>:<subscription>@<baseUrl>'); without one, it is polled only.
+          AND (sc.source_type <> 'google_business' OR position(':' || (sources.config->>'pubsubSubscription') || '@' in sc.stream) > 0)
         ORDER BY sc.stream LIMIT 1
       )`.as('stream'),
     )

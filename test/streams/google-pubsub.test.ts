@@ -17,6 +17,7 @@ let google: FakeGooglePubsub;
 let smtp: RecordingSmtp;
 let pipeline: Pipeline;
 let sourceId: string;
+let pollOnlyId: string;
 
 const health = async () => (await pipeline.api('GET', `/v1/sources/${sourceId}`)).body.health;
 
@@ -36,6 +37,15 @@ beforeAll(async () => {
   const source = await pipeline.api('POST', `/v1/businesses/${business.body.id}/sources`, google.source({ topic: true }));
   expect(source.status).toBe(201);
   sourceId = source.body.id;
+  // Another location of the account, without a subscription: polled only.
+  const { config, credentials } = google.source({ topic: false });
+  const pollOnly = await pipeline.api('POST', `/v1/businesses/${business.body.id}/sources`, {
+    type: 'google_business',
+    config: { accountId: config.accountId, locationId: '4444', baseUrl: config.baseUrl, tokenBaseUrl: config.tokenBaseUrl },
+    credentials,
+  });
+  expect(pollOnly.status).toBe(201);
+  pollOnlyId = pollOnly.body.id;
   pipeline.startWorkers();
 });
 afterAll(async () => {
@@ -52,6 +62,8 @@ test('Earshot points the account’s notification setting at the source’s topi
     body: { name: `accounts/${google.accountId}/notificationSetting`, pubsubTopic: google.topic, notificationTypes: ['NEW_REVIEW', 'UPDATED_REVIEW'] },
   });
   await waitUntil('the stream to connect', async () => (await health()).stream?.state === 'connected');
+  // A source naming no subscription shows no stream, though it reads the same API.
+  expect((await pipeline.api('GET', `/v1/sources/${pollOnlyId}`)).body.health.stream).toBeNull();
 });
 
 test('a NEW_REVIEW is stored, flagged and alerted once, and acknowledged only after it is committed', async () => {
