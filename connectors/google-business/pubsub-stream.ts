@@ -57,11 +57,14 @@ const connections = new WeakMap<StreamContext, ConnectionState>();
 function pubsubFailure(error: unknown, subscription: string): unknown {
   if (!(error instanceof ConnectorError)) return error;
   if (error.kind === 'config') {
+    // Other refusals (a revoked refresh token, a private address) say what to fix already.
     const advice =
       error.status === 404
-        ? `there is no subscription ${subscription}: create a pull subscription and put its name in config.pubsubSubscription`
-        : `grant the Google account Earshot reads reviews as roles/pubsub.subscriber on ${subscription}`;
-    return new StreamError('config', `${error.message}; ${advice}`, { cause: error });
+        ? `; there is no subscription ${subscription}: create a pull subscription and put its name in config.pubsubSubscription`
+        : error.status === 403
+          ? `; grant the Google account Earshot reads reviews as roles/pubsub.subscriber on ${subscription}`
+          : '';
+    return new StreamError('config', `${error.message}${advice}`, { cause: error });
   }
   return new StreamError('transient', error.message, { cause: error });
 }
