@@ -17,6 +17,9 @@ import { LEASE_MS, RENEW_EVERY_MS, streamLease, type StreamLease } from './strea
 import { streamedSourcesOf } from './streamed-source.ts';
 import { SOURCES_REREAD_MS, watchedSources, type StreamedRow } from './watched-sources.ts';
 
+// How long a stream's HTTP request may wait for an answer (and between its chunks).
+const STREAM_HTTP_TIMEOUT_MS = 90_000;
+
 export interface StreamRuntimeDeps {
   db: Db;
   queues: Queues;
@@ -166,7 +169,8 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
   const openWebSocket = webSocketOpener(deps.agent, deps.allowPrivateUrls, plan.setting);
   const fetchJson = jsonFetcher(deps.agent, deps.allowPrivateUrls, plan.setting);
   // Lives as long as the lead, not one connection: a batch is still acknowledged after its connection ended.
-  const http = createConnectorHttp({ platform: stream.sourceType, allowPrivateUrls: deps.allowPrivateUrls, signal, log, agent: deps.agent });
+  // A Pub/Sub pull is held open until messages come (for a bounded time Google does not state): a poll's 15 s would cut it.
+  const http = createConnectorHttp({ platform: stream.sourceType, allowPrivateUrls: deps.allowPrivateUrls, signal, log, agent: deps.agent, timeoutMs: STREAM_HTTP_TIMEOUT_MS });
   // Names this leadership's batches (and so their analysis jobs) apart from any other's.
   const leadershipId = leader.split(':').at(-1) ?? leader;
   let batchNumber = 0;
