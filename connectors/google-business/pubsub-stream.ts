@@ -137,7 +137,15 @@ async function readMessage(
     connector.log.debug({ location }, 'a review notification for a location no source watches was acknowledged and ignored');
     return received.ackId;
   }
-  const found = await recheckReviews(connector, source.config, await state.tokens.get(source), [notification.reviewId]);
+  let found;
+  try {
+    found = await recheckReviews(connector, source.config, await state.tokens.get(source), [notification.reviewId]);
+  } catch (error) {
+    if (!(error instanceof ConnectorError && error.kind === 'bad_payload')) throw error;
+    // A review Google answers unreadably would come again and again: skipped, as the poll skips it.
+    connector.log.warn({ kind: 'bad_payload', err: error.message, reviewId: notification.reviewId }, 'a notified review Google answered unreadably was acknowledged and skipped');
+    return received.ackId;
+  }
   const announcedAt = notification.publishedAt ?? connector.now();
   const [item] = found.items;
   if (item !== undefined) report({ cursor: received.ackId, announcedAt, payload: { location, item } });

@@ -80,6 +80,20 @@ test('a notified review is reported as the poll reads it, and acknowledged only 
   google.refuseNotificationSetting = false;
 });
 
+test('a review Google answers unreadably is acknowledged and skipped, and the reviews after it come', async () => {
+  const connection = connect(true);
+  await waitUntil('the first pull', async () => connection.isOpen());
+  google.garbledReviews.add('r-garbled');
+  google.publishReview({ reviewId: 'r-garbled', stars: 'ONE', comment: 'Unreadable.' });
+  google.publishReview({ reviewId: 'r-2', stars: 'TWO', comment: 'Slow service.' });
+  await waitUntil('the next review', async () => connection.events.length === 1);
+  expect(connection.events[0]!.payload).toMatchObject({ item: { externalId: 'r-2' } });
+  expect(connection.log.warnings).toContain('a notified review Google answered unreadably was acknowledged and skipped');
+  await waitUntil('the unreadable one acknowledged', async () => google.unacked() === 1);
+  await googlePubsubStream.committed!(connection.events, connection.ctx);
+  expect(google.unacked()).toBe(0);
+});
+
 test('a private address is refused unless allowed, as a config error', async () => {
   const connection = connect(false);
   const failure = await connection.ended.then(

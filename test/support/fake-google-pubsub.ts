@@ -59,6 +59,8 @@ export interface FakeGooglePubsub {
   notificationSettings: Array<{ path: string; updateMask: string | null; body: unknown }>;
   refuseNotificationSetting: boolean;
   reviewGets: string[];
+  /** Reviews whose reviews.get answers a body that is not the review. */
+  garbledReviews: Set<string>;
   /** How many times the poll listed the reviews. */
   reviewLists: number;
   pulls: number;
@@ -145,6 +147,7 @@ export async function startFakeGooglePubsub(options: { ackDeadlineMs?: number; p
     notificationSettings: [],
     refuseNotificationSetting: false,
     reviewGets: [],
+    garbledReviews: new Set(),
     reviewLists: 0,
     pulls: 0,
     publishReview({ reviewId, stars, comment }, type = 'NEW_REVIEW') {
@@ -199,6 +202,7 @@ export async function startFakeGooglePubsub(options: { ackDeadlineMs?: number; p
         const reviewId = decodeURIComponent(url.pathname.slice(reviewsPath.length + 1));
         fake.reviewGets.push(reviewId);
         await fake.beforeReviewGet?.(reviewId);
+        if (fake.garbledReviews.has(reviewId)) return send(res, 200, { unexpected: true });
         const review = reviews.get(reviewId);
         return review === undefined ? send(res, 404, error(404, 'NOT_FOUND', 'Requested entity was not found.')) : send(res, 200, review);
       }
