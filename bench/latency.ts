@@ -1,14 +1,17 @@
 /**
  * `npm run bench:latency`: review-to-alert latency, measured end to end on loopback.
- * A loopback Jetstream (test/support/fake-bluesky.ts, speaking the real protocol)
- * publishes bad posts naming a Bluesky source's terms at a steady rate, while Earshot
- * runs as its own process (`earshot start`, every role) on a fresh PostgreSQL database,
- * Redis and a recording SMTP server on loopback. Each post's latency runs from its
- * Jetstream time_us to the SMTP 250 that accepted its alert email. Prints p50/p95/p99,
- * and counts published / stored / alerted / lost / doubled, beside what
- * GET /v1/metrics/latency reports for the same items.
+ * Two loopback platforms speaking the real protocols publish bad items at a steady rate,
+ * taking turns (half the rate each): a Jetstream (test/support/fake-bluesky.ts) announces
+ * posts naming a Bluesky source's terms, and a Google (test/support/fake-google-pubsub.ts)
+ * adds one-star reviews to a Business Profile location and notifies them through the
+ * Pub/Sub subscription a google_business source pulls. Earshot runs as its own process
+ * (`earshot start`, every role) on a fresh PostgreSQL database, Redis and a recording SMTP
+ * server on loopback. Each item's latency runs from the moment its platform announced it
+ * (Jetstream's time_us, the Pub/Sub message's publishTime) to the SMTP 250 that accepted
+ * its alert email. Prints p50/p95/p99 and counts published / stored / alerted / lost /
+ * doubled, overall and per platform, beside what GET /v1/metrics/latency reports.
  *
- *   npm run bench:latency                              # 20 posts a second for 60 seconds
+ *   npm run bench:latency                              # 20 items a second (10 + 10) for 60 seconds
  *   node bench/latency.ts --rate 50 --seconds 20
  *
  * DATABASE_URL / REDIS_URL measure existing servers (the database is created and dropped);
@@ -27,6 +30,7 @@ import { createApiKey } from '../services/keys/create-api-key.ts';
 import { freePort } from '../services/runtime/free-port.ts';
 import { spawnEarshot, type EarshotProcess } from '../test/support/child-process.ts';
 import { startFakeBluesky, type FakeBluesky } from '../test/support/fake-bluesky.ts';
+import { startFakeGooglePubsub, type FakeGooglePubsub } from '../test/support/fake-google-pubsub.ts';
 import { startRecordingSmtp, type RecordingSmtp } from '../test/support/smtp.ts';
 import { openBenchServices, type BenchServices } from './bench-database.ts';
 import { percentile } from './percentile.ts';
@@ -56,23 +60,33 @@ interface Accepted {
   itemId: string | undefined;
 }
 
+type Platform = 'bluesky' | 'google_business';
+const PLATFORMS: readonly Platform[] = ['bluesky', 'google_business'];
+
 interface Published {
-  uri: string;
-  /** Jetstream's time_us, in ms: the moment the platform announced the post. */
+  platform: Platform;
+  /** The item's external id: a post's at:// URI, a review's reviewId. */
+  externalId: string;
+  /** When the platform announced the item, in ms: Jetstream's time_us, or the review's publication (its notification's publishTime). */
   announcedMs: number;
 }
 
 async function main(): Promise<void> {
-  console.log(`Review-to-alert latency: ${RATE} bad posts/s for ${SECONDS} s through a loopback Jetstream, alerts to a loopback SMTP server`);
+  console.log(
+    `Review-to-alert latency: ${RATE} bad items/s for ${SECONDS} s, taking turns: ${RATE / 2} posts/s through a loopback Jetstream ` +
+      `and ${RATE / 2} reviews/s through a loopback Pub/Sub + Business Profile; alerts to a loopback SMTP server`,
+  );
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-latency-'));
   const queuePrefix = `benchlat${randomBytes(4).toString('hex')}`;
   const services = await openBenchServices({ redis: true, maxConnections: 4 });
   const accepted: Accepted[] = [];
   let bluesky: FakeBluesky | undefined;
+  let google: FakeGooglePubsub | undefined;
   let smtp: RecordingSmtp | undefined;
   let earshot: EarshotProcess | undefined;
   try {
     bluesky = await startFakeBluesky();
+    google = await startFakeGooglePubsub();
     // Called as the message is accepted, right before the server answers 250.
     smtp = await startRecordingSmtp(undefined, (mail) => {
       const item = mail.headers.get('x-earshot-item');
@@ -97,22 +111,36 @@ async function main(): Promise<void> {
     });
     const api = apiClient(`http://127.0.0.1:${port}`, key);
     await waitFor('Earshot to start', 60_000, async () => earshot!.stdout().includes('Earshot is running') || failIfExited(earshot!));
-    const sourceId = await watchTheBakery(api, bluesky.url);
-    await waitFor('the stream to connect', 30_000, async () => (await api('GET', `/v1/sources/${sourceId}`)).health?.stream?.state === 'connected');
-    // The new source's first poll, out of the way before anything is measured.
-    await waitFor('the first poll', 30_000, async () => (await api('GET', `/v1/sources/${sourceId}`)).health?.lastSuccessAt != null);
+    const sources = await watchTheBakery(api, bluesky.url, google);
+    for (const [platform, sourceId] of sources) {
+      await waitFor(`the ${platform} stream to connect`, 30_000, async () => (await api('GET', `/v1/sources/${sourceId}`)).health?.stream?.state === 'connected');
+      // The new source's first poll, out of the way before anything is measured.
+      await waitFor(`the first ${platform} poll`, 30_000, async () => (await api('GET', `/v1/sources/${sourceId}`)).health?.lastSuccessAt != null);
+    }
 
-    const published = await publishSteadily(bluesky);
-    const last = published.at(-1)!;
-    console.log(`  published ${published.length} posts; waiting up to ${DRAIN_SECONDS} s for the last alerts`);
+    const published = await publishSteadily(bluesky, google);
+    const lastMs = Math.max(...published.map((item) => item.announcedMs));
+    const counts = PLATFORMS.map((platform) => `${published.filter((item) => item.platform === platform).length} ${platform}`).join(', ');
+    console.log(`  published ${published.length} items (${counts}); waiting up to ${DRAIN_SECONDS} s for the last alerts`);
     await waitFor('every alert', DRAIN_SECONDS * 1_000, async () => new Set(accepted.map((a) => a.itemId)).size >= published.length, { orTimeout: true });
     // A little longer, so an alert sent twice has the time to show.
     await sleep(2_000);
-    const elapsedMs = Date.now() - last.announcedMs;
+    const elapsedMs = Date.now() - lastMs;
 
-    const report = await measure(services, published, accepted);
-    const metrics = await api('GET', `/v1/metrics/latency?from=${new Date(published[0]!.announcedMs - 60_000).toISOString()}`);
+    const alertTimes = await alertTimesByItem(services, sources, accepted);
+    const report = measure(published, alertTimes);
+    const firstMs = Math.min(...published.map((item) => item.announcedMs));
+    const metrics = await api('GET', `/v1/metrics/latency?from=${new Date(firstMs - 60_000).toISOString()}`);
     printReport(report, metrics.sourceTypes ?? [], elapsedMs);
+    for (const platform of PLATFORMS) {
+      printPlatform(
+        platform,
+        measure(
+          published.filter((item) => item.platform === platform),
+          alertTimes,
+        ),
+      );
+    }
     await printStages(services);
     const met = report.lost === 0 && report.doubled === 0 && report.p50 <= GOAL_P50_MS && report.p99 <= GOAL_P99_MS;
     console.log(met ? '  goal met' : `  goal MISSED (p50 ≤ ${GOAL_P50_MS} ms, p99 ≤ ${GOAL_P99_MS} ms, nothing lost, nothing doubled)`);
@@ -122,6 +150,7 @@ async function main(): Promise<void> {
     if (earshot && code !== 0) console.log(`  Earshot exited with ${code}:\n${earshot.output().slice(-3_000)}`);
     await smtp?.stop();
     await bluesky?.stop();
+    await google?.stop();
     await forgetQueues(services.redisUrl, queuePrefix);
     await services.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -143,19 +172,29 @@ function apiClient(base: string, key: string): Api {
   };
 }
 
-/** A business whose alerts go to one address, and a Bluesky source watching its name. */
-async function watchTheBakery(api: Api, blueskyUrl: string): Promise<string> {
+/**
+ * A business whose alerts go to one address, with a Bluesky source watching its name and a
+ * Business Profile source for its location, notified through the loopback Pub/Sub subscription.
+ */
+async function watchTheBakery(api: Api, blueskyUrl: string, google: FakeGooglePubsub): Promise<Map<Platform, string>> {
   const business = await api('POST', '/v1/businesses', { name: TERM, alertEmails: [OWNER_EMAIL] });
-  const source = await api('POST', `/v1/businesses/${business.id}/sources`, {
+  const bluesky = await api('POST', `/v1/businesses/${business.id}/sources`, {
     type: 'bluesky',
     config: { terms: [TERM], baseUrl: blueskyUrl },
     credentials: { identifier: 'watcher.bench', appPassword: 'abcd-efgh-ijkl-mnop' },
   });
-  return source.id;
+  const googleBusiness = await api('POST', `/v1/businesses/${business.id}/sources`, google.source({ topic: false }));
+  return new Map([
+    ['bluesky', bluesky.id],
+    ['google_business', googleBusiness.id],
+  ]);
 }
 
-/** RATE posts a second for SECONDS, each on its own schedule so a late one does not delay the rest. */
-async function publishSteadily(bluesky: FakeBluesky): Promise<Published[]> {
+/**
+ * RATE items a second for SECONDS, the platforms taking turns (a post, then a review),
+ * each on its own schedule so a late one does not delay the rest.
+ */
+async function publishSteadily(bluesky: FakeBluesky, google: FakeGooglePubsub): Promise<Published[]> {
   const total = Math.round(RATE * SECONDS);
   const intervalMs = 1_000 / RATE;
   const published: Published[] = [];
@@ -164,8 +203,15 @@ async function publishSteadily(bluesky: FakeBluesky): Promise<Published[]> {
     const due = start + n * intervalMs;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
-    const post = bluesky.post(`${TERM} order ${n}: ${COMPLAINTS[n % COMPLAINTS.length]}`, { did: `did:plc:benchposter${String(n % 50).padStart(14, '0')}` });
-    published.push({ uri: bluesky.uriOf(post), announcedMs: post.timeUs / 1_000 });
+    const complaint = COMPLAINTS[Math.floor(n / 2) % COMPLAINTS.length];
+    if (n % 2 === 0) {
+      const post = bluesky.post(`${TERM} order ${n}: ${complaint}`, { did: `did:plc:benchposter${String(n % 50).padStart(14, '0')}` });
+      published.push({ platform: 'bluesky', externalId: bluesky.uriOf(post), announcedMs: post.timeUs / 1_000 });
+    } else {
+      // The fake stamps the review and publishes its notification in the same millisecond.
+      const review = google.publishReview({ reviewId: `bench-review-${n}`, stars: 'ONE', comment: `Order ${n}: ${complaint}` });
+      published.push({ platform: 'google_business', externalId: review.reviewId, announcedMs: Date.parse(review.updateTime) });
+    }
   }
   return published;
 }
@@ -182,27 +228,48 @@ interface Report {
   max: number;
 }
 
-/** Each post's first accepted alert, found through the item the email names. */
-async function measure(services: BenchServices, published: Published[], accepted: Accepted[]): Promise<Report> {
-  const rows = await sql<{ id: string; external_id: string }>`SELECT id, external_id FROM items`.execute(services.db);
-  const uriOfItem = new Map(rows.rows.map((row) => [row.id, row.external_id]));
+/** Keys a published item as the database knows it: its platform's source and its external id. */
+const itemKey = (platform: Platform, externalId: string) => `${platform} ${externalId}`;
+
+interface AlertTimes {
+  /** Every stored item, by itemKey. */
+  stored: Set<string>;
+  /** The moments SMTP accepted an alert naming the item, by itemKey. */
+  accepted: Map<string, number[]>;
+}
+
+/** Each accepted email, tied to its item through the item id the email names. */
+async function alertTimesByItem(services: BenchServices, sources: Map<Platform, string>, accepted: Accepted[]): Promise<AlertTimes> {
+  const platformOf = new Map([...sources].map(([platform, sourceId]) => [sourceId, platform]));
+  const rows = await sql<{ id: string; source_id: string; external_id: string }>`SELECT id, source_id, external_id FROM items`.execute(services.db);
+  const keyOfItem = new Map<string, string>();
+  for (const row of rows.rows) {
+    const platform = platformOf.get(row.source_id);
+    if (platform !== undefined) keyOfItem.set(row.id, itemKey(platform, row.external_id));
+  }
   const emails = new Map<string, number[]>();
   for (const { at, itemId } of accepted) {
-    const uri = itemId === undefined ? undefined : uriOfItem.get(itemId);
-    if (uri === undefined) continue;
-    emails.set(uri, [...(emails.get(uri) ?? []), at]);
+    const key = itemId === undefined ? undefined : keyOfItem.get(itemId);
+    if (key === undefined) continue;
+    emails.set(key, [...(emails.get(key) ?? []), at]);
   }
+  return { stored: new Set(keyOfItem.values()), accepted: emails };
+}
+
+/** Each published item's first accepted alert, and how many items were stored, lost or alerted twice. */
+function measure(published: Published[], alerts: AlertTimes): Report {
   const latencies: number[] = [];
   let doubled = 0;
-  for (const post of published) {
-    const times = emails.get(post.uri);
+  let stored = 0;
+  for (const item of published) {
+    const key = itemKey(item.platform, item.externalId);
+    if (alerts.stored.has(key)) stored++;
+    const times = alerts.accepted.get(key);
     if (times === undefined) continue;
     if (times.length > 1) doubled++;
-    latencies.push(Math.min(...times) - post.announcedMs);
+    latencies.push(Math.min(...times) - item.announcedMs);
   }
   latencies.sort((a, b) => a - b);
-  const storedUris = new Set(uriOfItem.values());
-  const stored = published.filter((post) => storedUris.has(post.uri)).length;
   return {
     published: published.length,
     stored,
@@ -224,8 +291,9 @@ interface SourceTypeLatencyJson {
   firstSeenToAlert: { p50: number | null; p95: number | null; p99: number | null };
 }
 
+const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : `${Math.round(value)} ms`);
+
 function printReport(report: Report, metrics: SourceTypeLatencyJson[], elapsedMs: number): void {
-  const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : `${Math.round(value)} ms`);
   console.log(`  published ${report.published}, stored ${report.stored}, alerted ${report.alerted}, lost ${report.lost}, doubled ${report.doubled}`);
   console.log(`  publish → SMTP 250: p50 ${ms(report.p50)}, p95 ${ms(report.p95)}, p99 ${ms(report.p99)}, max ${ms(report.max)}`);
   console.log(`  (measured ${Math.round(elapsedMs / 1_000)} s after the last post)`);
@@ -237,6 +305,13 @@ function printReport(report: Report, metrics: SourceTypeLatencyJson[], elapsedMs
         `first seen → alert accepted p50 ${ms(alert.p50)}, p95 ${ms(alert.p95)}, p99 ${ms(alert.p99)}`,
     );
   }
+}
+
+function printPlatform(platform: Platform, report: Report): void {
+  console.log(
+    `  ${platform}: published ${report.published}, stored ${report.stored}, alerted ${report.alerted}, lost ${report.lost}, doubled ${report.doubled}; ` +
+      `publish → SMTP 250 p50 ${ms(report.p50)}, p95 ${ms(report.p95)}, p99 ${ms(report.p99)}, max ${ms(report.max)}`,
+  );
 }
 
 /** Where the time goes, stage by stage (p50 / p95 / p99 over the bad items), to see what to make faster. */
