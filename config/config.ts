@@ -62,6 +62,8 @@ export interface Config {
   readonly replyLeaseSeconds: number;
   /** The Bluesky Jetstream instance (ws/wss base URL, without /subscribe) serving every Bluesky source; null: off, polling only. */
   readonly blueskyJetstreamUrl: string | null;
+  /** Minutes between the safety-net polls of a source whose stream is connected (its own interval when longer). */
+  readonly streamSafetyNetPollMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -186,5 +188,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     replyUndoSeconds: integer(env, 'REPLY_UNDO_SECONDS', 10, 0, 3600),
     replyLeaseSeconds: integer(env, 'REPLY_LEASE_SECONDS', 60, 5, 3600),
     blueskyJetstreamUrl: streamBaseUrl(env, 'BLUESKY_JETSTREAM_URL', DEFAULT_JETSTREAM_URL),
+    streamSafetyNetPollMinutes: integer(env, 'STREAM_SAFETY_NET_POLL_MINUTES', 60, 1, 10080),
   });
 }

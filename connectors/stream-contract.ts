@@ -150,6 +150,12 @@ export interface Stream<W = unknown, P = unknown> {
    */
   catchUpByPoll?: boolean;
   /**
+   * How far back the platform replays from a cursor (Jetstream keeps a limited window).
+   * A connection that opens resuming from an event older than this (a long stop or down
+   * spell) could not get the gap replayed: its sources are polled at once for it.
+   */
+  replayWindowMs?: number;
+  /**
    * Called after each batch of this connection is committed (its items stored, its
    * cursor saved), with the connection's own `ctx`, before the next batch: where a
    * platform that wants each message acknowledged (Pub/Sub) is told, so a message is

@@ -68,6 +68,9 @@ export const jetstream: Stream<WatchedSource[], JetstreamEvent> = {
   displayName: 'Bluesky Jetstream',
   // The network posts many times a second: a silent minute is a dead connection.
   silenceTimeoutMs: 60_000,
+  // How long an instance keeps events to replay is its operator's setting, not in Jetstream's README;
+  // the Jetstream v2 docs give 36 h by default. A day stays safely within what a public instance keeps.
+  replayWindowMs: 24 * 60 * 60 * 1000,
   async connect(endpoint, cursor, ctx, listener) {
     const socket = await ctx.openWebSocket(subscribeUrl(endpoint, cursor));
     return runConnection(socket, ctx, listener);

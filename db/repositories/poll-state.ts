@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Source } from '../schema.ts';
+import { servesSource } from './serving-stream.ts';
 
 /** Sources whose next poll is due, for the scheduler and the reconciler. */
 export async function listDueSources(db: Db, now: Date, limit = 1000): Promise<Array<{ id: string; next_poll_at: Date }>> {
@@ -34,14 +35,19 @@ export async function makeDueNow(db: Db, accountId: string, sourceId: string): P
  * Claims one poll slot of a source. Succeeds when the slot is still due, or when this
  * slot was already claimed (a retry of the same job). A second scheduler's duplicate
  * job for a slot that has been polled finds `next_poll_at` moved on and gets nothing.
+ *
+ * A source whose stream connection is connected gets its items within seconds: its poll
+ * is only the safety net, due again after `safetyNetMinutes` at the soonest. Each poll
+ * reads from the source's cursor, so the net still covers everything since the last one.
  */
-export async function claimPollSlot(db: Db, sourceId: string, slot: string, manual: boolean): Promise<Source | undefined> {
+export async function claimPollSlot(db: Db, sourceId: string, slot: string, manual: boolean, safetyNetMinutes: number): Promise<Source | undefined> {
+  const streamConnected = sql<boolean>`EXISTS (SELECT 1 FROM stream_cursors sc WHERE sc.state = 'connected' AND ${servesSource})`;
   return db
     .updateTable('sources')
     .set({
       claimed_slot: slot,
       last_polled_at: sql<Date>`now()`,
-      next_poll_at: sql<Date>`now() + make_interval(mins => poll_every_minutes)`,
+      next_poll_at: sql<Date>`now() + make_interval(mins => CASE WHEN ${streamConnected} THEN greatest(poll_every_minutes, ${safetyNetMinutes}::int) ELSE poll_every_minutes END)`,
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', sourceId)

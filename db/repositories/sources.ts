@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, SourceStatus, SourcesTable, StreamState } from '../schema.ts';
-import { NOT_STREAMED, type StreamStatus } from './stream-cursors.ts';
+import { servesSource } from './serving-stream.ts';
+import type { StreamStatus } from './stream-cursors.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
 export interface SourceHealth {
@@ -124,16 +125,11 @@ function selectSources(db: Kysely<Database>, scope: TenantScope) {
       )`.as('skipped_items'),
     )
     .select(
-      // The stream serving sources of this type, unless the source is not served (paused). A stream
-      // with a connection per endpoint (Mastodon) names each connection's row '<stream>:<baseUrl>' (or
-      // '<stream>:<token digest>@<baseUrl>'): a source shows its own instance's connection, not another's.
+      // The stream connection serving the source, if any (serving-stream.ts).
       sql<SourceRow['stream']>`(
         SELECT json_build_object('state', sc.state, 'lastEventAt', sc.last_event_at, 'lastCommittedAt', sc.last_committed_at, 'heartbeatAt', sc.heartbeat_at)
         FROM stream_cursors sc
-        WHERE sc.source_type = sources.type AND sources.status <> ${NOT_STREAMED}
-          AND (position(':' in sc.stream) = 0 OR right(sc.stream, length(sources.config->>'baseUrl') + 1) IN (':' || (sources.config->>'baseUrl'), '@' || (sources.config->>'baseUrl')))
-          -- A Google source is served only by the connection of the Pub/Sub subscription it names ('<stream>:<subscription>@<baseUrl>'); without one, it is polled only.
-          AND (sc.source_type <> 'google_business' OR position(':' || (sources.config->>'pubsubSubscription') || '@' in sc.stream) > 0)
+        WHERE ${servesSource}
         ORDER BY sc.stream LIMIT 1
       )`.as('stream'),
     )

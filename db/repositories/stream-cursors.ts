@@ -20,17 +20,20 @@ export interface StreamStatus {
   heartbeatAt: Date | null;
 }
 
-/** Makes `leader` the stream's leader and returns where it resumes (null: never committed). */
-export async function takeStreamLead(db: Db, stream: { id: string; sourceType: string }, leader: string): Promise<{ cursor: unknown }> {
+/**
+ * Makes `leader` the stream's leader and returns where it resumes (null: never committed),
+ * with the platform's time of the event there.
+ */
+export async function takeStreamLead(db: Db, stream: { id: string; sourceType: string }, leader: string): Promise<{ cursor: unknown; lastEventAt: Date | null }> {
   const row = await db
     .insertInto('stream_cursors')
     .values({ stream: stream.id, source_type: stream.sourceType, leader, state: 'connecting', heartbeat_at: sql<Date>`now()` })
     .onConflict((conflict) =>
       conflict.column('stream').doUpdateSet({ source_type: stream.sourceType, leader, state: 'connecting', heartbeat_at: sql<Date>`now()` }),
     )
-    .returning('cursor')
+    .returning(['cursor', 'last_event_at'])
     .executeTakeFirstOrThrow();
-  return { cursor: row.cursor };
+  return { cursor: row.cursor, lastEventAt: row.last_event_at };
 }
 
 export type StreamStateChange =

@@ -41,7 +41,7 @@ export type PollJobResult =
  * each, and each page's new or edited items go to the analyze queue as one batch.
  */
 export async function runPollJob(job: Job<PollJobData>, deps: PollJobDeps, signal: AbortSignal): Promise<PollJobResult> {
-  const source = await claimPollSlot(deps.db, job.data.sourceId, job.data.slot, job.name === 'poll-now');
+  const source = await claimPollSlot(deps.db, job.data.sourceId, job.data.slot, job.name === 'poll-now', deps.config.streamSafetyNetPollMinutes);
   if (!source) {
     deps.log.debug({ sourceId: job.data.sourceId, slot: job.data.slot }, 'poll skipped: slot already polled, or source paused or removed');
     return { outcome: 'skipped', reason: 'slot already polled, or source paused or removed' };

@@ -161,7 +161,7 @@ function servedBy(stream: Stream<unknown, unknown>, key: string, deps: StreamRun
 async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: string, leadership: AbortController, log: Logger): Promise<void> {
   const { stream, endpoint, rowId } = plan;
   const signal = leadership.signal;
-  let { cursor } = await takeStreamLead(deps.db, { id: rowId, sourceType: stream.sourceType }, leader);
+  let { cursor, lastEventAt: resumesFrom } = await takeStreamLead(deps.db, { id: rowId, sourceType: stream.sourceType }, leader);
   const sources = watchedSources(deps.db, stream, log, plan.connection === undefined ? undefined : servedBy(stream, plan.connection.key, deps, log));
   // commitBatch saves the cursor under the stream's id: the connection's own row.
   const committer: Stream<unknown, unknown> = { ...stream, id: rowId };
@@ -179,11 +179,13 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
   const record = async (change: StreamStateChange) => {
     if (!(await recordStreamState(deps.db, rowId, leader, change))) leadership.abort();
   };
-  // A platform without replay: what was posted while no connection listened is read by a poll.
-  const catchUp = async () => {
+  // The platform replays from the cursor no further back than its window: a longer gap is lost to the stream.
+  const beyondReplay = () => stream.replayWindowMs !== undefined && resumesFrom !== null && Date.now() - resumesFrom.getTime() > stream.replayWindowMs;
+  // A platform without replay, or a gap beyond it: what was posted while no connection listened is read by a poll.
+  const catchUp = async (why: string) => {
     const served = [...(await sources.current()).sources.values()];
     for (const source of served) await requestPollNow(deps.db, deps.queues, source.account_id, source.id);
-    log.info({ sources: served.length }, `${stream.displayName} keeps no replay: its sources are polled for what a gap missed`);
+    log.info({ sources: served.length }, `${stream.displayName} ${why}: its sources are polled for what a gap missed`);
   };
 
   while (!signal.aborted) {
@@ -239,7 +241,8 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
           failing = false;
           log.info({ resumingAfter: cursor }, `${stream.displayName} connected`);
           record({ state: 'connected' }).catch((error: unknown) => log.debug({ err: reasonOf(error) }, 'stream state not written'));
-          if (stream.catchUpByPoll) catchUp().catch((error: unknown) => log.warn({ err: reasonOf(error) }, 'the catch-up poll was not queued; the next scheduled poll reads what the gap missed'));
+          const why = stream.catchUpByPoll ? 'keeps no replay' : beyondReplay() ? 'resumes from beyond its replay window' : null;
+          if (why !== null) catchUp(why).catch((error: unknown) => log.warn({ err: reasonOf(error) }, 'the catch-up poll was not queued; the next scheduled poll reads what the gap missed'));
         },
         event(event) {
           if (!connection.signal.aborted) batches.push(event);
@@ -262,6 +265,7 @@ async function consume(plan: ConnectionPlan, deps: StreamRuntimeDeps, leader: st
         return;
       }
       cursor = events.at(-1)?.cursor ?? cursor;
+      resumesFrom = events.at(-1)?.announcedAt ?? resumesFrom;
       // Told only now that the batch is stored: a platform acknowledging messages (Pub/Sub) never loses one.
       await stream.committed?.(events, ctx).catch((error: unknown) => log.warn({ err: reasonOf(error) }, `${stream.displayName}: a committed batch was not acknowledged; the platform delivers it again`));
       if (committed.inserted + committed.revised + committed.removed > 0) log.info({ ...committed, events: events.length }, 'stream batch stored');

@@ -33,6 +33,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BLUESKY_JETSTREAM_URL: 'wss://jetstream.example/subscribe' })).toThrow(/BLUESKY_JETSTREAM_URL: .*leave out \/subscribe/);
     expect(() => loadConfig({ BLUESKY_JETSTREAM_URL: 'wss://jetstream.example/?cursor=1' })).toThrow(/BLUESKY_JETSTREAM_URL: must not have a query/);
   });
+  test('STREAM_SAFETY_NET_POLL_MINUTES: an hour by default, whole minutes up to a week', () => {
+    expect(loadConfig({}).streamSafetyNetPollMinutes).toBe(60);
+    expect(loadConfig({ STREAM_SAFETY_NET_POLL_MINUTES: '240' }).streamSafetyNetPollMinutes).toBe(240);
+    expect(() => loadConfig({ STREAM_SAFETY_NET_POLL_MINUTES: '0' })).toThrow(/STREAM_SAFETY_NET_POLL_MINUTES: expected 1\.\.10080/);
+    expect(() => loadConfig({ STREAM_SAFETY_NET_POLL_MINUTES: 'hourly' })).toThrow(/STREAM_SAFETY_NET_POLL_MINUTES: expected a whole number/);
+  });
   test('PUBLIC_URL loses its trailing slash', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://earshot.example.com/' }).publicUrl).toBe('https://earshot.example.com');
   });
