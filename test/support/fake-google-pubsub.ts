@@ -64,6 +64,12 @@ export interface FakeGooglePubsub {
   /** How many times the poll listed the reviews. */
   reviewLists: number;
   pulls: number;
+  /**
+   * While above zero, a pull that hands out messages is cut off before its answer (the
+   * socket destroyed mid-request), one per unit: the messages stay leased, never acknowledged,
+   * and come again once their ack deadline passes, as Pub/Sub does.
+   */
+  dropPullsWithMessages: number;
   /** A google_business source reading this server's location, its subscription and (with `topic`) setting its topic. */
   source(options: { topic: boolean }): { type: 'google_business'; config: Record<string, string>; credentials: Record<string, string> };
   stop(): Promise<void>;
@@ -150,6 +156,7 @@ export async function startFakeGooglePubsub(options: { ackDeadlineMs?: number; p
     garbledReviews: new Set(),
     reviewLists: 0,
     pulls: 0,
+    dropPullsWithMessages: 0,
     publishReview({ reviewId, stars, comment }, type = 'NEW_REVIEW') {
       const now = new Date().toISOString();
       const name = `${location}/reviews/${reviewId}`;
@@ -213,7 +220,13 @@ export async function startFakeGooglePubsub(options: { ackDeadlineMs?: number; p
       }
       if (req.method === 'POST' && url.pathname === `/v1/${fake.subscription}:pull`) {
         fake.pulls += 1;
-        return send(res, 200, await pull(body));
+        const answer = (await pull(body)) as { receivedMessages?: unknown[] };
+        if (answer.receivedMessages !== undefined && fake.dropPullsWithMessages > 0) {
+          fake.dropPullsWithMessages -= 1;
+          req.socket.destroy();
+          return;
+        }
+        return send(res, 200, answer);
       }
       if (req.method === 'POST' && url.pathname === `/v1/${fake.subscription}:acknowledge`) {
         const ackIds = (body as { ackIds?: string[] }).ackIds ?? [];
