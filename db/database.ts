@@ -46,18 +46,28 @@ export function createDb(databaseUrl: string, options: { maxConnections?: number
   });
 }
 
-/** Turns many failures and successes into one call per change of state. */
-function connectionState(watch: ConnectionWatch): { failed(error: unknown): void; succeeded(): void } {
+/**
+ * A failure this soon after the database came back belongs to the same outage: a
+ * connection opened while it was away can still fail once the first query has gone
+ * through, and that is not a second outage worth a second pair of log lines.
+ */
+export const RELAPSE_GRACE_MS = 3000;
+
+/** Turns many failures and successes into one call per change of state (`now` for tests). */
+export function connectionState(watch: ConnectionWatch, now: () => number = Date.now): { failed(error: unknown): void; succeeded(): void } {
   let lost = false;
+  let backAt = Number.NEGATIVE_INFINITY;
   return {
     failed(error) {
       if (lost || !isDatabaseUnreachable(error)) return;
+      if (now() - backAt < RELAPSE_GRACE_MS) return;
       lost = true;
       watch.onLost?.(error as Error);
     },
     succeeded() {
       if (!lost) return;
       lost = false;
+      backAt = now();
       watch.onBack?.();
     },
   };
