@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AlertRuleDefinition, AlertRuleDelivery } from '../alert-rule-shape.ts';
+import type { AlertRuleDefinition } from '../alert-rule-shape.ts';
 import type { AlertRulesTable, Database, ItemKind, SentimentLabel } from '../schema.ts';
 import { inBusinessScope, type TenantScope } from './tenant-scope.ts';
 
@@ -119,11 +119,11 @@ export interface RuleWithRecipient extends AlertRuleRecord {
 }
 
 /**
- * The rules of these businesses with this delivery, each with its person's current email
- * and access or its channel's existence, in one round trip: a person removed or a channel
- * deleted since the rule was made is simply not told.
+ * The rules of these businesses, each with its person's current email and access or its
+ * channel's existence, in one round trip: a person removed or a channel deleted since the
+ * rule was made is simply not told.
  */
-export async function listRulesWithRecipients(db: Kysely<Database>, businessIds: string[], delivery: AlertRuleDelivery): Promise<RuleWithRecipient[]> {
+export async function listRulesWithRecipients(db: Kysely<Database>, businessIds: string[]): Promise<RuleWithRecipient[]> {
   if (businessIds.length === 0) return [];
   const rows = await db
     .selectFrom('alert_rules as r')
@@ -133,7 +133,6 @@ export async function listRulesWithRecipients(db: Kysely<Database>, businessIds:
     .select(COLUMNS.map((column) => `r.${column}` as const))
     .select(['u.email as person_email', 'u.business_ids as person_business_ids', 'c.id as channel_id'])
     .where('r.business_id', '=', sql<string>`ANY(${businessIds}::uuid[])`)
-    .where('r.delivery', '=', delivery)
     .orderBy('r.created_at')
     .orderBy('r.id')
     .execute();

@@ -108,11 +108,20 @@ function baseQuery(db: Kysely<Database>, scope: TenantScope, view: InboxView) {
   return query;
 }
 
+/**
+ * "Needs reply": flagged, nobody has answered, still on its platform. Read on `items`
+ * unaliased, as the partial index of migration 2026-12-07T1300_inbox_indexes is written;
+ * the inbox's tab and the weekly report's waiting list ask the same question.
+ */
+export function needsReply(): Expression<SqlBool> {
+  return sql<SqlBool>`(items.flagged AND items.status = 'new' AND items.removed_at IS NULL)`;
+}
+
 /** Each tab's question; written to match the partial indexes of migration 2026-12-07T1300_inbox_indexes. */
 function tabCondition(view: InboxView): Expression<SqlBool> {
   switch (view.tab) {
     case 'needs':
-      return sql<SqlBool>`(items.flagged AND items.status = 'new' AND items.removed_at IS NULL)`;
+      return needsReply();
     case 'mine':
       return sql<SqlBool>`items.assignee_user_id = ${view.userId}::uuid`;
     case 'waiting':

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ItemKind, SentimentLabel } from '../schema.ts';
 import { BUSINESS_COLUMNS, toBusinessRecord, type BusinessRecord } from './businesses.ts';
+import { needsReply } from './inbox-queries.ts';
 
 /**
  * What the weekly report to owners reads that no other feature asks: which businesses get
@@ -111,26 +112,26 @@ export interface WaitingBadItem {
  */
 export async function listWaitingBadItems(db: Db, businessId: string, limit: number): Promise<{ total: number; items: WaitingBadItem[] }> {
   const rows = await db
-    .selectFrom('items as i')
-    .innerJoin('sources as s', 's.id', 'i.source_id')
+    .selectFrom('items')
+    .innerJoin('sources as s', 's.id', 'items.source_id')
     .select([
-      'i.id',
-      'i.kind',
+      'items.id',
+      'items.kind',
       's.type',
-      'i.rating',
-      'i.sentiment_label',
-      'i.topics',
-      'i.author',
-      'i.title',
-      sql<string>`left(i.body, 400)`.as('excerpt'),
-      sql<Date>`coalesce(i.published_at, i.first_seen_at)`.as('published'),
+      'items.rating',
+      'items.sentiment_label',
+      'items.topics',
+      'items.author',
+      'items.title',
+      sql<string>`left(items.body, 400)`.as('excerpt'),
+      sql<Date>`coalesce(items.published_at, items.first_seen_at)`.as('published'),
       sql<number>`(count(*) OVER ())::int`.as('total'),
     ])
-    .where('i.business_id', '=', businessId)
-    .where(sql<boolean>`(i.flagged AND i.status = 'new' AND i.removed_at IS NULL)`)
-    .orderBy(sql`coalesce(i.rating, 6)`)
-    .orderBy('i.sort_at')
-    .orderBy('i.id')
+    .where('items.business_id', '=', businessId)
+    .where(needsReply())
+    .orderBy(sql`coalesce(items.rating, 6)`)
+    .orderBy('items.sort_at')
+    .orderBy('items.id')
     .limit(limit)
     .execute();
   return {

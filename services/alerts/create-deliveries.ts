@@ -57,7 +57,6 @@ export async function createDeliveries(db: Db, occasion: AlertOccasion): Promise
   return insertDeliveries(db, deliveries);
 }
 
-export { recipientsOf };
 
 /**
  * A notice about a source goes to its business's notice recipients (services/alerts/notice-audience.ts):
@@ -81,11 +80,12 @@ async function routeItems(tx: Db, flaggedIds: string[], notFlaggedIds: string[],
   const flagged = new Set(flaggedIds);
   const items = await listItemsToRoute(tx, [...flaggedIds, ...notFlaggedIds]);
   const businessIds = [...new Set(items.map((item) => item.businessId))];
-  const recipientsBy = async (delivery: AlertRuleDelivery) => {
-    const rules = await listRulesWithRecipients(tx, businessIds, delivery);
-    return (item: ItemToRoute) => recipientsFor({ ...item, flagged: flagged.has(item.itemId) }, rules);
+  const rules = await listRulesWithRecipients(tx, businessIds);
+  const recipientsBy = (delivery: AlertRuleDelivery) => {
+    const these = rules.filter((rule) => rule.delivery === delivery);
+    return (item: ItemToRoute) => recipientsFor({ ...item, flagged: flagged.has(item.itemId) }, these);
   };
-  const instant = await recipientsBy('instant');
+  const instant = recipientsBy('instant');
   const alerts = items.flatMap((item) => instant(item).map((to) => ({ ...item, to })));
   const holds = await quietHoursHolds(tx, alerts, now);
   const deliveries: NewDelivery[] = alerts.map((alert, index) => ({
@@ -100,7 +100,7 @@ async function routeItems(tx: Db, flaggedIds: string[], notFlaggedIds: string[],
   }));
   const entries: NewDigestEntry[] = [];
   for (const cadence of ['daily', 'weekly'] as const) {
-    const digest = await recipientsBy(cadence);
+    const digest = recipientsBy(cadence);
     for (const item of items) {
       for (const to of digest(item)) entries.push({ accountId: item.accountId, businessId: item.businessId, itemId: item.itemId, cadence, ...addressOf(to) });
     }

@@ -18,8 +18,8 @@ import { sendWeeklyReports } from './send-weekly-reports.ts';
 import { spikeAlerts } from './spike-alerts.ts';
 
 /**
- * Work the scheduler does every so often besides queueing polls: each task is one file in
- * this folder, listed in `periodicTasks` below. `run` is given the tick's `now`, so tests
+ * Work the scheduler does every so often besides queueing polls and reconciling: each task
+ * is one file in this folder (or a line or two here), listed in `periodicTasks` below. `run` is given the tick's `now`, so tests
  * drive a task with any clock; it returns how many things it did, for the log.
  */
 export interface PeriodicTask {
@@ -42,7 +42,23 @@ const HOUSEKEEPING_EVERY_MS = 3600_000;
 
 /** The periodic tasks, in the order each tick runs them. */
 function periodicTasks(deps: { db: Db; queues: Queues; config: Config; log: Logger }): PeriodicTask[] {
-  return [sendDigests(deps), sendWeeklyReports(deps), escalateOverdue(deps), spikeAlerts(deps)];
+  const { db, queues, config } = deps;
+  return [
+    { name: 'quiet-sources', everyMs: QUIET_CHECK_EVERY_MS, run: () => checkQuietSources(db, queues) },
+    {
+      name: 'housekeeping',
+      everyMs: HOUSEKEEPING_EVERY_MS,
+      run: async (now) => {
+        await pruneFactChanges(db, new Date(now.getTime() - FACT_CHANGES_KEPT_MS));
+        await deleteEndedSessions(db, config.sessionIdleHours * 3600);
+        return 0;
+      },
+    },
+    sendDigests(deps),
+    sendWeeklyReports(deps),
+    escalateOverdue(deps),
+    spikeAlerts(deps),
+  ];
 }
 
 /**
@@ -54,8 +70,6 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
   const { db, queues, config, log } = deps;
   let running: Promise<unknown> = Promise.resolve();
   let lastReconcile = 0;
-  let lastQuietCheck = 0;
-  let lastHousekeeping = 0;
   const expireReReviews = reReviewExpiry({ db, config, log });
   const periodic = periodicTasks({ db, queues, config, log });
   const lastRun = new Map<string, number>();
@@ -68,22 +82,13 @@ export function startScheduler(deps: { db: Db; queues: Queues; config: Config; l
       const requeued = await reconcile({ db, queues, config });
       if (requeued.analyze + requeued.alerts + requeued.replies > 0) log.info(requeued, 're-queued unfinished work found in Postgres');
     }
-    if (Date.now() - lastQuietCheck >= QUIET_CHECK_EVERY_MS) {
-      lastQuietCheck = Date.now();
-      const quiet = await checkQuietSources(db, queues);
-      if (quiet > 0) log.info({ sources: quiet }, 'sources quiet for far longer than usual; owners told');
-    }
     await expireReReviews();
-    if (Date.now() - lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
-      lastHousekeeping = Date.now();
-      await pruneFactChanges(db, new Date(Date.now() - FACT_CHANGES_KEPT_MS));
-      await deleteEndedSessions(db, config.sessionIdleHours * 3600);
-    }
     for (const task of periodic) {
       if (Date.now() - (lastRun.get(task.name) ?? 0) < task.everyMs) continue;
       lastRun.set(task.name, Date.now());
       const done = await task.run(new Date());
-      if (done > 0) log.info({ task: task.name, done }, 'scheduled alert work done');
+      // quiet-sources: sources quiet for far longer than usual, their owners told; the others: alerts written.
+      if (done > 0) log.info({ task: task.name, done }, 'scheduled work done');
     }
     if (due.length > 0) log.debug({ due: due.length }, 'due sources queued');
     return due.length;

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import { insertDeliveries, type NewDelivery } from '../../db/repositories/alert-deliveries.ts';
 import type { BusinessRecord } from '../../db/repositories/businesses.ts';
 import { listBusinessOwnerEmails, listWeeklyReportBusinesses, newestBusinessDeliveryKey } from '../../db/repositories/weekly-reports.ts';
-import { recipientsOf } from '../alerts/create-deliveries.ts';
+import { recipientsOf } from '../alerts/notice-audience.ts';
 import { businessDigestSchedule } from '../alerts/digests/business-schedule.ts';
 import { lastEndedDigestPeriod, type DigestPeriod } from '../alerts/digests/digest-schedule.ts';
 import { enqueueAlerts } from '../alerts/enqueue-alerts.ts';
