@@ -30,10 +30,11 @@ export function createDb(databaseUrl: string, options: { maxConnections?: number
     options: pool.options,
     Client: pg.Client,
     async connect() {
+      const startedAt = Date.now();
       try {
         return await pool.connect();
       } catch (error) {
-        state.failed(error);
+        state.failed(error, startedAt);
         throw error;
       }
     },
@@ -41,33 +42,40 @@ export function createDb(databaseUrl: string, options: { maxConnections?: number
   };
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool: watchedPool }),
-    // Kysely reports every query's outcome here: a success is the proof that the database is back.
-    log: (event: LogEvent) => (event.level === 'query' ? state.succeeded() : state.failed(event.error)),
+    // Kysely reports every query's outcome here, with how long it ran: a success is the proof that
+    // the database is back, if the query started after it was found gone.
+    log: (event: LogEvent) => {
+      const startedAt = Date.now() - event.queryDurationMillis;
+      if (event.level === 'query') state.succeeded(startedAt);
+      else state.failed(event.error, startedAt);
+    },
   });
 }
 
 /**
- * A failure this soon after the database came back belongs to the same outage: a
- * connection opened while it was away can still fail once the first query has gone
- * through, and that is not a second outage worth a second pair of log lines.
+ * Turns many failures and successes into one call per change of state. What a query says
+ * counts only for the state it started in: a query sent before the database went away that
+ * answers after it was found gone is no proof it is back, and one sent while it was away
+ * that fails after it came back is no new outage. `startedAt` defaults to now (a pool's
+ * connection error has no query); `now` is for tests.
  */
-export const RELAPSE_GRACE_MS = 3000;
-
-/** Turns many failures and successes into one call per change of state (`now` for tests). */
-export function connectionState(watch: ConnectionWatch, now: () => number = Date.now): { failed(error: unknown): void; succeeded(): void } {
+export function connectionState(
+  watch: ConnectionWatch,
+  now: () => number = Date.now,
+): { failed(error: unknown, startedAt?: number): void; succeeded(startedAt?: number): void } {
   let lost = false;
-  let backAt = Number.NEGATIVE_INFINITY;
+  let changedAt = Number.NEGATIVE_INFINITY;
   return {
-    failed(error) {
-      if (lost || !isDatabaseUnreachable(error)) return;
-      if (now() - backAt < RELAPSE_GRACE_MS) return;
+    failed(error, startedAt = now()) {
+      if (lost || !isDatabaseUnreachable(error) || startedAt < changedAt) return;
       lost = true;
+      changedAt = now();
       watch.onLost?.(error as Error);
     },
-    succeeded() {
-      if (!lost) return;
+    succeeded(startedAt = now()) {
+      if (!lost || startedAt < changedAt) return;
       lost = false;
-      backAt = now();
+      changedAt = now();
       watch.onBack?.();
     },
   };
